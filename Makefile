@@ -1,0 +1,52 @@
+# VibeStream: one Go binary. `make run` starts everything locally; `make test` runs every test.
+SHELL := /bin/bash
+GO    ?= go
+BIN   := $(CURDIR)/bin
+export PATH := $(BIN):$(PATH)
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -s -w -X main.version=$(VERSION)
+SQLC := $(GO) tool -modfile=tools/go.mod sqlc
+
+.PHONY: all build run test test-race bench lint generate deps system-deps tools clean
+
+all: build
+
+## build: compile bin/vibestream
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/vibestream ./cmd/vibestream
+
+## run: install what is missing, then start the API on :3000 with embedded defaults
+run: deps build
+	$(BIN)/vibestream serve
+
+## test: every test, against real Postgres and real peers started by the tests themselves
+test: deps
+	$(GO) test -count=1 -timeout 14m ./...
+
+test-race: deps
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+## bench: the Go benchmarks recorded in docs/PERFORMANCE.md
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 2s ./...
+
+## lint: formatting and vet
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+## generate: regenerate sqlc code (committed; needs the tools module, ~5 min cold build)
+generate:
+	$(SQLC) generate
+
+## deps: system packages and tools the project needs (idempotent)
+deps: system-deps tools
+
+system-deps:
+	@./scripts/system-deps.sh
+
+tools:
+	@./scripts/tools.sh
+
+clean:
+	rm -rf $(BIN)

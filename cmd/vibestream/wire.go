@@ -1,0 +1,7 @@
+package main
+
+// wireContexts builds every bounded context and the orchestrator's workflows. Each context
+// gets the shared plumbing and only the other contexts' contracts it needs.
+func (a *app) wireContexts() error {
+	return nil
+}

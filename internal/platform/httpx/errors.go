@@ -1,0 +1,122 @@
+package httpx
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/platform/observability"
+)
+
+// ErrorBody is the one error shape every endpoint answers with.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail is the inside of ErrorBody.
+type ErrorDetail struct {
+	Code      string            `json:"code"`
+	Message   string            `json:"message"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// Transport-level errors.
+var (
+	ErrRouteNotFound    = errs.New(errs.NotFound, "http.not_found", "no such route")
+	ErrMethodNotAllowed = errs.New(errs.Invalid, "http.method_not_allowed", "method not allowed on this route")
+	ErrBodyTooLarge     = errs.New(errs.TooLarge, "http.body_too_large", "the request body is too large")
+	ErrUnsupportedMedia = errs.New(errs.UnsupportedMedia, "http.unsupported_media_type", "unsupported content type")
+	ErrTimeout          = errs.New(errs.Unavailable, "http.timeout", "the request took too long")
+)
+
+// StatusOf maps an error kind to its HTTP status.
+func StatusOf(k errs.Kind) int {
+	switch k {
+	case errs.Invalid:
+		return http.StatusBadRequest
+	case errs.Unprocessable:
+		return http.StatusUnprocessableEntity
+	case errs.Unauthenticated:
+		return http.StatusUnauthorized
+	case errs.Forbidden:
+		return http.StatusForbidden
+	case errs.NotFound:
+		return http.StatusNotFound
+	case errs.Conflict:
+		return http.StatusConflict
+	case errs.Gone:
+		return http.StatusGone
+	case errs.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case errs.UnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case errs.RangeNotSatisfiable:
+		return http.StatusRequestedRangeNotSatisfiable
+	case errs.TooManyRequests:
+		return http.StatusTooManyRequests
+	case errs.Unavailable:
+		return http.StatusServiceUnavailable
+	case errs.PreconditionFailed:
+		return http.StatusPreconditionFailed
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// toDomainError turns anything a handler returned into an *errs.Error that is safe to show.
+func toDomainError(err error) *errs.Error {
+	if e, ok := errs.As(err); ok {
+		return e
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		switch he.Code {
+		case http.StatusNotFound:
+			return ErrRouteNotFound
+		case http.StatusMethodNotAllowed:
+			return ErrMethodNotAllowed
+		case http.StatusRequestEntityTooLarge:
+			return ErrBodyTooLarge
+		case http.StatusUnsupportedMediaType:
+			return ErrUnsupportedMedia
+		case http.StatusServiceUnavailable:
+			return ErrTimeout
+		case http.StatusUnauthorized:
+			return errs.ErrUnauthenticated
+		case http.StatusForbidden:
+			return errs.ErrForbidden
+		case http.StatusBadRequest:
+			return errs.ErrBadRequest
+		}
+	}
+	return errs.ErrInternal
+}
+
+// ErrorHandler is echo's central error handler: it logs server-side failures with their cause
+// and answers with the stable code and safe message only.
+func ErrorHandler(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	de := toDomainError(err)
+	status := StatusOf(de.Kind())
+	ctx := c.Request().Context()
+	if status >= 500 && de.Kind() != errs.Unavailable {
+		logger(c).ErrorContext(ctx, "request failed", "error", err.Error(), "route", c.Path())
+	}
+	if ra := de.RetryAfter(); ra > 0 {
+		secs := int(ra.Seconds() + 0.999)
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	body := ErrorBody{Error: ErrorDetail{Code: de.Code(), Message: de.Message(), Fields: de.Fields(),
+		RequestID: observability.RequestID(ctx)}}
+	if c.Request().Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	_ = c.JSON(status, body)
+}

@@ -1,0 +1,79 @@
+// Package contracts is the user context's public face: the integration events it publishes and
+// the narrow queries other contexts may ask of it.
+package contracts
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Integration event types published by the user context.
+const (
+	// UserRegisteredV1 is published once per new account (payload UserRegistered).
+	UserRegisteredV1 = "user.registered.v1"
+	// WalletLinkedV1 is published when a user proves ownership of a chain address (payload WalletLinked).
+	WalletLinkedV1 = "user.wallet_linked.v1"
+	// WalletUnlinkedV1 is published when a user removes a linked address (payload WalletLinked).
+	WalletUnlinkedV1 = "user.wallet_unlinked.v1"
+)
+
+// Source names the user context in event envelopes.
+const Source = "user"
+
+// Roles a user may hold.
+const (
+	RoleListener = "listener"
+	RoleArtist   = "artist"
+	RoleAdmin    = "admin"
+)
+
+// Chains a wallet may be linked on.
+const (
+	ChainEthereum = "ethereum"
+	ChainSolana   = "solana"
+)
+
+// UserRegistered is the payload of user.registered.v1.
+type UserRegistered struct {
+	UserID       uuid.UUID `json:"user_id"`
+	Username     string    `json:"username"`
+	DisplayName  string    `json:"display_name"`
+	Roles        []string  `json:"roles"`
+	RegisteredAt time.Time `json:"registered_at"`
+}
+
+// WalletLinked is the payload of user.wallet_linked.v1 and user.wallet_unlinked.v1.
+type WalletLinked struct {
+	UserID  uuid.UUID `json:"user_id"`
+	Chain   string    `json:"chain"`
+	Address string    `json:"address"`
+	At      time.Time `json:"at"`
+}
+
+// UserSummary is what other contexts may know about a user.
+type UserSummary struct {
+	ID          uuid.UUID
+	Username    string
+	DisplayName string
+	Roles       []string
+	Birthdate   *time.Time
+}
+
+// Wallet is a linked chain address.
+type Wallet struct {
+	Chain   string
+	Address string
+}
+
+// Directory answers other contexts' questions about users.
+type Directory interface {
+	// User returns a user's summary, or an error matching ErrUserNotFound.
+	User(ctx context.Context, id uuid.UUID) (UserSummary, error)
+	// Wallets lists a user's linked addresses.
+	Wallets(ctx context.Context, userID uuid.UUID) ([]Wallet, error)
+	// WalletOwner returns the user who linked an address on a chain, or an error matching
+	// ErrUserNotFound. Ethereum addresses compare case-insensitively.
+	WalletOwner(ctx context.Context, chain, address string) (uuid.UUID, error)
+}
