@@ -62,7 +62,9 @@ func NewRunner(pool *pgxpool.Pool, opts Options) *Runner {
 func (r *Runner) Workers() *river.Workers { return r.workers }
 
 // AddPeriodic schedules a periodic job; call it before the runner is built.
-func (r *Runner) AddPeriodic(job *river.PeriodicJob) { r.opts.PeriodicJobs = append(r.opts.PeriodicJobs, job) }
+func (r *Runner) AddPeriodic(job *river.PeriodicJob) {
+	r.opts.PeriodicJobs = append(r.opts.PeriodicJobs, job)
+}
 
 // Client builds (once) and returns the River client.
 func (r *Runner) Client() (*river.Client[pgx.Tx], error) {
