@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"sort"
 	"strings"
@@ -36,6 +37,8 @@ func TestHealthAndQueueStatus(t *testing.T) {
 
 func TestReadinessFailsWhenTheDatabaseIsDown(t *testing.T) {
 	ta := newTestApp(t)
+	// Stop the workers first: they need the pool to shut down cleanly.
+	ta.app.stopBackground(context.Background())
 	ta.app.pool.Close()
 	res := ta.do(http.MethodGet, "/health/ready", nil)
 	assert.Equal(t, http.StatusServiceUnavailable, res.Status)
