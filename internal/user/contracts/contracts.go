@@ -29,6 +29,20 @@ const (
 	RoleAdmin    = "admin"
 )
 
+// Permissions carried in access tokens. Routes declare the one they need with httpx.Require.
+const (
+	PermReadMusic     = "read:music"     // browse, stream
+	PermWriteLibrary  = "write:library"  // playlists, likes
+	PermWriteMusic    = "write:music"    // artists: songs, albums, uploads
+	PermReadPayment   = "read:payment"   // own balances, history
+	PermWritePayment  = "write:payment"  // top-ups, transfers, withdrawals
+	PermWriteListen   = "write:listen"   // listen sessions
+	PermAdminUsers    = "admin:users"    // roles, verification
+	PermAdminMusic    = "admin:music"    // verify artists, moderate
+	PermAdminPayments = "admin:payments" // refunds, review, grants
+	PermAdminTreasury = "admin:treasury" // minting
+)
+
 // Chains a wallet may be linked on.
 const (
 	ChainEthereum = "ethereum"
