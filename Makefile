@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 SQLC := $(GO) tool -modfile=tools/go.mod sqlc
 
-.PHONY: all build run test test-race bench lint generate deps system-deps tools clean
+.PHONY: all build run test test-race bench lint generate contracts deps system-deps tools clean
 
 all: build
 
@@ -38,6 +38,15 @@ lint:
 ## generate: regenerate sqlc code (committed; needs the tools module, ~5 min cold build)
 generate:
 	$(SQLC) generate
+
+## contracts: recompile contracts/*.sol with the pinned solc (npm); outputs are committed.
+## Regenerating the Go bindings needs abigen v1.17.10 (--v2) on PATH: see contracts/README.md
+contracts: tools
+	node scripts/compile-contracts.mjs
+	@if command -v abigen >/dev/null 2>&1; then \
+		abigen --v2 --abi contracts/build/VibeToken.abi --bin contracts/build/VibeToken.bin \
+			--pkg vibetoken --type VibeToken --out internal/payment/infrastructure/ethereum/vibetoken/vibetoken.go; \
+	else echo "abigen not on PATH: bindings not regenerated (see contracts/README.md)"; fi
 
 ## deps: system packages and tools the project needs (idempotent)
 deps: system-deps tools

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages VibeStream needs when they are missing: PostgreSQL server
-# binaries (the managed local database) and ffmpeg (audio transcoding).
+# binaries (the managed local database), ffmpeg (audio transcoding) and Node.js with npm (the
+# local chains and the Solidity compiler, installed by scripts/tools.sh).
 set -euo pipefail
 need=()
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
 	echo "missing packages: ${need[*]} (install them with apt-get as root)" >&2
