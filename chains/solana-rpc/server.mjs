@@ -17,7 +17,7 @@
 //   - u64 values are written as bare JSON numbers (solana-go decodes them into uint64).
 //
 // Usage: node chains/solana-rpc/server.mjs [--port 0] [--state FILE] [--slot-ms 100] [--finality 32]
-//        [--exit-with-stdin]
+//        [--blockhash-validity 150] [--exit-with-stdin]
 // Prints one line {"rpc":"http://127.0.0.1:PORT"} on stdout once listening.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -28,7 +28,7 @@ const { LiteSVM } = require('litesvm');
 const kit = require('@solana/kit');
 
 // ---- options ----
-const opts = { port: 0, state: '', slotMs: 100, finality: 32, watchStdin: false };
+const opts = { port: 0, state: '', slotMs: 100, finality: 32, validity: 150, watchStdin: false };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const v = process.argv[i + 1];
@@ -36,14 +36,16 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--state') { opts.state = v; i++; }
   else if (a === '--slot-ms') { opts.slotMs = Number(v); i++; }
   else if (a === '--finality') { opts.finality = Number(v); i++; }
+  else if (a === '--blockhash-validity') { opts.validity = Number(v); i++; }
   else if (a === '--exit-with-stdin') { opts.watchStdin = true; }
   else { console.error(`unknown argument ${a}`); process.exit(2); }
 }
 
 const TOKEN_PROGRAM = 'TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA';
 const TOKEN_2022_PROGRAM = 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb';
-const BLOCKHASH_VALIDITY = 150n;
+
 const HISTORY_PER_ADDRESS = 10000;
+const BLOCKHASH_VALIDITY = BigInt(opts.validity);
 
 const b58enc = kit.getBase58Encoder(); // string -> bytes
 const b58dec = kit.getBase58Decoder(); // bytes -> string

@@ -164,7 +164,9 @@ type SolanaOptions struct {
 	// SlotTime is the slot interval (default 100ms); Finality the slots until "finalized" (32).
 	SlotTime time.Duration
 	Finality int
-	LogFile  string
+	// BlockhashValidity is how many slots a blockhash stays usable (default 150, as on mainnet).
+	BlockhashValidity int
+	LogFile           string
 	Logger   *slog.Logger
 }
 
@@ -189,6 +191,9 @@ func StartSolana(ctx context.Context, opts SolanaOptions) (*Process, error) {
 	}
 	args := []string{filepath.Join(root, "chains", "solana-rpc", "server.mjs"), "--port", "0", "--exit-with-stdin",
 		"--slot-ms", strconv.FormatInt(opts.SlotTime.Milliseconds(), 10), "--finality", strconv.Itoa(opts.Finality)}
+	if opts.BlockhashValidity > 0 {
+		args = append(args, "--blockhash-validity", strconv.Itoa(opts.BlockhashValidity))
+	}
 	if opts.StateFile != "" {
 		if err := os.MkdirAll(filepath.Dir(opts.StateFile), 0o755); err != nil {
 			return nil, fmt.Errorf("solana state dir: %w", err)

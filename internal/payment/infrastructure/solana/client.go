@@ -122,24 +122,38 @@ type SignedTx struct {
 // Persist stores a signed transaction durably before it is broadcast.
 type Persist func(ctx context.Context, tx SignedTx) error
 
+// MemoProgramID is the SPL Memo program (v2).
+var MemoProgramID = sol.MustPublicKeyFromBase58("MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr")
+
 // Transfer sends amount (mint base units = ledger units) of VIBE from the hot wallet to the
 // owner's associated token account, creating it (idempotently) when missing. The transaction is
-// signed, persisted, then broadcast.
-func (c *Client) Transfer(ctx context.Context, to sol.PublicKey, amount uint64, persist Persist) (SignedTx, error) {
-	ixs, err := c.transferInstructions(ctx, to, amount)
+// signed, persisted, then broadcast. reference (the withdrawal id) goes into a memo: it makes two
+// otherwise identical transfers in the same slot distinct transactions (identical bytes would be
+// one transaction) and ties the chain record to ours.
+func (c *Client) Transfer(ctx context.Context, to sol.PublicKey, amount uint64, reference string, persist Persist) (SignedTx, error) {
+	stx, err := c.SignTransfer(ctx, to, amount, reference)
 	if err != nil {
 		return SignedTx{}, err
 	}
-	return c.signAndSend(ctx, ixs, nil, persist)
+	if persist != nil {
+		if err := persist(ctx, stx); err != nil {
+			return SignedTx{}, err
+		}
+	}
+	return stx, c.Broadcast(ctx, stx.Raw)
 }
 
-// Resign builds the same transfer again with a fresh blockhash; call it only after
-// CheckExpired reported the previous signature expired and unlanded.
-func (c *Client) Resign(ctx context.Context, to sol.PublicKey, amount uint64, persist Persist) (SignedTx, error) {
-	return c.Transfer(ctx, to, amount, persist)
+// SignTransfer builds and signs a transfer with the latest blockhash without broadcasting it
+// (a durable caller stores it first, then calls Broadcast).
+func (c *Client) SignTransfer(ctx context.Context, to sol.PublicKey, amount uint64, reference string) (SignedTx, error) {
+	ixs, err := c.transferInstructions(ctx, to, amount, reference)
+	if err != nil {
+		return SignedTx{}, err
+	}
+	return c.sign(ctx, ixs, nil)
 }
 
-func (c *Client) transferInstructions(ctx context.Context, to sol.PublicKey, amount uint64) ([]sol.Instruction, error) {
+func (c *Client) transferInstructions(ctx context.Context, to sol.PublicKey, amount uint64, reference string) ([]sol.Instruction, error) {
 	if c.mint.IsZero() {
 		return nil, errors.New("solana: VIBE mint not configured")
 	}
@@ -163,7 +177,11 @@ func (c *Client) transferInstructions(ctx context.Context, to sol.PublicKey, amo
 	if err != nil {
 		return nil, err
 	}
-	return append(ixs, tr), nil
+	ixs = append(ixs, tr)
+	if reference != "" {
+		ixs = append(ixs, sol.NewInstruction(MemoProgramID, sol.AccountMetaSlice{sol.Meta(c.owner).SIGNER()}, []byte(reference)))
+	}
+	return ixs, nil
 }
 
 // createATAIdempotent is the Associated Token Account program's CreateIdempotent (instruction
@@ -189,6 +207,19 @@ func (c *Client) accountExists(ctx context.Context, a sol.PublicKey) (bool, erro
 }
 
 func (c *Client) signAndSend(ctx context.Context, ixs []sol.Instruction, extra []sol.PrivateKey, persist Persist) (SignedTx, error) {
+	stx, err := c.sign(ctx, ixs, extra)
+	if err != nil {
+		return SignedTx{}, err
+	}
+	if persist != nil {
+		if err := persist(ctx, stx); err != nil {
+			return SignedTx{}, err
+		}
+	}
+	return stx, c.Broadcast(ctx, stx.Raw)
+}
+
+func (c *Client) sign(ctx context.Context, ixs []sol.Instruction, extra []sol.PrivateKey) (SignedTx, error) {
 	bh, err := c.rpc.GetLatestBlockhash(ctx, rpc.CommitmentConfirmed)
 	if err != nil {
 		return SignedTx{}, fmt.Errorf("solana: latest blockhash: %w", err)
@@ -213,13 +244,7 @@ func (c *Client) signAndSend(ctx context.Context, ixs []sol.Instruction, extra [
 	if err != nil {
 		return SignedTx{}, err
 	}
-	stx := SignedTx{Signature: tx.Signatures[0], Raw: raw, LastValidBlockHeight: bh.Value.LastValidBlockHeight}
-	if persist != nil {
-		if err := persist(ctx, stx); err != nil {
-			return SignedTx{}, err
-		}
-	}
-	return stx, c.Broadcast(ctx, raw)
+	return SignedTx{Signature: tx.Signatures[0], Raw: raw, LastValidBlockHeight: bh.Value.LastValidBlockHeight}, nil
 }
 
 // Broadcast sends stored bytes again (the same signature: it can land at most once).
@@ -325,8 +350,8 @@ func (c *Client) WaitConfirmed(ctx context.Context, tx SignedTx) (Status, error)
 
 // SendAndConfirm transfers and waits, re-signing with a fresh blockhash whenever the previous
 // attempt provably expired unlanded. persist sees every signed attempt before its broadcast.
-func (c *Client) SendAndConfirm(ctx context.Context, to sol.PublicKey, amount uint64, persist Persist) (SignedTx, Status, error) {
-	tx, err := c.Transfer(ctx, to, amount, persist)
+func (c *Client) SendAndConfirm(ctx context.Context, to sol.PublicKey, amount uint64, reference string, persist Persist) (SignedTx, Status, error) {
+	tx, err := c.Transfer(ctx, to, amount, reference, persist)
 	for attempt := 0; ; attempt++ {
 		if err != nil && !errors.Is(err, ErrRejected) {
 			return tx, Status{}, err
@@ -338,7 +363,8 @@ func (c *Client) SendAndConfirm(ctx context.Context, to sol.PublicKey, amount ui
 		if !errors.Is(werr, ErrExpired) || attempt >= 5 {
 			return tx, st, werr
 		}
-		tx, err = c.Resign(ctx, to, amount, persist)
+		// The previous attempt can no longer land: a fresh blockhash makes a new transaction.
+		tx, err = c.Transfer(ctx, to, amount, reference, persist)
 	}
 }
 

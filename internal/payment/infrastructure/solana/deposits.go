@@ -79,7 +79,7 @@ func (s *DepositScanner) Poll(ctx context.Context) (int, error) {
 			if err != nil {
 				return n, fmt.Errorf("solana: transaction %s: %w", ts.Signature, err)
 			}
-			if d, ok := depositIn(tx, ata, s.Client.mint); ok {
+			if d, ok := depositIn(tx, ata, s.Client.mint, s.Client.owner); ok {
 				d.Signature, d.Slot = ts.Signature, tx.Slot
 				if err := s.Handle(ctx, d); err != nil {
 					return n, err
@@ -96,7 +96,7 @@ func (s *DepositScanner) Poll(ctx context.Context) (int, error) {
 
 // depositIn reads the token balance changes of one transaction: the hot account's increase is
 // the deposit, the owner whose balance of the mint fell is the sender.
-func depositIn(tx *rpc.GetTransactionResult, hotATA, mint sol.PublicKey) (Deposit, bool) {
+func depositIn(tx *rpc.GetTransactionResult, hotATA, mint, hot sol.PublicKey) (Deposit, bool) {
 	if tx == nil || tx.Meta == nil || tx.Meta.Err != nil || tx.Transaction == nil {
 		return Deposit{}, false
 	}
@@ -105,6 +105,10 @@ func depositIn(tx *rpc.GetTransactionResult, hotATA, mint sol.PublicKey) (Deposi
 		return Deposit{}, false
 	}
 	keys := parsed.Message.AccountKeys
+	if len(keys) > 0 && keys[0].Equals(hot) {
+		// Paid and signed by the platform itself (mints, its own transfers): not a deposit.
+		return Deposit{}, false
+	}
 	type bal struct {
 		owner  sol.PublicKey
 		amount uint64
