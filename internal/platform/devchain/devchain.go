@@ -167,7 +167,7 @@ type SolanaOptions struct {
 	// BlockhashValidity is how many slots a blockhash stays usable (default 150, as on mainnet).
 	BlockhashValidity int
 	LogFile           string
-	Logger   *slog.Logger
+	Logger            *slog.Logger
 }
 
 // StartSolana starts the litesvm JSON-RPC adapter (needs node on PATH).
