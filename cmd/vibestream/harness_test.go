@@ -46,6 +46,9 @@ func testConfig(t *testing.T) Config {
 			return t.TempDir()
 		case "HTTP_ADDR":
 			return "127.0.0.1:0"
+		case "CHAINS_ENABLED":
+			// Local chains cost ~1 s per app: tests that need them opt in (withChains).
+			return "false"
 		}
 		return ""
 	})

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	sol "github.com/gagliardetto/solana-go"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// withChains enables the chain adapters on local chains started for this app.
+func withChains(c *Config) { c.Chains.Enabled = true }
+
+type chainInfo struct {
+	Blockchain     string `json:"blockchain"`
+	Network        string `json:"network"`
+	ChainID        string `json:"chain_id"`
+	TokenAddress   string `json:"token_address"`
+	Decimals       int    `json:"decimals"`
+	DepositAddress string `json:"deposit_address"`
+	Confirmations  int    `json:"confirmations"`
+	RPCURL         string `json:"rpc_url"`
+	Local          bool   `json:"local"`
+}
+
+func TestChainsAreStartedDeployedAndDescribed(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, withChains)
+	res := ta.do(http.MethodGet, "/api/v1/chains", nil)
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	var body struct {
+		Chains []chainInfo `json:"chains"`
+	}
+	res.JSON(t, &body)
+	require.Len(t, body.Chains, 2)
+	eth, solana := body.Chains[0], body.Chains[1]
+
+	assert.Equal(t, "ethereum", eth.Blockchain)
+	assert.Equal(t, "31337", eth.ChainID)
+	assert.Equal(t, 18, eth.Decimals)
+	assert.True(t, common.IsHexAddress(eth.TokenAddress))
+	assert.True(t, eth.Local)
+	assert.NotEmpty(t, eth.RPCURL)
+	// The token really is deployed, owned by the hot wallet that receives deposits.
+	ctx := context.Background()
+	code, err := ta.app.chains.Ethereum.Eth().CodeAt(ctx, common.HexToAddress(eth.TokenAddress), nil)
+	require.NoError(t, err)
+	assert.NotEmpty(t, code)
+	assert.Equal(t, ta.app.chains.Ethereum.Address().Hex(), eth.DepositAddress)
+
+	assert.Equal(t, "solana", solana.Blockchain)
+	assert.Equal(t, 9, solana.Decimals)
+	mint, err := sol.PublicKeyFromBase58(solana.TokenAddress)
+	require.NoError(t, err)
+	supply, err := ta.app.chains.Solana.Supply(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, supply)
+	assert.Equal(t, mint, ta.app.chains.Solana.Mint())
+
+	// Readiness reports both chains.
+	res = ta.do(http.MethodGet, "/health/ready", nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	var ready struct {
+		Checks map[string]string `json:"checks"`
+	}
+	res.JSON(t, &ready)
+	assert.Equal(t, "up", ready.Checks["ethereum"])
+	assert.Equal(t, "up", ready.Checks["solana"])
+}
+
+func TestChainRPCDownIsDegradedNotUnready(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, withChains)
+	ta.app.chains.EthProc.Kill()
+	res := ta.do(http.MethodGet, "/health/ready", nil)
+	require.Equal(t, http.StatusOK, res.Status, "the API keeps serving")
+	var ready struct {
+		Status string            `json:"status"`
+		Checks map[string]string `json:"checks"`
+	}
+	res.JSON(t, &ready)
+	assert.Equal(t, "degraded", ready.Status)
+	assert.Equal(t, "degraded", ready.Checks["ethereum"])
+	assert.Equal(t, "up", ready.Checks["solana"])
+	res = ta.do(http.MethodGet, "/api/v1/chains", nil)
+	assert.Equal(t, http.StatusOK, res.Status)
+}

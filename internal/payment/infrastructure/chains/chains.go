@@ -1,0 +1,413 @@
+// Package chains sets up the payment context's chain adapters: it starts the local chains when
+// no RPC URL is configured, loads or creates the hot wallet keys, deploys the VIBE ERC-20 and
+// creates the VIBE SPL mint at first start (remembering them under DATA_DIR/chains), and
+// describes the chains to clients (GET /api/v1/chains).
+package chains
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
+	sol "github.com/gagliardetto/solana-go"
+	"github.com/gagliardetto/solana-go/rpc"
+
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/solana"
+	"github.com/vibestream/vibestream/internal/platform/devchain"
+)
+
+// EthereumConfig configures the Ethereum side. An empty RPCURL starts a local anvil.
+type EthereumConfig struct {
+	RPCURL string
+	// Key is the hot wallet's hex private key; empty: generated once under DataDir.
+	Key string
+	// Token is the VIBE contract; empty: deployed at first start (local chain only).
+	Token string
+	// ChainID, when non-zero, must match the node's.
+	ChainID       uint64
+	Confirmations uint64
+	Network       string
+	// BlockTime of the local chain's empty blocks (so confirmation depths advance); 0 = 1s.
+	BlockTime time.Duration
+}
+
+// SolanaConfig configures the Solana side. An empty RPCURL starts the litesvm adapter.
+type SolanaConfig struct {
+	RPCURL string
+	// Key is the hot wallet: base58 secret key or a solana-keygen JSON file; empty: generated.
+	Key string
+	// Mint is the VIBE mint; empty: created at first start (local chain only).
+	Mint string
+	// Commitment for withdrawals (confirmed or finalized).
+	Commitment string
+	Network    string
+}
+
+// Config configures both chains.
+type Config struct {
+	DataDir  string
+	Root     string // repository root holding node_modules (empty: found from the working dir)
+	Ethereum EthereumConfig
+	Solana   SolanaConfig
+	Logger   *slog.Logger
+}
+
+// Info describes one chain to clients.
+type Info struct {
+	Blockchain     string `json:"blockchain"`
+	Network        string `json:"network"`
+	ChainID        string `json:"chain_id"`
+	Token          string `json:"token"`
+	TokenAddress   string `json:"token_address"`
+	Decimals       int    `json:"decimals"`
+	DepositAddress string `json:"deposit_address"`
+	Confirmations  uint64 `json:"confirmations"`
+	Commitment     string `json:"commitment,omitempty"`
+	RPCURL         string `json:"rpc_url,omitempty"`
+	Local          bool   `json:"local"`
+}
+
+// Chains holds the live adapters.
+type Chains struct {
+	Ethereum *ethereum.Client
+	Solana   *solana.Client
+	EthProc  *devchain.Process // nil unless local
+	SolProc  *devchain.Process
+	// EthStartBlock is where deposit scanning begins (the token's deployment block).
+	EthStartBlock uint64
+	info          []Info
+}
+
+// Start brings both chains up. On error everything started is stopped.
+func Start(ctx context.Context, cfg Config) (_ *Chains, err error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	dir := filepath.Join(cfg.DataDir, "chains")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("chains data dir: %w", err)
+	}
+	c := &Chains{}
+	defer func() {
+		if err != nil {
+			c.Close()
+		}
+	}()
+	if err := c.startEthereum(ctx, cfg, dir); err != nil {
+		return nil, err
+	}
+	if err := c.startSolana(ctx, cfg, dir); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Close stops the local chains and connections.
+func (c *Chains) Close() {
+	if c.Ethereum != nil {
+		c.Ethereum.Close()
+	}
+	if c.EthProc != nil {
+		c.EthProc.Stop()
+	}
+	if c.SolProc != nil {
+		c.SolProc.Stop()
+	}
+}
+
+// Info describes the chains (GET /api/v1/chains).
+func (c *Chains) Info() []Info { return append([]Info(nil), c.info...) }
+
+type ethState struct {
+	ChainID     uint64 `json:"chain_id"`
+	Token       string `json:"token"`
+	DeployBlock uint64 `json:"deploy_block"`
+}
+
+func (c *Chains) startEthereum(ctx context.Context, cfg Config, dir string) error {
+	ec := cfg.Ethereum
+	url, local := ec.RPCURL, ec.RPCURL == ""
+	if local {
+		bt := ec.BlockTime
+		if bt <= 0 {
+			bt = time.Second
+		}
+		p, err := devchain.StartAnvil(ctx, devchain.AnvilOptions{Root: cfg.Root, StateFile: filepath.Join(dir, "anvil-state.json"),
+			BlockTime: bt, LogFile: filepath.Join(dir, "anvil.log"), Logger: cfg.Logger})
+		if err != nil {
+			return fmt.Errorf("ETH_RPC_URL unset, local anvil: %w", err)
+		}
+		c.EthProc, url = p, p.URL()
+	}
+	key, err := ethKey(ec.Key, filepath.Join(dir, "ethereum-hot-wallet.key"))
+	if err != nil {
+		return err
+	}
+	client, err := ethereum.Dial(ctx, ethereum.Config{RPCURL: url, Key: key, Confirmations: ec.Confirmations})
+	if err != nil {
+		return fmt.Errorf("ETH_RPC_URL %s: %w", url, err)
+	}
+	c.Ethereum = client
+	if ec.ChainID != 0 && client.ChainID().Uint64() != ec.ChainID {
+		return fmt.Errorf("ETH_CHAIN_ID: configured %d but the node at %s reports %d", ec.ChainID, url, client.ChainID().Uint64())
+	}
+	if local {
+		// Gas money for the hot wallet on the development chain.
+		bal, err := client.EtherBalance(ctx)
+		if err != nil {
+			return err
+		}
+		if bal.Cmp(new(big.Int).Mul(big.NewInt(100), big.NewInt(1e18))) < 0 {
+			thousand := new(big.Int).Mul(big.NewInt(1000), big.NewInt(1e18))
+			if err := client.RPC().CallContext(ctx, nil, "anvil_setBalance", client.Address(), hexutil.EncodeBig(thousand)); err != nil {
+				return fmt.Errorf("fund local hot wallet: %w", err)
+			}
+		}
+	}
+	statePath := filepath.Join(dir, "ethereum.json")
+	var st ethState
+	_ = readJSON(statePath, &st)
+	switch {
+	case ec.Token != "":
+		if !common.IsHexAddress(ec.Token) {
+			return fmt.Errorf("ETH_TOKEN_ADDRESS: %q is not an address", ec.Token)
+		}
+		client.SetToken(common.HexToAddress(ec.Token))
+		c.EthStartBlock = st.DeployBlock
+	case st.Token != "" && st.ChainID == client.ChainID().Uint64() && hasCode(ctx, client, common.HexToAddress(st.Token)):
+		client.SetToken(common.HexToAddress(st.Token))
+		c.EthStartBlock = st.DeployBlock
+	case local:
+		addr, err := client.Deploy(ctx)
+		if err != nil {
+			return fmt.Errorf("deploy VIBE token: %w", err)
+		}
+		head, err := client.BlockNumber(ctx)
+		if err != nil {
+			return err
+		}
+		client.SetToken(addr)
+		st = ethState{ChainID: client.ChainID().Uint64(), Token: addr.Hex(), DeployBlock: head}
+		if err := writeJSON(statePath, st); err != nil {
+			return err
+		}
+		c.EthStartBlock = head
+		cfg.Logger.Info("deployed VIBE token", "chain", "ethereum", "address", addr.Hex(), "block", head)
+	default:
+		return errors.New("ETH_TOKEN_ADDRESS: required with ETH_RPC_URL (the VIBE token is deployed automatically only on the local chain)")
+	}
+	network := ec.Network
+	if network == "" {
+		network = "ethereum"
+		if local {
+			network = "anvil-local"
+		}
+	}
+	info := Info{Blockchain: "ethereum", Network: network, ChainID: client.ChainID().String(), Token: "VIBE",
+		TokenAddress: client.Token().Hex(), Decimals: ethereum.TokenDecimals, DepositAddress: client.Address().Hex(),
+		Confirmations: client.Confirmations(), Local: local}
+	if local {
+		info.RPCURL = url
+	}
+	c.info = append(c.info, info)
+	return nil
+}
+
+func hasCode(ctx context.Context, c *ethereum.Client, a common.Address) bool {
+	code, err := c.Eth().CodeAt(ctx, a, nil)
+	return err == nil && len(code) > 0
+}
+
+func ethKey(configured, path string) (*ecdsa.PrivateKey, error) {
+	if configured != "" {
+		k, err := crypto.HexToECDSA(strings.TrimPrefix(strings.TrimSpace(configured), "0x"))
+		if err != nil {
+			return nil, fmt.Errorf("ETH_HOT_WALLET_KEY: not a hex secp256k1 private key")
+		}
+		return k, nil
+	}
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := crypto.HexToECDSA(strings.TrimSpace(string(b)))
+		if err != nil {
+			return nil, fmt.Errorf("%s: not a hex private key: %w", path, err)
+		}
+		return k, nil
+	}
+	k, err := crypto.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(crypto.FromECDSA(k))+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("store hot wallet key: %w", err)
+	}
+	return k, nil
+}
+
+type solState struct {
+	Genesis string `json:"genesis"`
+	Mint    string `json:"mint"`
+}
+
+func (c *Chains) startSolana(ctx context.Context, cfg Config, dir string) error {
+	sc := cfg.Solana
+	url, local := sc.RPCURL, sc.RPCURL == ""
+	if local {
+		p, err := devchain.StartSolana(ctx, devchain.SolanaOptions{Root: cfg.Root, StateFile: filepath.Join(dir, "solana-ledger.jsonl"),
+			LogFile: filepath.Join(dir, "solana.log"), Logger: cfg.Logger})
+		if err != nil {
+			return fmt.Errorf("SOLANA_RPC_URL unset, local litesvm adapter: %w", err)
+		}
+		c.SolProc, url = p, p.URL()
+	}
+	key, err := solKey(sc.Key, filepath.Join(dir, "solana-hot-wallet.json"))
+	if err != nil {
+		return err
+	}
+	commitment := rpc.CommitmentConfirmed
+	switch sc.Commitment {
+	case "", "confirmed":
+	case "finalized":
+		commitment = rpc.CommitmentFinalized
+	default:
+		return fmt.Errorf("SOLANA_COMMITMENT: must be confirmed or finalized, got %q", sc.Commitment)
+	}
+	client, err := solana.New(solana.Config{RPCURL: url, Key: key, Commitment: commitment})
+	if err != nil {
+		return err
+	}
+	c.Solana = client
+	genesis, err := client.RPC().GetGenesisHash(ctx)
+	if err != nil {
+		return fmt.Errorf("SOLANA_RPC_URL %s: %w", url, err)
+	}
+	if local {
+		lamports, err := client.Lamports(ctx, client.Address())
+		if err != nil {
+			return err
+		}
+		if lamports < 10_000_000_000 {
+			if err := client.Airdrop(ctx, client.Address(), 100_000_000_000); err != nil {
+				return fmt.Errorf("fund local hot wallet: %w", err)
+			}
+		}
+	}
+	statePath := filepath.Join(dir, "solana.json")
+	var st solState
+	_ = readJSON(statePath, &st)
+	switch {
+	case sc.Mint != "":
+		m, err := sol.PublicKeyFromBase58(sc.Mint)
+		if err != nil {
+			return fmt.Errorf("SOLANA_VIBE_MINT: %q is not a public key", sc.Mint)
+		}
+		client.SetMint(m)
+	case st.Mint != "" && st.Genesis == genesis.String() && mintExists(ctx, client, st.Mint):
+		client.SetMint(sol.MustPublicKeyFromBase58(st.Mint))
+	case local:
+		m, err := client.CreateMint(ctx)
+		if err != nil {
+			return fmt.Errorf("create VIBE mint: %w", err)
+		}
+		if err := writeJSON(statePath, solState{Genesis: genesis.String(), Mint: m.String()}); err != nil {
+			return err
+		}
+		cfg.Logger.Info("created VIBE mint", "chain", "solana", "mint", m.String())
+	default:
+		return errors.New("SOLANA_VIBE_MINT: required with SOLANA_RPC_URL (the VIBE mint is created automatically only on the local chain)")
+	}
+	network := sc.Network
+	if network == "" {
+		network = "solana"
+		if local {
+			network = "litesvm-local"
+		}
+	}
+	info := Info{Blockchain: "solana", Network: network, ChainID: genesis.String(), Token: "VIBE",
+		TokenAddress: client.Mint().String(), Decimals: solana.Decimals, DepositAddress: client.Address().String(),
+		Confirmations: 1, Commitment: string(commitment), Local: local}
+	if commitment == rpc.CommitmentFinalized {
+		info.Confirmations = 32
+	}
+	if local {
+		info.RPCURL = url
+	}
+	c.info = append(c.info, info)
+	return nil
+}
+
+func mintExists(ctx context.Context, c *solana.Client, mint string) bool {
+	pk, err := sol.PublicKeyFromBase58(mint)
+	if err != nil {
+		return false
+	}
+	info, err := c.RPC().GetAccountInfo(ctx, pk)
+	return err == nil && info.Value != nil && info.Value.Owner.Equals(sol.TokenProgramID)
+}
+
+func solKey(configured, path string) (sol.PrivateKey, error) {
+	if configured != "" {
+		configured = strings.TrimSpace(configured)
+		if strings.HasSuffix(configured, ".json") {
+			k, err := sol.PrivateKeyFromSolanaKeygenFile(configured)
+			if err != nil {
+				return nil, fmt.Errorf("SOLANA_HOT_WALLET_KEY: %w", err)
+			}
+			return k, nil
+		}
+		k, err := sol.PrivateKeyFromBase58(configured)
+		if err != nil {
+			return nil, errors.New("SOLANA_HOT_WALLET_KEY: neither a base58 secret key nor a keygen .json file")
+		}
+		return k, nil
+	}
+	if _, err := os.Stat(path); err == nil {
+		return sol.PrivateKeyFromSolanaKeygenFile(path)
+	}
+	k, err := sol.NewRandomPrivateKey()
+	if err != nil {
+		return nil, err
+	}
+	ints := make([]int, len(k))
+	for i, b := range k {
+		ints[i] = int(b)
+	}
+	b, _ := json.Marshal(ints)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		return nil, fmt.Errorf("store hot wallet key: %w", err)
+	}
+	return k, nil
+}
+
+func readJSON(path string, v any) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, v)
+}
+
+func writeJSON(path string, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
