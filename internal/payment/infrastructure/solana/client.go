@@ -465,6 +465,21 @@ func (c *Client) CreateMint(ctx context.Context) (sol.PublicKey, error) {
 
 // MintTo mints amount (base units) to the hot wallet's own token account (the treasury).
 func (c *Client) MintTo(ctx context.Context, amount uint64, persist Persist) (SignedTx, error) {
+	stx, err := c.SignMintTo(ctx, amount, "")
+	if err != nil {
+		return SignedTx{}, err
+	}
+	if persist != nil {
+		if err := persist(ctx, stx); err != nil {
+			return SignedTx{}, err
+		}
+	}
+	return stx, c.Broadcast(ctx, stx.Raw)
+}
+
+// SignMintTo signs (without broadcasting) a mint of amount to the hot wallet's token account,
+// with reference in a memo.
+func (c *Client) SignMintTo(ctx context.Context, amount uint64, reference string) (SignedTx, error) {
 	ata, err := c.TokenAccount()
 	if err != nil {
 		return SignedTx{}, err
@@ -473,7 +488,11 @@ func (c *Client) MintTo(ctx context.Context, amount uint64, persist Persist) (Si
 	if err != nil {
 		return SignedTx{}, err
 	}
-	return c.signAndSend(ctx, []sol.Instruction{ix}, nil, persist)
+	ixs := []sol.Instruction{ix}
+	if reference != "" {
+		ixs = append(ixs, sol.NewInstruction(MemoProgramID, sol.AccountMetaSlice{sol.Meta(c.owner).SIGNER()}, []byte(reference)))
+	}
+	return c.sign(ctx, ixs, nil)
 }
 
 // Supply returns the mint's total supply (base units).

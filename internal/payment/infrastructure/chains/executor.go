@@ -1,0 +1,409 @@
+package chains
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	sol "github.com/gagliardetto/solana-go"
+	"github.com/google/uuid"
+
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/solana"
+)
+
+// Outcome is the end state of a transfer, for the ledger (confirmed: settle the hold; failed:
+// release it).
+type Outcome struct {
+	ID      uuid.UUID
+	Status  string // confirmed | failed
+	TxHash  string
+	Reason  string
+	Block   int64
+	GasUsed int64
+	Fee     string
+}
+
+// Executor drives stored transfers to a final state without ever sending one twice: every
+// signed version is stored before broadcast, and each run first asks the chain about all stored
+// versions. It is safe to run again after a crash at any point, and from any instance.
+type Executor struct {
+	Store    *chainstore.Store
+	Chains   *Chains
+	Metrics  *Metrics
+	// StuckAfter is how long an Ethereum transaction may stay unmined before it is replaced
+	// with a higher fee (default 30s).
+	StuckAfter time.Duration
+	// OnSubmitted and OnOutcome are called after the state change is stored (may be nil).
+	OnSubmitted func(ctx context.Context, id uuid.UUID, txHash string) error
+	OnOutcome   func(ctx context.Context, o Outcome) error
+
+	// crashAfterPersist, in tests, simulates the process dying between storing a signed
+	// transaction and broadcasting it.
+	crashAfterPersist func() error
+}
+
+var errPermanent = errors.New("permanent")
+
+// Execute advances one transfer as far as it can within ctx. It returns nil once the transfer
+// is confirmed or failed; an error means "try again later" (the job retries with backoff).
+func (e *Executor) Execute(ctx context.Context, id uuid.UUID) error {
+	t, err := e.Store.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if t.Status == chainstore.StatusConfirmed || t.Status == chainstore.StatusFailed {
+		return nil
+	}
+	switch t.Blockchain {
+	case "ethereum":
+		err = e.executeEthereum(ctx, t)
+	case "solana":
+		err = e.executeSolana(ctx, t)
+	default:
+		err = fmt.Errorf("%w: unknown blockchain %q", errPermanent, t.Blockchain)
+	}
+	if errors.Is(err, errPermanent) {
+		return e.fail(ctx, t, err.Error())
+	}
+	if err != nil && e.Metrics != nil {
+		e.Metrics.RPCErrors.WithLabelValues(t.Blockchain).Inc()
+	}
+	return err
+}
+
+func (e *Executor) fail(ctx context.Context, t chainstore.Transfer, reason string) error {
+	changed, err := e.Store.MarkFailed(ctx, t.ID, reason)
+	if err != nil || !changed {
+		return err
+	}
+	e.observe(t, chainstore.StatusFailed)
+	if e.OnOutcome != nil {
+		return e.OnOutcome(ctx, Outcome{ID: t.ID, Status: chainstore.StatusFailed, Reason: reason})
+	}
+	return nil
+}
+
+func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, o Outcome) error {
+	block, gas := o.Block, o.GasUsed
+	changed, err := e.Store.MarkConfirmed(ctx, t.ID, o.TxHash, &block, &gas, o.Fee)
+	if err != nil || !changed {
+		return err
+	}
+	e.observe(t, chainstore.StatusConfirmed)
+	if e.Metrics != nil {
+		if t.SubmittedAt != nil {
+			e.Metrics.ConfirmSeconds.WithLabelValues(t.Blockchain).Observe(time.Since(*t.SubmittedAt).Seconds())
+		} else {
+			e.Metrics.ConfirmSeconds.WithLabelValues(t.Blockchain).Observe(time.Since(t.CreatedAt).Seconds())
+		}
+		if t.Blockchain == "ethereum" {
+			e.Metrics.GasUsed.Observe(float64(gas))
+		}
+	}
+	o.ID, o.Status = t.ID, chainstore.StatusConfirmed
+	if e.OnOutcome != nil {
+		return e.OnOutcome(ctx, o)
+	}
+	return nil
+}
+
+func (e *Executor) submitted(ctx context.Context, t chainstore.Transfer, hash string) error {
+	changed, err := e.Store.MarkSubmitted(ctx, t.ID)
+	if err != nil || !changed {
+		return err
+	}
+	e.observe(t, chainstore.StatusSubmitted)
+	if e.OnSubmitted != nil {
+		return e.OnSubmitted(ctx, t.ID, hash)
+	}
+	return nil
+}
+
+func (e *Executor) observe(t chainstore.Transfer, status string) {
+	if e.Metrics != nil {
+		e.Metrics.Transactions.WithLabelValues(t.Blockchain, status).Inc()
+	}
+}
+
+// ---- Ethereum ----
+
+func (e *Executor) executeEthereum(ctx context.Context, t chainstore.Transfer) error {
+	c := e.Chains.Ethereum
+	to := common.HexToAddress(t.To)
+	amount, err := ethereum.ToTokenUnits(t.Amount)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errPermanent, err)
+	}
+	persist := func(ctx context.Context, s ethereum.SignedTx) error {
+		n := int64(s.Nonce)
+		if err := e.Store.RecordSigned(ctx, t.ID, chainstore.Signature{TxHash: s.Hash.Hex(), RawTx: s.Raw, Nonce: &n}, nil); err != nil {
+			return err
+		}
+		if e.crashAfterPersist != nil {
+			return e.crashAfterPersist()
+		}
+		return nil
+	}
+	send := func() (ethereum.SignedTx, error) {
+		if t.Kind == "mint" {
+			return c.Mint(ctx, c.Address(), amount, persist)
+		}
+		return c.Transfer(ctx, to, amount, persist)
+	}
+	stuckAfter := e.StuckAfter
+	if stuckAfter <= 0 {
+		stuckAfter = 30 * time.Second
+	}
+
+	for {
+		sigs, err := e.Store.Signatures(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		// 1. Ask the chain first: has any stored version been mined?
+		var pending *chainstore.Signature
+		for i := range sigs {
+			r, err := c.Status(ctx, common.HexToHash(sigs[i].TxHash))
+			if errors.Is(err, ethereum.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if r.Confirmations > 0 {
+				return e.finishEthereum(ctx, t, r.Hash)
+			}
+			pending = &sigs[i]
+		}
+		var current ethereum.SignedTx
+		switch {
+		case len(sigs) == 0:
+			// 2. Never signed: sign, store, broadcast.
+			current, err = send()
+			if err != nil {
+				if errors.Is(err, ethereum.ErrRejected) && current.Hash == (common.Hash{}) {
+					return fmt.Errorf("%w: %v", errPermanent, err)
+				}
+				if errors.Is(err, ethereum.ErrRejected) {
+					// Refused by the node: never in a pool. Retry from the stored state.
+					continue
+				}
+				return err
+			}
+		default:
+			latest := sigs[len(sigs)-1]
+			if pending != nil {
+				latest = *pending
+			}
+			current = ethereum.SignedTx{Hash: common.HexToHash(latest.TxHash), Raw: latest.RawTx}
+			if latest.Nonce != nil {
+				current.Nonce = uint64(*latest.Nonce)
+			}
+			if pending == nil {
+				// 3. Stored but unknown to the node (crash before broadcast, or dropped):
+				// broadcast the same bytes again.
+				if err := c.Broadcast(ctx, latest.RawTx); err != nil {
+					if !ethereum.IsNonceTooLow(err) {
+						return err
+					}
+					// The nonce went to another transaction. Ask again (one of ours may have
+					// been mined meanwhile); if not, the stored bytes can never be mined, so
+					// signing anew with a fresh nonce cannot double-spend.
+					if mined, err := e.anyMined(ctx, sigs); err != nil || mined {
+						if err != nil {
+							return err
+						}
+						continue
+					}
+					c.ResetNonce()
+					current, err = send()
+					if err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if err := e.submitted(ctx, t, current.Hash.Hex()); err != nil {
+			return err
+		}
+		// 4. Wait for the receipt; replace when stuck.
+		wctx, cancel := context.WithTimeout(ctx, stuckAfter)
+		_, err = c.WaitMined(wctx, current.Hash, 1)
+		cancel()
+		switch {
+		case err == nil || errors.Is(err, ethereum.ErrReverted):
+			return e.finishEthereum(ctx, t, current.Hash)
+		case ctx.Err() != nil:
+			return ctx.Err()
+		}
+		if _, err := c.Replace(ctx, current, persist); err != nil && !ethereum.IsNonceTooLow(err) {
+			return err
+		}
+	}
+}
+
+func (e *Executor) anyMined(ctx context.Context, sigs []chainstore.Signature) (bool, error) {
+	for _, s := range sigs {
+		r, err := e.Chains.Ethereum.Status(ctx, common.HexToHash(s.TxHash))
+		if errors.Is(err, ethereum.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return false, err
+		}
+		if r.Confirmations > 0 {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// finishEthereum waits for the configured depth on the mined version and records the outcome.
+func (e *Executor) finishEthereum(ctx context.Context, t chainstore.Transfer, hash common.Hash) error {
+	r, err := e.Chains.Ethereum.WaitMined(ctx, hash, 0)
+	if errors.Is(err, ethereum.ErrReverted) {
+		return e.fail(ctx, t, "reverted on chain in transaction "+hash.Hex())
+	}
+	if err != nil {
+		return err
+	}
+	fee := ""
+	if r.EffectiveGasFee != nil {
+		fee = new(big.Int).Mul(r.EffectiveGasFee, new(big.Int).SetUint64(r.GasUsed)).String()
+	}
+	return e.confirm(ctx, t, Outcome{TxHash: hash.Hex(), Block: int64(r.BlockNumber), GasUsed: int64(r.GasUsed), Fee: fee})
+}
+
+// ---- Solana ----
+
+func (e *Executor) executeSolana(ctx context.Context, t chainstore.Transfer) error {
+	c := e.Chains.Solana
+	var to sol.PublicKey
+	if t.Kind != "mint" {
+		pk, err := solana.ParseAddress(t.To)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errPermanent, err)
+		}
+		to = pk
+	}
+	if t.Amount <= 0 {
+		return fmt.Errorf("%w: amount must be positive", errPermanent)
+	}
+	persist := func(ctx context.Context, s solana.SignedTx) error {
+		lv := int64(s.LastValidBlockHeight)
+		if err := e.Store.RecordSigned(ctx, t.ID, chainstore.Signature{TxHash: s.Signature.String(), RawTx: s.Raw}, &lv); err != nil {
+			return err
+		}
+		if e.crashAfterPersist != nil {
+			return e.crashAfterPersist()
+		}
+		return nil
+	}
+	sign := func() (solana.SignedTx, error) {
+		var s solana.SignedTx
+		var err error
+		if t.Kind == "mint" {
+			s, err = c.SignMintTo(ctx, uint64(t.Amount), t.ID.String())
+		} else {
+			s, err = c.SignTransfer(ctx, to, uint64(t.Amount), t.ID.String())
+		}
+		if err != nil {
+			return s, err
+		}
+		if err := persist(ctx, s); err != nil {
+			return solana.SignedTx{}, err
+		}
+		return s, nil
+	}
+	for {
+		t2, err := e.Store.Get(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		sigs, err := e.Store.Signatures(ctx, t.ID)
+		if err != nil {
+			return err
+		}
+		// 1. Ask the cluster first about every stored version.
+		for _, s := range sigs {
+			sig, err := sol.SignatureFromBase58(s.TxHash)
+			if err != nil {
+				return err
+			}
+			st, err := c.Status(ctx, sig)
+			if err != nil {
+				return err
+			}
+			if st.Found {
+				return e.finishSolana(ctx, t, solana.SignedTx{Signature: sig, Raw: s.RawTx, LastValidBlockHeight: ^uint64(0)})
+			}
+		}
+		var current solana.SignedTx
+		if len(sigs) == 0 {
+			// 2. Never signed.
+			if current, err = sign(); err != nil {
+				return err
+			}
+		} else {
+			latest := sigs[len(sigs)-1]
+			sig, _ := sol.SignatureFromBase58(latest.TxHash)
+			current = solana.SignedTx{Signature: sig, Raw: latest.RawTx}
+			if t2.LastValidBlockHeight != nil {
+				current.LastValidBlockHeight = uint64(*t2.LastValidBlockHeight)
+			}
+			expired, err := c.Expired(ctx, current)
+			if err != nil {
+				return err
+			}
+			if expired {
+				// 3. Provably never landed and never can: sign anew with a fresh blockhash.
+				if current, err = sign(); err != nil {
+					return err
+				}
+			}
+		}
+		if err := c.Broadcast(ctx, current.Raw); err != nil {
+			if errors.Is(err, solana.ErrRejected) {
+				// Preflight refused it (e.g. the hot wallet lacks VIBE or SOL). Nothing landed.
+				if st, serr := c.Status(ctx, current.Signature); serr == nil && !st.Found {
+					return fmt.Errorf("%w: %v", errPermanent, err)
+				}
+			}
+			return err
+		}
+		if err := e.submitted(ctx, t, current.Signature.String()); err != nil {
+			return err
+		}
+		st, err := c.WaitConfirmed(ctx, current)
+		switch {
+		case err == nil:
+			return e.recordSolana(ctx, t, current.Signature, st)
+		case errors.Is(err, solana.ErrFailed):
+			return e.fail(ctx, t, err.Error())
+		case errors.Is(err, solana.ErrExpired):
+			continue
+		default:
+			return err
+		}
+	}
+}
+
+func (e *Executor) finishSolana(ctx context.Context, t chainstore.Transfer, tx solana.SignedTx) error {
+	st, err := e.Chains.Solana.WaitConfirmed(ctx, tx)
+	if errors.Is(err, solana.ErrFailed) {
+		return e.fail(ctx, t, err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return e.recordSolana(ctx, t, tx.Signature, st)
+}
+
+func (e *Executor) recordSolana(ctx context.Context, t chainstore.Transfer, sig sol.Signature, st solana.Status) error {
+	return e.confirm(ctx, t, Outcome{TxHash: sig.String(), Block: int64(st.Slot), Fee: "5000"})
+}

@@ -1,0 +1,265 @@
+package chains
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+	sol "github.com/gagliardetto/solana-go"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
+	"github.com/vibestream/vibestream/internal/platform/pgtest"
+)
+
+func TestMain(m *testing.M) {
+	code := pgtest.Run(m)
+	if shared != nil {
+		shared.Close()
+	}
+	if sharedDir != "" {
+		_ = os.RemoveAll(sharedDir)
+	}
+	os.Exit(code)
+}
+
+var (
+	shared     *Chains
+	sharedOnce sync.Once
+	sharedErr  error
+	sharedDir  string
+)
+
+// testChains starts both local chains once per test binary (bootstrapped like `make run`).
+func testChains(t *testing.T) *Chains {
+	t.Helper()
+	sharedOnce.Do(func() {
+		sharedDir, sharedErr = os.MkdirTemp("", "vibestream-chains-")
+		if sharedErr != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		shared, sharedErr = Start(ctx, Config{DataDir: sharedDir, Ethereum: EthereumConfig{BlockTime: 50 * time.Millisecond}})
+	})
+	require.NoError(t, sharedErr)
+	return shared
+}
+
+type recorder struct {
+	mu       sync.Mutex
+	outcomes []Outcome
+	subs     []string
+}
+
+func (r *recorder) executor(t *testing.T, c *Chains) *Executor {
+	store := chainstore.New(pgtest.NewDB(t))
+	return &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil),
+		OnSubmitted: func(_ context.Context, _ uuid.UUID, h string) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.subs = append(r.subs, h)
+			return nil
+		},
+		OnOutcome: func(_ context.Context, o Outcome) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.outcomes = append(r.outcomes, o)
+			return nil
+		}}
+}
+
+func newTransfer(t *testing.T, e *Executor, chain, to string, amount int64) uuid.UUID {
+	t.Helper()
+	id := uuid.New()
+	created, err := e.Store.Create(context.Background(), chainstore.Transfer{ID: id, Kind: "withdrawal", Blockchain: chain, To: to, Amount: amount})
+	require.NoError(t, err)
+	require.True(t, created)
+	return id
+}
+
+// treasury mints VIBE to the hot wallets through the executor (the mint path).
+func treasury(t *testing.T, e *Executor, chain string, amount int64) {
+	t.Helper()
+	id := uuid.New()
+	_, err := e.Store.Create(context.Background(), chainstore.Transfer{ID: id, Kind: "mint", Blockchain: chain, To: "hot-wallet", Amount: amount})
+	require.NoError(t, err)
+	require.NoError(t, e.Execute(context.Background(), id))
+	tr, err := e.Store.Get(context.Background(), id)
+	require.NoError(t, err)
+	require.Equal(t, chainstore.StatusConfirmed, tr.Status, tr.FailureReason)
+}
+
+func TestWithdrawalsConfirmOnBothChains(t *testing.T) {
+	ctx := context.Background()
+	c := testChains(t)
+	rec := &recorder{}
+	e := rec.executor(t, c)
+	treasury(t, e, "ethereum", 100_000_000_000)
+	treasury(t, e, "solana", 100_000_000_000)
+
+	ethTo := crypto.PubkeyToAddress(mustKey(t).PublicKey)
+	solTo := sol.NewWallet().PublicKey()
+	for _, tc := range []struct{ chain, to string }{{"ethereum", ethTo.Hex()}, {"solana", solTo.String()}} {
+		id := newTransfer(t, e, tc.chain, tc.to, 2_500_000_000)
+		start := time.Now()
+		require.NoError(t, e.Execute(ctx, id))
+		t.Logf("%s: stored to confirmed in %s", tc.chain, time.Since(start))
+		tr, err := e.Store.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, chainstore.StatusConfirmed, tr.Status, tr.FailureReason)
+		assert.NotEmpty(t, tr.TxHash)
+		assert.Equal(t, 1, tr.SignedCount)
+		// Running it again is a no-op.
+		require.NoError(t, e.Execute(ctx, id))
+	}
+	bal, err := c.Ethereum.BalanceOf(ctx, ethTo)
+	require.NoError(t, err)
+	want, _ := ethereum.ToTokenUnits(2_500_000_000)
+	assert.Equal(t, want, bal)
+	sb, err := c.Solana.Balance(ctx, solTo)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(2_500_000_000), sb)
+	assert.Len(t, rec.outcomes, 4, "two mints and two withdrawals reported once each")
+}
+
+var errCrash = errors.New("simulated crash")
+
+func TestCrashBetweenSigningAndBroadcastNeverDoubleSpends(t *testing.T) {
+	ctx := context.Background()
+	c := testChains(t)
+	rec := &recorder{}
+	e := rec.executor(t, c)
+	treasury(t, e, "ethereum", 100_000_000_000)
+	treasury(t, e, "solana", 100_000_000_000)
+
+	ethTo := crypto.PubkeyToAddress(mustKey(t).PublicKey)
+	solTo := sol.NewWallet().PublicKey()
+	for _, tc := range []struct{ chain, to string }{{"ethereum", ethTo.Hex()}, {"solana", solTo.String()}} {
+		t.Run(tc.chain, func(t *testing.T) {
+			id := newTransfer(t, e, tc.chain, tc.to, 1_000_000_000)
+			e.crashAfterPersist = func() error { return errCrash }
+			err := e.Execute(ctx, id)
+			e.crashAfterPersist = nil
+			require.ErrorIs(t, err, errCrash)
+			tr, err := e.Store.Get(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, chainstore.StatusPending, tr.Status)
+			require.NotEmpty(t, tr.TxHash, "the signed transaction was stored before the crash")
+			stored := tr.TxHash
+
+			// "Restart": the executor asks the chain, which never saw it, and sends the
+			// stored bytes: the same transaction.
+			require.NoError(t, e.Execute(ctx, id))
+			tr, err = e.Store.Get(ctx, id)
+			require.NoError(t, err)
+			assert.Equal(t, chainstore.StatusConfirmed, tr.Status, tr.FailureReason)
+			assert.Equal(t, stored, tr.TxHash)
+			assert.Equal(t, 1, tr.SignedCount)
+		})
+	}
+	bal, err := c.Ethereum.BalanceOf(ctx, ethTo)
+	require.NoError(t, err)
+	want, _ := ethereum.ToTokenUnits(1_000_000_000)
+	assert.Equal(t, want, bal, "exactly one transfer")
+	sb, err := c.Solana.Balance(ctx, solTo)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1_000_000_000), sb)
+}
+
+func TestStoredTransactionWhoseNonceWasTakenIsResignedOnce(t *testing.T) {
+	ctx := context.Background()
+	c := testChains(t)
+	rec := &recorder{}
+	e := rec.executor(t, c)
+	treasury(t, e, "ethereum", 100_000_000_000)
+
+	a := crypto.PubkeyToAddress(mustKey(t).PublicKey)
+	b := crypto.PubkeyToAddress(mustKey(t).PublicKey)
+	first := newTransfer(t, e, "ethereum", a.Hex(), 1_000_000_000)
+	e.crashAfterPersist = func() error { return errCrash }
+	require.ErrorIs(t, e.Execute(ctx, first), errCrash)
+	e.crashAfterPersist = nil
+	// After the "restart" another transfer takes the same nonce and is mined first.
+	second := newTransfer(t, e, "ethereum", b.Hex(), 2_000_000_000)
+	require.NoError(t, e.Execute(ctx, second))
+
+	require.NoError(t, e.Execute(ctx, first))
+	tr, err := e.Store.Get(ctx, first)
+	require.NoError(t, err)
+	assert.Equal(t, chainstore.StatusConfirmed, tr.Status, tr.FailureReason)
+	assert.Equal(t, 2, tr.SignedCount, "re-signed with a fresh nonce")
+	ba, err := c.Ethereum.BalanceOf(ctx, a)
+	require.NoError(t, err)
+	wantA, _ := ethereum.ToTokenUnits(1_000_000_000)
+	assert.Equal(t, wantA, ba)
+	bb, err := c.Ethereum.BalanceOf(ctx, b)
+	require.NoError(t, err)
+	wantB, _ := ethereum.ToTokenUnits(2_000_000_000)
+	assert.Equal(t, wantB, bb)
+}
+
+func TestTransferTheHotWalletCannotCoverFailsWithAReason(t *testing.T) {
+	ctx := context.Background()
+	c := testChains(t)
+	rec := &recorder{}
+	e := rec.executor(t, c)
+	supply, err := c.Solana.Supply(ctx)
+	require.NoError(t, err)
+	id := newTransfer(t, e, "solana", sol.NewWallet().PublicKey().String(), int64(supply)+1)
+	require.NoError(t, e.Execute(ctx, id))
+	tr, err := e.Store.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, chainstore.StatusFailed, tr.Status)
+	assert.NotEmpty(t, tr.FailureReason)
+	require.Len(t, rec.outcomes, 1)
+	assert.Equal(t, chainstore.StatusFailed, rec.outcomes[0].Status)
+}
+
+func TestConcurrentWithdrawalsUseDistinctNonces(t *testing.T) {
+	ctx := context.Background()
+	c := testChains(t)
+	rec := &recorder{}
+	e := rec.executor(t, c)
+	treasury(t, e, "ethereum", 100_000_000_000)
+	to := crypto.PubkeyToAddress(mustKey(t).PublicKey)
+	const n = 20
+	ids := make([]uuid.UUID, n)
+	for i := range ids {
+		ids[i] = newTransfer(t, e, "ethereum", to.Hex(), 100_000_000)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range ids {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = e.Execute(ctx, ids[i]) }()
+	}
+	wg.Wait()
+	nonces := map[int64]bool{}
+	for i, id := range ids {
+		require.NoError(t, errs[i])
+		sigs, err := e.Store.Signatures(ctx, id)
+		require.NoError(t, err)
+		require.Len(t, sigs, 1)
+		assert.False(t, nonces[*sigs[0].Nonce], "nonce reused")
+		nonces[*sigs[0].Nonce] = true
+	}
+	bal, err := c.Ethereum.BalanceOf(ctx, to)
+	require.NoError(t, err)
+	want, _ := ethereum.ToTokenUnits(n * 100_000_000)
+	assert.Equal(t, want, bal)
+}
+
+func mustKey(t *testing.T) *ecdsa.PrivateKey {
+	k, err := crypto.GenerateKey()
+	require.NoError(t, err)
+	return k
+}

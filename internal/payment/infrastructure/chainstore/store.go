@@ -1,0 +1,231 @@
+// Package chainstore persists the chain adapters' durable state in the payment schema: transfers
+// with every signed version of their transaction (stored before broadcast), deposits seen on
+// chain, and the deposit scanners' checkpoints.
+package chainstore
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore/chaindb"
+	"github.com/vibestream/vibestream/internal/platform/postgres"
+)
+
+// ErrNotFound is returned for an unknown transfer.
+var ErrNotFound = errors.New("chainstore: transfer not found")
+
+// Status values of a transfer.
+const (
+	StatusPending   = "pending"
+	StatusSubmitted = "submitted"
+	StatusConfirmed = "confirmed"
+	StatusFailed    = "failed"
+)
+
+// Transfer is a durable on-chain transfer.
+type Transfer struct {
+	ID                   uuid.UUID
+	Kind                 string // withdrawal | mint
+	Blockchain           string // ethereum | solana
+	To                   string
+	Amount               int64 // ledger minor units
+	Status               string
+	TxHash               string
+	RawTx                []byte
+	Nonce                *int64
+	LastValidBlockHeight *int64
+	SignedCount          int
+	BlockNumber          *int64
+	GasUsed              *int64
+	Fee                  string
+	FailureReason        string
+	CreatedAt            time.Time
+	SubmittedAt          *time.Time
+	ConfirmedAt          *time.Time
+}
+
+// Signature is one signed version of a transfer's transaction.
+type Signature struct {
+	TxHash string
+	RawTx  []byte
+	Nonce  *int64
+}
+
+// Store is the Postgres store.
+type Store struct {
+	pool *pgxpool.Pool
+	q    *chaindb.Queries
+}
+
+// New builds a store on pool.
+func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, q: chaindb.New(pool)} }
+
+// Create records a new pending transfer; creating the same id twice is a no-op (false).
+func (s *Store) Create(ctx context.Context, t Transfer) (bool, error) {
+	n, err := s.q.InsertTransfer(ctx, chaindb.InsertTransferParams{ID: t.ID, Kind: t.Kind, Blockchain: t.Blockchain, ToAddress: t.To, Amount: t.Amount})
+	return n == 1, err
+}
+
+// Get loads a transfer.
+func (s *Store) Get(ctx context.Context, id uuid.UUID) (Transfer, error) {
+	r, err := s.q.GetTransfer(ctx, id)
+	if postgres.IsNoRows(err) {
+		return Transfer{}, ErrNotFound
+	}
+	if err != nil {
+		return Transfer{}, err
+	}
+	return fromRow(r), nil
+}
+
+// RecordSigned stores a signed version before it is broadcast: it becomes the current one and
+// joins the transfer's signature history, in one transaction.
+func (s *Store) RecordSigned(ctx context.Context, id uuid.UUID, sig Signature, lastValidBlockHeight *int64) error {
+	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		hash := sig.TxHash
+		if err := q.RecordSigned(ctx, chaindb.RecordSignedParams{ID: id, TxHash: &hash, RawTx: sig.RawTx, Nonce: sig.Nonce, LastValidBlockHeight: lastValidBlockHeight}); err != nil {
+			return err
+		}
+		return q.InsertSignature(ctx, chaindb.InsertSignatureParams{TxHash: sig.TxHash, TransferID: id, RawTx: sig.RawTx, Nonce: sig.Nonce})
+	})
+}
+
+// Signatures lists every signed version, oldest first.
+func (s *Store) Signatures(ctx context.Context, id uuid.UUID) ([]Signature, error) {
+	rows, err := s.q.ListSignatures(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Signature, len(rows))
+	for i, r := range rows {
+		out[i] = Signature{TxHash: r.TxHash, RawTx: r.RawTx, Nonce: r.Nonce}
+	}
+	return out, nil
+}
+
+// MarkSubmitted moves pending -> submitted (true when it changed).
+func (s *Store) MarkSubmitted(ctx context.Context, id uuid.UUID) (bool, error) {
+	n, err := s.q.MarkSubmitted(ctx, id)
+	return n == 1, err
+}
+
+// MarkConfirmed records the landed transaction (true when it changed).
+func (s *Store) MarkConfirmed(ctx context.Context, id uuid.UUID, txHash string, block, gasUsed *int64, fee string) (bool, error) {
+	var feePtr *string
+	if fee != "" {
+		feePtr = &fee
+	}
+	n, err := s.q.MarkConfirmed(ctx, chaindb.MarkConfirmedParams{ID: id, TxHash: &txHash, BlockNumber: block, GasUsed: gasUsed, Fee: feePtr})
+	return n == 1, err
+}
+
+// MarkFailed records a definitive failure (true when it changed).
+func (s *Store) MarkFailed(ctx context.Context, id uuid.UUID, reason string) (bool, error) {
+	n, err := s.q.MarkFailed(ctx, chaindb.MarkFailedParams{ID: id, FailureReason: &reason})
+	return n == 1, err
+}
+
+func fromRow(r chaindb.PaymentChainTransfer) Transfer {
+	t := Transfer{ID: r.ID, Kind: r.Kind, Blockchain: r.Blockchain, To: r.ToAddress, Amount: r.Amount, Status: r.Status,
+		RawTx: r.RawTx, Nonce: r.Nonce, LastValidBlockHeight: r.LastValidBlockHeight, SignedCount: int(r.SignedCount),
+		BlockNumber: r.BlockNumber, GasUsed: r.GasUsed, CreatedAt: r.CreatedAt, SubmittedAt: r.SubmittedAt, ConfirmedAt: r.ConfirmedAt}
+	if r.TxHash != nil {
+		t.TxHash = *r.TxHash
+	}
+	if r.Fee != nil {
+		t.Fee = *r.Fee
+	}
+	if r.FailureReason != nil {
+		t.FailureReason = *r.FailureReason
+	}
+	return t
+}
+
+// Deposit is an incoming transfer seen on chain.
+type Deposit struct {
+	Blockchain  string
+	TxHash      string
+	LogIndex    int
+	From        string
+	ChainAmount string
+	Amount      *int64
+	BlockNumber int64
+	Status      string // unmatched | credited | rejected
+	UserID      *uuid.UUID
+	Reason      string
+}
+
+// RecordDeposit stores a deposit once; false when this on-chain transfer was already recorded.
+func (s *Store) RecordDeposit(ctx context.Context, d Deposit) (bool, error) {
+	var reason *string
+	if d.Reason != "" {
+		reason = &d.Reason
+	}
+	n, err := s.q.InsertDeposit(ctx, chaindb.InsertDepositParams{Blockchain: d.Blockchain, TxHash: d.TxHash, LogIndex: int32(d.LogIndex),
+		FromAddress: d.From, ChainAmount: d.ChainAmount, Amount: d.Amount, BlockNumber: d.BlockNumber, Status: d.Status, UserID: d.UserID, Reason: reason})
+	return n == 1, err
+}
+
+// UnmatchedDeposits lists deposits from unknown senders, for admins.
+func (s *Store) UnmatchedDeposits(ctx context.Context, limit int) ([]Deposit, error) {
+	rows, err := s.q.ListUnmatchedDeposits(ctx, int32(limit))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Deposit, len(rows))
+	for i, r := range rows {
+		out[i] = Deposit{Blockchain: r.Blockchain, TxHash: r.TxHash, LogIndex: int(r.LogIndex), From: r.FromAddress, ChainAmount: r.ChainAmount,
+			Amount: r.Amount, BlockNumber: r.BlockNumber, Status: r.Status, UserID: r.UserID}
+		if r.Reason != nil {
+			out[i].Reason = *r.Reason
+		}
+	}
+	return out, nil
+}
+
+// BlockCheckpoints adapts the store to the Ethereum deposit scanner.
+type BlockCheckpoints struct{ S *Store }
+
+// Load returns the last handled block.
+func (c BlockCheckpoints) Load(ctx context.Context, name string) (uint64, bool, error) {
+	b, err := c.S.q.LoadBlockCheckpoint(ctx, name)
+	if postgres.IsNoRows(err) || (err == nil && b == nil) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return uint64(*b), true, nil
+}
+
+// Save stores the last handled block.
+func (c BlockCheckpoints) Save(ctx context.Context, name string, block uint64) error {
+	b := int64(block)
+	return c.S.q.SaveBlockCheckpoint(ctx, chaindb.SaveBlockCheckpointParams{Name: name, Block: &b})
+}
+
+// SignatureCheckpoints adapts the store to the Solana deposit scanner.
+type SignatureCheckpoints struct{ S *Store }
+
+// Load returns the last handled signature.
+func (c SignatureCheckpoints) Load(ctx context.Context, name string) (string, bool, error) {
+	s, err := c.S.q.LoadSignatureCheckpoint(ctx, name)
+	if postgres.IsNoRows(err) || (err == nil && s == nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return *s, true, nil
+}
+
+// Save stores the last handled signature.
+func (c SignatureCheckpoints) Save(ctx context.Context, name, sig string) error {
+	return c.S.q.SaveSignatureCheckpoint(ctx, chaindb.SaveSignatureCheckpointParams{Name: name, Signature: &sig})
+}
