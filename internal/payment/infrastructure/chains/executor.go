@@ -32,9 +32,9 @@ type Outcome struct {
 // signed version is stored before broadcast, and each run first asks the chain about all stored
 // versions. It is safe to run again after a crash at any point, and from any instance.
 type Executor struct {
-	Store    *chainstore.Store
-	Chains   *Chains
-	Metrics  *Metrics
+	Store   *chainstore.Store
+	Chains  *Chains
+	Metrics *Metrics
 	// StuckAfter is how long an Ethereum transaction may stay unmined before it is replaced
 	// with a higher fee (default 30s).
 	StuckAfter time.Duration
