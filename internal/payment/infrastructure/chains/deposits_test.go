@@ -77,8 +77,8 @@ func TestDepositsAreCreditedOnceAndUnknownSendersRecorded(t *testing.T) {
 	alice, bob := uuid.New(), uuid.New()
 	cr := &crediter{calls: map[string]int64{}}
 	w := &DepositWatcher{Chains: c, Store: e.Store, Crediter: cr, Metrics: NewMetrics(nil), Owners: owners{
-		"ethereum:" + strings.ToLower(users[0].Address().Hex()): alice,
-		"solana:" + strings.ToLower(solKey.PublicKey().String()):  bob,
+		"ethereum:" + strings.ToLower(users[0].Address().Hex()):  alice,
+		"solana:" + strings.ToLower(solKey.PublicKey().String()): bob,
 	}}
 	// Skip what happened before this test on the shared chains.
 	_, err = w.Scan(ctx)
