@@ -39,7 +39,7 @@ var (
 )
 
 // testChains starts both local chains once per test binary (bootstrapped like `make run`).
-func testChains(t *testing.T) *Chains {
+func testChains(t testing.TB) *Chains {
 	t.Helper()
 	sharedOnce.Do(func() {
 		sharedDir, sharedErr = os.MkdirTemp("", "vibestream-chains-")
@@ -60,7 +60,7 @@ type recorder struct {
 	subs     []string
 }
 
-func (r *recorder) executor(t *testing.T, c *Chains) *Executor {
+func (r *recorder) executor(t testing.TB, c *Chains) *Executor {
 	store := chainstore.New(pgtest.NewDB(t))
 	return &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil),
 		OnSubmitted: func(_ context.Context, _ uuid.UUID, h string) error {
