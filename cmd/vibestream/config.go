@@ -25,6 +25,8 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	TrustProxy      bool
 	InstanceID      string
+
+	User UserConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -165,6 +167,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	} else {
 		e.fail("DATA_DIR", "cannot be resolved: %v", err)
 	}
+	c.User = loadUserConfig(e, &c)
 	return c, e.err()
 }
 
