@@ -144,8 +144,8 @@ func TestAttacksAreRejected(t *testing.T) {
 	other := newKey(t)
 
 	for name, tok := range map[string]string{
-		"alg none":                       none(),
-		"alg none without signature":     strings.TrimSuffix(none(), "."),
+		"alg none":                        none(),
+		"alg none without signature":      strings.TrimSuffix(none(), "."),
 		"HS256 keyed with raw public key": signHS(pub),
 		"HS256 keyed with public PEM":     signHS(pubPEM),
 		"unknown kid":                     signEd(other, KeyID(other.Public().(ed25519.PublicKey)), mapClaims(c, nil)),
