@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/vibestream/vibestream/internal/platform/observability"
@@ -71,4 +72,11 @@ func loginToken(t *testing.T, ta *testApp, login, password string) string {
 	}
 	res.JSON(t, &tok)
 	return tok.AccessToken
+}
+
+func mustUUID(t *testing.T, s string) uuid.UUID {
+	t.Helper()
+	id, err := uuid.Parse(s)
+	require.NoError(t, err)
+	return id
 }
