@@ -21,6 +21,7 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
+	"github.com/vibestream/vibestream/internal/platform/live"
 	"github.com/vibestream/vibestream/internal/platform/observability"
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 	"github.com/vibestream/vibestream/internal/user"
@@ -39,6 +40,7 @@ type app struct {
 	echo     *echo.Echo
 	api      *echo.Group
 	chains   *chains.Chains // nil when CHAINS_ENABLED=false
+	live     *live.Hub
 
 	users *user.Module
 

@@ -33,6 +33,7 @@ func (a *app) wireContexts() error {
 	if err := a.wireChains(); err != nil {
 		return err
 	}
+	a.wireLive()
 	return nil
 }
 

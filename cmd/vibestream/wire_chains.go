@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
+	"github.com/vibestream/vibestream/internal/platform/live"
 )
 
 // wireChains starts the chain adapters (and the local chains when no RPC URL is set), then
@@ -28,4 +29,11 @@ func (a *app) wireChains() error {
 	}
 	chains.Routes(a.api, ch)
 	return nil
+}
+
+// wireLive mounts GET /api/v1/ws: each user's committed events, live, with replay since an
+// event id.
+func (a *app) wireLive() {
+	a.live = live.New(a.bus, live.Options{Logger: a.logger, Registerer: a.registry})
+	a.live.Routes(a.api)
 }
