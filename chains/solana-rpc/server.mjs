@@ -251,7 +251,7 @@ function land(d, replay) {
     postTokenBalances: tokenBalances(d.keys),
   };
   record(rec);
-  if (!replay) journal({ t: 'tx', b64: rec.bytes });
+  if (!replay) journal({ t: 'tx', b64: rec.bytes, slot: rec.slot.toString() });
   nextSlot();
   return rec;
 }
@@ -268,6 +268,7 @@ function record(rec) {
 
 // ---- journal (persistence across restarts) ----
 let journalFd = null;
+const journaledHashes = new Set();
 function journal(entry) {
   if (journalFd !== null) fs.writeSync(journalFd, JSON.stringify(entry) + '\n');
 }
@@ -281,7 +282,7 @@ function airdrop(address, lamports, replay) {
     keys: [address], err: null, logs: r.logs(), unitsConsumed: 0n, fee: 0n,
     preBalances: [], postBalances: [], preTokenBalances: [], postTokenBalances: [],
   });
-  if (!replay) journal({ t: 'airdrop', address, lamports: lamports.toString() });
+  if (!replay) journal({ t: 'airdrop', address, lamports: lamports.toString(), slot: slot.toString() });
   nextSlot();
   return sig;
 }
@@ -291,8 +292,12 @@ if (opts.state) {
     const lines = fs.readFileSync(opts.state, 'utf8').split('\n').filter(Boolean);
     for (const line of lines) {
       const e = JSON.parse(line);
+      // Resume the slot numbering where it was, so block heights and blockhash validity
+      // windows mean the same after a restart.
+      if (e.slot !== undefined && BigInt(e.slot) > slot) setSlot(BigInt(e.slot));
       if (e.t === 'tx') land(decodeTx(e.b64, 'base64'), true);
       else if (e.t === 'airdrop') airdrop(e.address, BigInt(e.lamports), true);
+      else if (e.t === 'bh') blockhashes.set(e.hash, BigInt(e.slot));
     }
   }
   journalFd = fs.openSync(opts.state, 'a');
@@ -341,7 +346,15 @@ const methods = {
   getSlot: () => slot,
   getBlockHeight: () => slot,
   getEpochInfo: () => ({ absoluteSlot: slot, blockHeight: slot, epoch: 0n, slotIndex: slot, slotsInEpoch: 432000n, transactionCount: BigInt(txs.size) }),
-  getLatestBlockhash: () => ({ context: ctx(), value: { blockhash: svm.latestBlockhash(), lastValidBlockHeight: slot + BLOCKHASH_VALIDITY } }),
+  getLatestBlockhash: () => {
+    const hash = svm.latestBlockhash();
+    if (!journaledHashes.has(hash)) {
+      // A client may sign with it, store the transaction and send it after our restart.
+      journaledHashes.add(hash);
+      journal({ t: 'bh', hash, slot: slot.toString() });
+    }
+    return { context: ctx(), value: { blockhash: hash, lastValidBlockHeight: slot + BLOCKHASH_VALIDITY } };
+  },
   isBlockhashValid: (p) => ({ context: ctx(), value: blockhashes.has(p[0]) && blockhashes.get(p[0]) + BLOCKHASH_VALIDITY >= slot }),
   getFeeForMessage: () => ({ context: ctx(), value: 5000n }),
   getMinimumBalanceForRentExemption: (p) => svm.minimumBalanceForRentExemption(BigInt(p[0] ?? 0)),

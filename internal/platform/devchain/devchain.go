@@ -119,6 +119,8 @@ type AnvilOptions struct {
 	// LogFile receives anvil's output; empty discards it.
 	LogFile string
 	Logger  *slog.Logger
+	// Port, when non-zero, is used instead of a free one (a restart at the same address).
+	Port int
 }
 
 var listeningRE = regexp.MustCompile(`Listening on (127\.0\.0\.1:\d+)`)
@@ -130,7 +132,7 @@ func StartAnvil(ctx context.Context, opts AnvilOptions) (*Process, error) {
 		return nil, err
 	}
 	bin := filepath.Join(root, "node_modules", ".bin", "anvil")
-	args := []string{"--host", "127.0.0.1", "--port", "0", "--chain-id", "31337", "--accounts", "2", "--balance", "1000000"}
+	args := []string{"--host", "127.0.0.1", "--port", strconv.Itoa(opts.Port), "--chain-id", "31337", "--accounts", "2", "--balance", "1000000"}
 	if opts.BlockTime > 0 {
 		args = append(args, "--block-time", strconv.FormatFloat(opts.BlockTime.Seconds(), 'f', -1, 64), "--mixed-mining")
 	}
@@ -166,8 +168,10 @@ type SolanaOptions struct {
 	Finality int
 	// BlockhashValidity is how many slots a blockhash stays usable (default 150, as on mainnet).
 	BlockhashValidity int
-	LogFile           string
-	Logger            *slog.Logger
+	// Port, when non-zero, is used instead of a free one.
+	Port    int
+	LogFile string
+	Logger  *slog.Logger
 }
 
 // StartSolana starts the litesvm JSON-RPC adapter (needs node on PATH).
@@ -189,7 +193,7 @@ func StartSolana(ctx context.Context, opts SolanaOptions) (*Process, error) {
 	if opts.Finality <= 0 {
 		opts.Finality = 32
 	}
-	args := []string{filepath.Join(root, "chains", "solana-rpc", "server.mjs"), "--port", "0", "--exit-with-stdin",
+	args := []string{filepath.Join(root, "chains", "solana-rpc", "server.mjs"), "--port", strconv.Itoa(opts.Port), "--exit-with-stdin",
 		"--slot-ms", strconv.FormatInt(opts.SlotTime.Milliseconds(), 10), "--finality", strconv.Itoa(opts.Finality)}
 	if opts.BlockhashValidity > 0 {
 		args = append(args, "--blockhash-validity", strconv.Itoa(opts.BlockhashValidity))

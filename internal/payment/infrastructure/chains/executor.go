@@ -368,6 +368,10 @@ func (e *Executor) executeSolana(ctx context.Context, t chainstore.Transfer) err
 			}
 		}
 		if err := c.Broadcast(ctx, current.Raw); err != nil {
+			if errors.Is(err, solana.ErrBlockhashNotFound) {
+				// Retry later: once the blockhash has provably expired, the next run re-signs.
+				return err
+			}
 			if errors.Is(err, solana.ErrRejected) {
 				// Preflight refused it (e.g. the hot wallet lacks VIBE or SOL). Nothing landed.
 				if st, serr := c.Status(ctx, current.Signature); serr == nil && !st.Found {

@@ -33,6 +33,9 @@ var (
 	ErrExpired  = errors.New("solana: blockhash expired before the transaction landed")
 	ErrRejected = errors.New("solana: transaction rejected by the node")
 	ErrNotFound = errors.New("solana: transaction not found")
+	// ErrBlockhashNotFound: the node does not know the transaction's blockhash (it may lag,
+	// or it expired). Not a reason to re-sign by itself: wait until Expired says so.
+	ErrBlockhashNotFound = fmt.Errorf("%w: blockhash not found", ErrRejected)
 )
 
 // Config configures a Client.
@@ -258,6 +261,9 @@ func (c *Client) Broadcast(ctx context.Context, raw []byte) error {
 		return nil
 	}
 	var rpcErr *jsonrpc.RPCError
+	if strings.Contains(s, "Blockhash not found") || strings.Contains(s, "BlockhashNotFound") {
+		return fmt.Errorf("%w: %v", ErrBlockhashNotFound, err)
+	}
 	if errors.As(err, &rpcErr) {
 		// The node answered and refused it (preflight failure, unknown blockhash...).
 		return fmt.Errorf("%w: %v", ErrRejected, err)
