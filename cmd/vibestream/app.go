@@ -41,6 +41,8 @@ type app struct {
 	api      *echo.Group
 	chains   *chains.Chains // nil when CHAINS_ENABLED=false
 	live     *live.Hub
+	// chainExec drives stored chain transfers (nil when chains are disabled)
+	chainExec *chains.Executor
 
 	users *user.Module
 

@@ -4,7 +4,10 @@ import (
 	"context"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/platform/live"
 )
 
@@ -28,6 +31,16 @@ func (a *app) wireChains() error {
 		a.health.AddCheck(name, false, fn)
 	}
 	chains.Routes(a.api, ch)
+
+	// Durable transfers: the job that signs, stores, broadcasts and confirms, behind one
+	// circuit breaker per chain. Withdrawals and treasury mints insert chains.TransferArgs.
+	metrics := chains.NewMetrics(a.registry)
+	breakers := map[string]*chains.Breaker{"ethereum": chains.NewBreaker(5, 10*time.Second), "solana": chains.NewBreaker(5, 10*time.Second)}
+	for name, b := range breakers {
+		a.health.AddComponent("chain_breaker_"+name, b.State)
+	}
+	a.chainExec = &chains.Executor{Store: chainstore.New(a.pool), Chains: ch, Metrics: metrics}
+	river.AddWorker(a.runner.Workers(), &chains.TransferWorker{Executor: a.chainExec, Breakers: breakers})
 	return nil
 }
 

@@ -134,7 +134,14 @@ func (e *Executor) observe(t chainstore.Transfer, status string) {
 
 func (e *Executor) executeEthereum(ctx context.Context, t chainstore.Transfer) error {
 	c := e.Chains.Ethereum
-	to := common.HexToAddress(t.To)
+	var to common.Address
+	if t.Kind != "mint" {
+		a, err := ethereum.ParseAddress(t.To)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errPermanent, err)
+		}
+		to = a
+	}
 	amount, err := ethereum.ToTokenUnits(t.Amount)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errPermanent, err)

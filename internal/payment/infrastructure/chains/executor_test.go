@@ -263,3 +263,29 @@ func mustKey(t *testing.T) *ecdsa.PrivateKey {
 	require.NoError(t, err)
 	return k
 }
+
+func TestFeeQuotesAndHotWalletBalances(t *testing.T) {
+	ctx := context.Background()
+	c := testChains(t)
+	rec := &recorder{}
+	e := rec.executor(t, c)
+	before, err := c.HotWalletBalances(ctx)
+	require.NoError(t, err)
+	treasury(t, e, "ethereum", 7_000_000_000)
+	treasury(t, e, "solana", 5_000_000_000)
+	after, err := c.HotWalletBalances(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(7_000_000_000), after["ethereum"].Ledger-before["ethereum"].Ledger)
+	assert.Equal(t, int64(5_000_000_000), after["solana"].Ledger-before["solana"].Ledger)
+	assert.Equal(t, before["ethereum"].Dust, after["ethereum"].Dust)
+
+	ef, err := c.EstimateFee(ctx, "ethereum", crypto.PubkeyToAddress(mustKey(t).PublicKey).Hex(), 1_000_000_000)
+	require.NoError(t, err)
+	assert.Equal(t, "ETH", ef.Currency)
+	assert.Greater(t, ef.Gas, uint64(21000))
+	sf, err := c.EstimateFee(ctx, "solana", sol.NewWallet().PublicKey().String(), 1_000_000_000)
+	require.NoError(t, err)
+	assert.Positive(t, sf.AccountRent, "a new recipient needs a token account")
+	_, err = c.EstimateFee(ctx, "ethereum", "0x123", 1)
+	assert.Error(t, err)
+}
