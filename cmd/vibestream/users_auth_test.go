@@ -192,7 +192,11 @@ func TestLoginThrottlingPerAccount(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 15*60, ra, 5)
 
-	// The same block is visible by username, and other accounts are unaffected.
+	metrics := string(ta.do(http.MethodGet, "/metrics", nil).Body)
+	assert.Contains(t, metrics, `user_logins_total{outcome="throttled"} 1`)
+	assert.Contains(t, metrics, `user_logins_total{outcome="invalid_credentials"} 3`)
+
+	// Other accounts are unaffected.
 	_, _, other := registerUserFull(t, ta, "listener")
 	assert.Equal(t, http.StatusOK, login(ta, other, testPassword, withHeader("X-Forwarded-For", "10.0.0.99")).Status)
 }
