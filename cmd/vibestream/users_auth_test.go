@@ -427,3 +427,31 @@ func TestGrantRoleCommand(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"listener", "artist"}, s.Roles)
 }
+
+// Guesses sent in parallel cannot slip past the limit: attempts are counted before the
+// password check.
+func TestParallelGuessesAreThrottled(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, func(c *Config) { c.User.LoginMaxFailuresPerAccount = 5 })
+	_, _, email := registerUserFull(t, ta, "listener")
+	const n = 20
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses[i] = login(ta, email, fmt.Sprintf("guess number %d", i)).Status
+		}()
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	assert.Equal(t, map[int]int{http.StatusUnauthorized: 5, http.StatusTooManyRequests: n - 5}, count)
+	assert.Equal(t, http.StatusTooManyRequests, login(ta, email, testPassword).Status)
+}
