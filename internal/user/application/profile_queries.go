@@ -8,7 +8,7 @@ import (
 	"github.com/vibestream/vibestream/internal/user/domain"
 )
 
-// Profiles answers the account queries (the read side; one file for both queries): the owner's full view and the public profile.
+// Profiles answers the account queries: the owner's full view and the public profile.
 type Profiles struct {
 	users domain.Users
 }
