@@ -22,20 +22,20 @@ import (
 	"github.com/vibestream/vibestream/internal/user/contracts"
 )
 
-type userTokenBody struct {
+type tokenBody struct {
 	AccessToken  string `json:"access_token"`
 	RefreshToken string `json:"refresh_token"`
 	TokenType    string `json:"token_type"`
 	ExpiresIn    int    `json:"expires_in"`
 }
 
-func registerAs(ta *testApp, email, username string) response {
+func register(ta *testApp, email, username string) response {
 	return ta.do(http.MethodPost, "/api/v1/auth/register", map[string]any{
 		"email": email, "username": username, "password": testPassword, "display_name": "Someone",
 	})
 }
 
-func loginAs(ta *testApp, loginName, password string, opts ...reqOpt) response {
+func login(ta *testApp, loginName, password string, opts ...reqOpt) response {
 	return ta.do(http.MethodPost, "/api/v1/auth/login", map[string]any{"login": loginName, "password": password}, opts...)
 }
 
@@ -65,11 +65,11 @@ func TestRegisterValidation(t *testing.T) {
 func TestRegisterDuplicates(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
-	require.Equal(t, http.StatusCreated, registerAs(ta, "dup@example.com", "dup_user").Status)
-	res := registerAs(ta, "DUP@Example.COM", "other_user")
+	require.Equal(t, http.StatusCreated, register(ta, "dup@example.com", "dup_user").Status)
+	res := register(ta, "DUP@Example.COM", "other_user")
 	assert.Equal(t, http.StatusConflict, res.Status)
 	assert.Equal(t, "user.email_taken", res.ErrorCode(t))
-	res = registerAs(ta, "other@example.com", "DUP_USER")
+	res = register(ta, "other@example.com", "DUP_USER")
 	assert.Equal(t, http.StatusConflict, res.Status)
 	assert.Equal(t, "user.username_taken", res.ErrorCode(t))
 }
@@ -87,7 +87,7 @@ func TestTwentyConcurrentRegistrationsOfOneEmail(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			res := registerAs(ta, "race@example.com", fmt.Sprintf("racer_%d", i))
+			res := register(ta, "race@example.com", fmt.Sprintf("racer_%d", i))
 			statuses[i] = res.Status
 			if res.Status != http.StatusCreated {
 				codes[i] = res.ErrorCode(t)
@@ -140,8 +140,8 @@ func TestLoginFailuresLookTheSame(t *testing.T) {
 	})
 	_, _, email := registerUserFull(t, ta, "listener")
 
-	unknown := loginAs(ta, "nobody@example.com", testPassword)
-	wrong := loginAs(ta, email, "wrong password!")
+	unknown := login(ta, "nobody@example.com", testPassword)
+	wrong := login(ta, email, "wrong password!")
 	require.Equal(t, http.StatusUnauthorized, unknown.Status)
 	require.Equal(t, http.StatusUnauthorized, wrong.Status)
 	var a, b map[string]map[string]any
@@ -158,7 +158,7 @@ func TestLoginFailuresLookTheSame(t *testing.T) {
 	const rounds = 11
 	fastest := func(loginName, password string) time.Duration {
 		s := time.Now()
-		loginAs(ta, loginName, password)
+		login(ta, loginName, password)
 		return time.Since(s)
 	}
 	mu, mw := time.Hour, time.Hour
@@ -181,10 +181,10 @@ func TestLoginThrottlingPerAccount(t *testing.T) {
 	_, _, email := registerUserFull(t, ta, "listener")
 	for i := range 3 {
 		// Each attempt from a different address: only the account counter can trip.
-		res := loginAs(ta, email, "wrong password!", withHeader("X-Forwarded-For", fmt.Sprintf("10.0.0.%d", i+1)))
+		res := login(ta, email, "wrong password!", withHeader("X-Forwarded-For", fmt.Sprintf("10.0.0.%d", i+1)))
 		require.Equal(t, http.StatusUnauthorized, res.Status)
 	}
-	res := loginAs(ta, email, testPassword, withHeader("X-Forwarded-For", "10.0.0.99"))
+	res := login(ta, email, testPassword, withHeader("X-Forwarded-For", "10.0.0.99"))
 	require.Equal(t, http.StatusTooManyRequests, res.Status, "even the right password waits out the lockout")
 	assert.Equal(t, "user.too_many_login_attempts", res.ErrorCode(t))
 	ra, err := strconv.Atoi(res.Header.Get("Retry-After"))
@@ -197,7 +197,7 @@ func TestLoginThrottlingPerAccount(t *testing.T) {
 
 	// Other accounts are unaffected.
 	_, _, other := registerUserFull(t, ta, "listener")
-	assert.Equal(t, http.StatusOK, loginAs(ta, other, testPassword, withHeader("X-Forwarded-For", "10.0.0.99")).Status)
+	assert.Equal(t, http.StatusOK, login(ta, other, testPassword, withHeader("X-Forwarded-For", "10.0.0.99")).Status)
 }
 
 func TestLoginThrottlingPerAddress(t *testing.T) {
@@ -208,13 +208,13 @@ func TestLoginThrottlingPerAddress(t *testing.T) {
 	})
 	_, _, email := registerUserFull(t, ta, "listener")
 	for i := range 4 {
-		res := loginAs(ta, fmt.Sprintf("ghost%d@example.com", i), "whatever pw", withHeader("X-Forwarded-For", "192.0.2.7"))
+		res := login(ta, fmt.Sprintf("ghost%d@example.com", i), "whatever pw", withHeader("X-Forwarded-For", "192.0.2.7"))
 		require.Equal(t, http.StatusUnauthorized, res.Status)
 	}
-	res := loginAs(ta, email, testPassword, withHeader("X-Forwarded-For", "192.0.2.7"))
+	res := login(ta, email, testPassword, withHeader("X-Forwarded-For", "192.0.2.7"))
 	assert.Equal(t, http.StatusTooManyRequests, res.Status)
 	assert.NotEmpty(t, res.Header.Get("Retry-After"))
-	assert.Equal(t, http.StatusOK, loginAs(ta, email, testPassword, withHeader("X-Forwarded-For", "192.0.2.8")).Status)
+	assert.Equal(t, http.StatusOK, login(ta, email, testPassword, withHeader("X-Forwarded-For", "192.0.2.8")).Status)
 }
 
 func TestSuccessfulLoginResetsTheAccountCounter(t *testing.T) {
@@ -222,27 +222,27 @@ func TestSuccessfulLoginResetsTheAccountCounter(t *testing.T) {
 	ta := newTestApp(t, func(c *Config) { c.User.LoginMaxFailuresPerAccount = 3 })
 	_, _, email := registerUserFull(t, ta, "listener")
 	for range 2 {
-		require.Equal(t, http.StatusUnauthorized, loginAs(ta, email, "wrong password!").Status)
+		require.Equal(t, http.StatusUnauthorized, login(ta, email, "wrong password!").Status)
 	}
-	require.Equal(t, http.StatusOK, loginAs(ta, email, testPassword).Status)
+	require.Equal(t, http.StatusOK, login(ta, email, testPassword).Status)
 	for range 2 {
-		require.Equal(t, http.StatusUnauthorized, loginAs(ta, email, "wrong password!").Status)
+		require.Equal(t, http.StatusUnauthorized, login(ta, email, "wrong password!").Status)
 	}
-	assert.Equal(t, http.StatusOK, loginAs(ta, email, testPassword).Status, "the earlier failures were forgotten")
+	assert.Equal(t, http.StatusOK, login(ta, email, testPassword).Status, "the earlier failures were forgotten")
 }
 
 func TestRefreshRotationAndReuseDetection(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
 	_, _, email := registerUserFull(t, ta, "listener")
-	res := loginAs(ta, email, testPassword)
+	res := login(ta, email, testPassword)
 	require.Equal(t, http.StatusOK, res.Status)
-	var first userTokenBody
+	var first tokenBody
 	res.JSON(t, &first)
 
 	res = ta.do(http.MethodPost, "/api/v1/auth/refresh", map[string]any{"refresh_token": first.RefreshToken})
 	require.Equal(t, http.StatusOK, res.Status)
-	var second userTokenBody
+	var second tokenBody
 	res.JSON(t, &second)
 	assert.NotEqual(t, first.RefreshToken, second.RefreshToken)
 	assert.Equal(t, http.StatusOK, ta.do(http.MethodGet, "/api/v1/users/me", nil, withToken(second.AccessToken)).Status)
@@ -256,8 +256,8 @@ func TestRefreshRotationAndReuseDetection(t *testing.T) {
 	assert.Equal(t, "user.refresh_token_invalid", res.ErrorCode(t))
 
 	// Another session (another family) is untouched.
-	res = loginAs(ta, email, testPassword)
-	var other userTokenBody
+	res = login(ta, email, testPassword)
+	var other tokenBody
 	res.JSON(t, &other)
 	res = ta.do(http.MethodPost, "/api/v1/auth/refresh", map[string]any{"refresh_token": other.RefreshToken})
 	assert.Equal(t, http.StatusOK, res.Status)
@@ -270,9 +270,9 @@ func TestLogoutRevokesTheSession(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
 	_, _, email := registerUserFull(t, ta, "listener")
-	var s userTokenBody
-	loginAs(ta, email, testPassword).JSON(t, &s)
-	var rotated userTokenBody
+	var s tokenBody
+	login(ta, email, testPassword).JSON(t, &s)
+	var rotated tokenBody
 	ta.do(http.MethodPost, "/api/v1/auth/refresh", map[string]any{"refresh_token": s.RefreshToken}).JSON(t, &rotated)
 
 	res := ta.do(http.MethodPost, "/api/v1/auth/logout", map[string]any{"refresh_token": rotated.RefreshToken})
@@ -283,7 +283,7 @@ func TestLogoutRevokesTheSession(t *testing.T) {
 		"logging out twice is fine")
 }
 
-func jwtClaims(t *testing.T, tok string) map[string]any {
+func decodeClaims(t *testing.T, tok string) map[string]any {
 	t.Helper()
 	parts := strings.Split(tok, ".")
 	require.Len(t, parts, 3)
@@ -298,7 +298,7 @@ func TestAccessTokenClaimsAndJWKS(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
 	id, tok := registerUser(t, ta, "listener")
-	c := jwtClaims(t, tok)
+	c := decodeClaims(t, tok)
 	assert.Equal(t, id, c["sub"])
 	assert.Equal(t, ta.app.cfg.PublicURL, c["iss"])
 	assert.Equal(t, []any{"vibestream"}, c["aud"])
@@ -340,7 +340,7 @@ func TestForgedTokensAreRejectedOverHTTP(t *testing.T) {
 	noneTok, err := none.SignedString(jwt.UnsafeAllowNoneSignatureType)
 	require.NoError(t, err)
 	parts := strings.Split(tok, ".")
-	claims := jwtClaims(t, tok)
+	claims := decodeClaims(t, tok)
 	claims["permissions"] = []string{contracts.PermAdminTreasury}
 	raw, _ := json.Marshal(claims)
 	tampered := parts[0] + "." + base64.RawURLEncoding.EncodeToString(raw) + "." + parts[2]
@@ -417,12 +417,12 @@ func TestGrantRoleCommand(t *testing.T) {
 	assert.ErrorContains(t, run("promote", email, "admin"), "usage")
 
 	// The old token keeps its roles until it expires; the next one has the new role.
-	assert.Equal(t, []any{"listener"}, jwtClaims(t, tok)["roles"])
+	assert.Equal(t, []any{"listener"}, decodeClaims(t, tok)["roles"])
 	fresh := loginToken(t, ta, email, testPassword)
-	assert.Equal(t, []any{"listener", "artist"}, jwtClaims(t, fresh)["roles"])
-	assert.Contains(t, jwtClaims(t, fresh)["permissions"], contracts.PermWriteMusic)
+	assert.Equal(t, []any{"listener", "artist"}, decodeClaims(t, fresh)["roles"])
+	assert.Contains(t, decodeClaims(t, fresh)["permissions"], contracts.PermWriteMusic)
 
-	s, err := ta.app.users.Directory().User(context.Background(), parseUserID(t, id))
+	s, err := ta.app.users.Directory().User(context.Background(), mustUUID(t, id))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"listener", "artist"}, s.Roles)
 }
@@ -442,7 +442,7 @@ func TestParallelGuessesAreThrottled(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			statuses[i] = loginAs(ta, email, fmt.Sprintf("guess number %d", i)).Status
+			statuses[i] = login(ta, email, fmt.Sprintf("guess number %d", i)).Status
 		}()
 	}
 	close(start)
@@ -452,5 +452,5 @@ func TestParallelGuessesAreThrottled(t *testing.T) {
 		count[s]++
 	}
 	assert.Equal(t, map[int]int{http.StatusUnauthorized: 5, http.StatusTooManyRequests: n - 5}, count)
-	assert.Equal(t, http.StatusTooManyRequests, loginAs(ta, email, testPassword).Status)
+	assert.Equal(t, http.StatusTooManyRequests, login(ta, email, testPassword).Status)
 }

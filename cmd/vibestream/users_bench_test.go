@@ -20,7 +20,7 @@ import (
 
 // benchServer is the full application (production argon2id cost) behind httptest, for
 // benchmarks (the harness's testApp needs a *testing.T).
-func userBenchServer(b *testing.B) *httptest.Server {
+func benchServer(b *testing.B) *httptest.Server {
 	b.Helper()
 	cfg, err := loadConfig(func(name string) string {
 		switch name {
@@ -48,7 +48,7 @@ func userBenchServer(b *testing.B) *httptest.Server {
 	return srv
 }
 
-func benchPostJSON(b *testing.B, c *http.Client, url string, body any, want int) map[string]any {
+func postJSON(b *testing.B, c *http.Client, url string, body any, want int) map[string]any {
 	b.Helper()
 	raw, _ := json.Marshal(body)
 	res, err := c.Post(url, "application/json", bytes.NewReader(raw))
@@ -67,23 +67,23 @@ func benchPostJSON(b *testing.B, c *http.Client, url string, body any, want int)
 // BenchmarkLoginHTTP is a whole login over HTTP: lookup, argon2id verification at the default
 // cost, refresh-token insert, access-token signing.
 func BenchmarkLoginHTTP(b *testing.B) {
-	srv := userBenchServer(b)
+	srv := benchServer(b)
 	c := srv.Client()
-	benchPostJSON(b, c, srv.URL+"/api/v1/auth/register", map[string]any{"email": "bench@example.com", "username": "bench",
+	postJSON(b, c, srv.URL+"/api/v1/auth/register", map[string]any{"email": "bench@example.com", "username": "bench",
 		"password": testPassword, "display_name": "Bench"}, http.StatusCreated)
 	b.ResetTimer()
 	for b.Loop() {
-		benchPostJSON(b, c, srv.URL+"/api/v1/auth/login", map[string]any{"login": "bench@example.com", "password": testPassword}, http.StatusOK)
+		postJSON(b, c, srv.URL+"/api/v1/auth/login", map[string]any{"login": "bench@example.com", "password": testPassword}, http.StatusOK)
 	}
 }
 
 // BenchmarkUsersMeHTTP is an authenticated GET /api/v1/users/me (token verification plus one
 // primary-key read), run in parallel.
 func BenchmarkUsersMeHTTP(b *testing.B) {
-	srv := userBenchServer(b)
+	srv := benchServer(b)
 	c := srv.Client()
 	c.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
-	out := benchPostJSON(b, c, srv.URL+"/api/v1/auth/register", map[string]any{"email": "me@example.com", "username": "me_bench",
+	out := postJSON(b, c, srv.URL+"/api/v1/auth/register", map[string]any{"email": "me@example.com", "username": "me_bench",
 		"password": testPassword, "display_name": "Bench"}, http.StatusCreated)
 	tok := fmt.Sprint(out["access_token"])
 	b.ResetTimer()

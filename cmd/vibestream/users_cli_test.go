@@ -39,6 +39,6 @@ func TestBinaryGrantRole(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, out, "usage: vibestream users grant-role <email> <role>")
 
-	assert.Equal(t, []any{"listener"}, jwtClaims(t, tok)["roles"])
-	assert.Equal(t, []any{"listener", "admin"}, jwtClaims(t, loginToken(t, ta, email, testPassword))["roles"])
+	assert.Equal(t, []any{"listener"}, decodeClaims(t, tok)["roles"])
+	assert.Equal(t, []any{"listener", "admin"}, decodeClaims(t, loginToken(t, ta, email, testPassword))["roles"])
 }

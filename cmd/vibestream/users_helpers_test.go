@@ -74,7 +74,7 @@ func loginToken(t *testing.T, ta *testApp, login, password string) string {
 	return tok.AccessToken
 }
 
-func parseUserID(t *testing.T, s string) uuid.UUID {
+func mustUUID(t *testing.T, s string) uuid.UUID {
 	t.Helper()
 	id, err := uuid.Parse(s)
 	require.NoError(t, err)

@@ -21,7 +21,7 @@ import (
 	"github.com/vibestream/vibestream/internal/user/infrastructure/wallet"
 )
 
-type walletChallengeBody struct {
+type challengeBody struct {
 	Chain     string    `json:"chain"`
 	Address   string    `json:"address"`
 	Message   string    `json:"message"`
@@ -29,11 +29,11 @@ type walletChallengeBody struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
-func walletChallenge(t *testing.T, ta *testApp, tok, chain, address string) walletChallengeBody {
+func getChallenge(t *testing.T, ta *testApp, tok, chain, address string) challengeBody {
 	t.Helper()
 	res := ta.do(http.MethodPost, "/api/v1/users/me/wallets/challenge", map[string]any{"chain": chain, "address": address}, withToken(tok))
 	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
-	var c walletChallengeBody
+	var c challengeBody
 	res.JSON(t, &c)
 	return c
 }
@@ -47,13 +47,13 @@ func personalSign(t *testing.T, key *ecdsa.PrivateKey, msg string) string {
 	return "0x" + hex.EncodeToString(sig)
 }
 
-func postWalletLink(ta *testApp, tok, chain, address, msg, sig string) response {
+func linkWallet(ta *testApp, tok, chain, address, msg, sig string) response {
 	return ta.do(http.MethodPost, "/api/v1/users/me/wallets", map[string]any{
 		"chain": chain, "address": address, "message": msg, "signature": sig,
 	}, withToken(tok))
 }
 
-func newEthKey(t *testing.T) (*ecdsa.PrivateKey, string) {
+func ethKey(t *testing.T) (*ecdsa.PrivateKey, string) {
 	t.Helper()
 	k, err := crypto.GenerateKey()
 	require.NoError(t, err)
@@ -64,23 +64,23 @@ func TestLinkEthereumWallet(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
 	_, tok, email := registerUserFull(t, ta, "listener")
-	key, addr := newEthKey(t)
+	key, addr := ethKey(t)
 
 	// The challenge is EIP-4361 text for this server's domain and chain id.
-	c := walletChallenge(t, ta, tok, "ethereum", strings.ToLower(addr))
+	c := getChallenge(t, ta, tok, "ethereum", strings.ToLower(addr))
 	assert.Equal(t, addr, c.Address, "the address is returned EIP-55 checksummed")
-	host := hostOf(t, ta.app.cfg.PublicURL)
+	host := mustHost(t, ta.app.cfg.PublicURL)
 	assert.True(t, strings.HasPrefix(c.Message, host+" wants you to sign in with your Ethereum account:\n"+addr+"\n\n"), c.Message)
 	for _, line := range []string{"URI: " + ta.app.cfg.PublicURL, "Version: 1", "Chain ID: 1337", "Nonce: " + c.Nonce, "Issued At: ", "Expiration Time: "} {
 		assert.Contains(t, c.Message, "\n"+line)
 	}
 	assert.WithinDuration(t, time.Now().Add(10*time.Minute), c.ExpiresAt, 5*time.Second)
 
-	res := postWalletLink(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
+	res := linkWallet(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
 	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 
 	// The nonce is single-use.
-	res = postWalletLink(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
+	res = linkWallet(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
 	assert.Equal(t, http.StatusConflict, res.Status)
 	assert.Equal(t, "user.wallet_nonce_used", res.ErrorCode(t))
 
@@ -97,9 +97,9 @@ func TestLinkEthereumWallet(t *testing.T) {
 	assert.Equal(t, addr, list.Items[0].Address)
 
 	// The old token predates the link; the next one carries it.
-	assert.Equal(t, map[string]any{}, jwtClaims(t, tok)["context"].(map[string]any)["blockchain_addresses"])
+	assert.Equal(t, map[string]any{}, decodeClaims(t, tok)["context"].(map[string]any)["blockchain_addresses"])
 	fresh := loginToken(t, ta, email, testPassword)
-	assert.Equal(t, map[string]any{"ethereum": addr}, jwtClaims(t, fresh)["context"].(map[string]any)["blockchain_addresses"])
+	assert.Equal(t, map[string]any{"ethereum": addr}, decodeClaims(t, fresh)["context"].(map[string]any)["blockchain_addresses"])
 	p, err := ta.app.users.Authenticator().Authenticate(context.Background(), fresh)
 	require.NoError(t, err)
 	assert.Equal(t, addr, p.Wallets["ethereum"])
@@ -125,12 +125,12 @@ func TestLinkEthereumWallet(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, res.Status)
 	assert.Equal(t, "user.wallet_not_found", res.ErrorCode(t))
 	fresh = loginToken(t, ta, email, testPassword)
-	assert.Equal(t, map[string]any{}, jwtClaims(t, fresh)["context"].(map[string]any)["blockchain_addresses"])
+	assert.Equal(t, map[string]any{}, decodeClaims(t, fresh)["context"].(map[string]any)["blockchain_addresses"])
 	require.NoError(t, ta.app.pool.QueryRow(context.Background(), `SELECT count(*) FROM platform.events WHERE type = $1`, contracts.WalletUnlinkedV1).Scan(&n))
 	assert.Equal(t, 1, n)
 }
 
-func hostOf(t *testing.T, u string) string {
+func mustHost(t *testing.T, u string) string {
 	t.Helper()
 	p, err := url.Parse(u)
 	require.NoError(t, err)
@@ -141,11 +141,11 @@ func TestLinkEthereumAcceptsRecoveryIDZeroOrOne(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
 	_, tok := registerUser(t, ta, "listener")
-	key, addr := newEthKey(t)
-	c := walletChallenge(t, ta, tok, "ethereum", addr)
+	key, addr := ethKey(t)
+	c := getChallenge(t, ta, tok, "ethereum", addr)
 	sig, err := crypto.Sign(wallet.PersonalSignHash(c.Message), key) // v is 0 or 1
 	require.NoError(t, err)
-	res := postWalletLink(ta, tok, "ethereum", addr, c.Message, hex.EncodeToString(sig))
+	res := linkWallet(ta, tok, "ethereum", addr, c.Message, hex.EncodeToString(sig))
 	assert.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 }
 
@@ -153,9 +153,9 @@ func TestLinkEthereumRejectsForgeries(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t)
 	_, tok := registerUser(t, ta, "listener")
-	key, addr := newEthKey(t)
-	otherKey, _ := newEthKey(t)
-	c := walletChallenge(t, ta, tok, "ethereum", addr)
+	key, addr := ethKey(t)
+	otherKey, _ := ethKey(t)
+	c := getChallenge(t, ta, tok, "ethereum", addr)
 	far := time.Now().Add(24 * time.Hour).UTC().Format(time.RFC3339)
 
 	for name, tc := range map[string]struct {
@@ -164,25 +164,25 @@ func TestLinkEthereumRejectsForgeries(t *testing.T) {
 		"signature by another key": {c.Message, personalSign(t, otherKey, c.Message), "user.wallet_signature_invalid"},
 		"tampered message, original signature": {strings.Replace(c.Message, "Link this wallet", "Link this purse", 1),
 			personalSign(t, key, c.Message), "user.wallet_signature_invalid"},
-		"tampered message signed by the key": {replaceSIWELine(c.Message, "Expiration Time: ", far),
-			personalSign(t, key, replaceSIWELine(c.Message, "Expiration Time: ", far)), "user.wallet_message_mismatch"},
-		"another domain": {strings.Replace(c.Message, hostOf(t, ta.app.cfg.PublicURL), "evil.example", 1),
-			personalSign(t, key, strings.Replace(c.Message, hostOf(t, ta.app.cfg.PublicURL), "evil.example", 1)), "user.wallet_message_mismatch"},
+		"tampered message signed by the key": {replaceLine(c.Message, "Expiration Time: ", far),
+			personalSign(t, key, replaceLine(c.Message, "Expiration Time: ", far)), "user.wallet_message_mismatch"},
+		"another domain": {strings.Replace(c.Message, mustHost(t, ta.app.cfg.PublicURL), "evil.example", 1),
+			personalSign(t, key, strings.Replace(c.Message, mustHost(t, ta.app.cfg.PublicURL), "evil.example", 1)), "user.wallet_message_mismatch"},
 		"another chain id": {strings.Replace(c.Message, "Chain ID: 1337", "Chain ID: 1", 1),
 			personalSign(t, key, strings.Replace(c.Message, "Chain ID: 1337", "Chain ID: 1", 1)), "user.wallet_message_mismatch"},
 		"not a sign-in message": {"hello", personalSign(t, key, "hello"), "user.wallet_message_invalid"},
 		"garbage signature":     {c.Message, "0xdeadbeef", "user.wallet_signature_invalid"},
 	} {
-		res := postWalletLink(ta, tok, "ethereum", addr, tc.msg, tc.sig)
+		res := linkWallet(ta, tok, "ethereum", addr, tc.msg, tc.sig)
 		assert.Equal(t, http.StatusUnprocessableEntity, res.Status, name)
 		assert.Equal(t, tc.code, res.ErrorCode(t), name)
 	}
 	// None of the failures consumed the nonce: the genuine signature still links.
-	res := postWalletLink(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
+	res := linkWallet(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
 	assert.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 }
 
-func replaceSIWELine(msg, prefix, value string) string {
+func replaceLine(msg, prefix, value string) string {
 	lines := strings.Split(msg, "\n")
 	for i, l := range lines {
 		if strings.HasPrefix(l, prefix) {
@@ -197,23 +197,23 @@ func TestLinkRejectsAnotherUsersNonceAndTakenAddresses(t *testing.T) {
 	ta := newTestApp(t)
 	_, alice := registerUser(t, ta, "listener")
 	_, bob := registerUser(t, ta, "listener")
-	key, addr := newEthKey(t)
+	key, addr := ethKey(t)
 
-	c := walletChallenge(t, ta, alice, "ethereum", addr)
+	c := getChallenge(t, ta, alice, "ethereum", addr)
 	sig := personalSign(t, key, c.Message)
-	res := postWalletLink(ta, bob, "ethereum", addr, c.Message, sig)
+	res := linkWallet(ta, bob, "ethereum", addr, c.Message, sig)
 	assert.Equal(t, http.StatusNotFound, res.Status, "Bob cannot use Alice's challenge")
 	assert.Equal(t, "user.wallet_challenge_not_found", res.ErrorCode(t))
-	require.Equal(t, http.StatusCreated, postWalletLink(ta, alice, "ethereum", addr, c.Message, sig).Status)
+	require.Equal(t, http.StatusCreated, linkWallet(ta, alice, "ethereum", addr, c.Message, sig).Status)
 
 	// Bob holds the key too, but the address already belongs to Alice.
-	c = walletChallenge(t, ta, bob, "ethereum", addr)
-	res = postWalletLink(ta, bob, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
+	c = getChallenge(t, ta, bob, "ethereum", addr)
+	res = linkWallet(ta, bob, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
 	assert.Equal(t, http.StatusConflict, res.Status)
 	assert.Equal(t, "user.wallet_taken", res.ErrorCode(t))
 
-	c = walletChallenge(t, ta, alice, "ethereum", addr)
-	res = postWalletLink(ta, alice, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
+	c = getChallenge(t, ta, alice, "ethereum", addr)
+	res = linkWallet(ta, alice, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
 	assert.Equal(t, http.StatusConflict, res.Status)
 	assert.Equal(t, "user.wallet_already_linked", res.ErrorCode(t))
 }
@@ -222,10 +222,10 @@ func TestLinkRejectsAnExpiredChallenge(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, func(c *Config) { c.User.ChallengeTTL = time.Second })
 	_, tok := registerUser(t, ta, "listener")
-	key, addr := newEthKey(t)
-	c := walletChallenge(t, ta, tok, "ethereum", addr)
+	key, addr := ethKey(t)
+	c := getChallenge(t, ta, tok, "ethereum", addr)
 	eventually(t, 5*time.Second, func() bool { return time.Now().After(c.ExpiresAt) }, "the challenge expires")
-	res := postWalletLink(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
+	res := linkWallet(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
 	assert.Equal(t, http.StatusGone, res.Status)
 	assert.Equal(t, "user.wallet_challenge_expired", res.ErrorCode(t))
 }
@@ -238,28 +238,28 @@ func TestLinkSolanaWallet(t *testing.T) {
 	require.NoError(t, err)
 	addr := base58.Encode(pub)
 
-	c := walletChallenge(t, ta, tok, "solana", addr)
-	assert.True(t, strings.HasPrefix(c.Message, hostOf(t, ta.app.cfg.PublicURL)+" wants you to sign in with your Solana account:\n"+addr+"\n"))
+	c := getChallenge(t, ta, tok, "solana", addr)
+	assert.True(t, strings.HasPrefix(c.Message, mustHost(t, ta.app.cfg.PublicURL)+" wants you to sign in with your Solana account:\n"+addr+"\n"))
 	assert.Contains(t, c.Message, "\nChain ID: localnet\n")
 
 	_, otherPriv, err := ed25519.GenerateKey(rand.Reader)
 	require.NoError(t, err)
-	res := postWalletLink(ta, tok, "solana", addr, c.Message, base58.Encode(ed25519.Sign(otherPriv, []byte(c.Message))))
+	res := linkWallet(ta, tok, "solana", addr, c.Message, base58.Encode(ed25519.Sign(otherPriv, []byte(c.Message))))
 	assert.Equal(t, http.StatusUnprocessableEntity, res.Status, "signature by another key")
 	assert.Equal(t, "user.wallet_signature_invalid", res.ErrorCode(t))
 	tampered := strings.Replace(c.Message, "Version: 1", "Version: 1 ", 1)
-	res = postWalletLink(ta, tok, "solana", addr, tampered, base58.Encode(ed25519.Sign(priv, []byte(tampered))))
+	res = linkWallet(ta, tok, "solana", addr, tampered, base58.Encode(ed25519.Sign(priv, []byte(tampered))))
 	assert.Equal(t, http.StatusUnprocessableEntity, res.Status, "tampered message")
 
 	sig := base58.Encode(ed25519.Sign(priv, []byte(c.Message)))
-	res = postWalletLink(ta, tok, "solana", addr, c.Message, sig)
+	res = linkWallet(ta, tok, "solana", addr, c.Message, sig)
 	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
-	res = postWalletLink(ta, tok, "solana", addr, c.Message, sig)
+	res = linkWallet(ta, tok, "solana", addr, c.Message, sig)
 	assert.Equal(t, http.StatusConflict, res.Status)
 	assert.Equal(t, "user.wallet_nonce_used", res.ErrorCode(t))
 
 	fresh := loginToken(t, ta, email, testPassword)
-	assert.Equal(t, map[string]any{"solana": addr}, jwtClaims(t, fresh)["context"].(map[string]any)["blockchain_addresses"])
+	assert.Equal(t, map[string]any{"solana": addr}, decodeClaims(t, fresh)["context"].(map[string]any)["blockchain_addresses"])
 	res = ta.do(http.MethodDelete, "/api/v1/users/me/wallets/solana/"+addr, nil, withToken(tok))
 	assert.Equal(t, http.StatusNoContent, res.Status)
 }
