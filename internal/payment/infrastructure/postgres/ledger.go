@@ -268,8 +268,6 @@ func postEntry(ctx context.Context, db querier, e *domain.Entry) (application.Po
 	return r, nil
 }
 
-
-
 // VerifyLedger runs Verify in one repeatable-read, read-only snapshot of the pool.
 func VerifyLedger(ctx context.Context, pool *pgxpool.Pool) (VerifyReport, error) {
 	var r VerifyReport
