@@ -29,6 +29,8 @@ const (
 type Intent struct {
 	ID             string
 	ClientSecret   string
+	// PaymentID is the payment the intent was created for (from its metadata), when known.
+	PaymentID      uuid.UUID
 	Status         string
 	AmountReceived money.Amount
 	FailureReason  string

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	stripego "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
 	"github.com/stripe/stripe-go/v76/webhook"
@@ -104,6 +105,9 @@ func (g *Gateway) Refund(ctx context.Context, intentID string, amount money.Amou
 
 func intentOf(pi *stripego.PaymentIntent) application.Intent {
 	in := application.Intent{ID: pi.ID, ClientSecret: pi.ClientSecret, Status: string(pi.Status)}
+	if id, err := uuid.Parse(pi.Metadata["payment_id"]); err == nil {
+		in.PaymentID = id
+	}
 	received := pi.AmountReceived
 	if received == 0 && pi.Status == stripego.PaymentIntentStatusSucceeded {
 		received = pi.Amount

@@ -263,12 +263,74 @@ func (q *Queries) PaymentStatusCounts(ctx context.Context) ([]PaymentStatusCount
 	return items, nil
 }
 
+const pendingRefunds = `-- name: PendingRefunds :many
+SELECT id, payment_id, amount, reversed, status, reason, provider_refund_id, requested_by, created_at, updated_at FROM payment.refunds WHERE status = 'pending' AND updated_at < $1 ORDER BY updated_at LIMIT $2
+`
+
+type PendingRefundsParams struct {
+	UpdatedAt time.Time
+	Limit     int32
+}
+
+func (q *Queries) PendingRefunds(ctx context.Context, arg PendingRefundsParams) ([]PaymentRefund, error) {
+	rows, err := q.db.Query(ctx, pendingRefunds, arg.UpdatedAt, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PaymentRefund
+	for rows.Next() {
+		var i PaymentRefund
+		if err := rows.Scan(
+			&i.ID,
+			&i.PaymentID,
+			&i.Amount,
+			&i.Reversed,
+			&i.Status,
+			&i.Reason,
+			&i.ProviderRefundID,
+			&i.RequestedBy,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const refundByID = `-- name: RefundByID :one
 SELECT id, payment_id, amount, reversed, status, reason, provider_refund_id, requested_by, created_at, updated_at FROM payment.refunds WHERE id = $1
 `
 
 func (q *Queries) RefundByID(ctx context.Context, id uuid.UUID) (PaymentRefund, error) {
 	row := q.db.QueryRow(ctx, refundByID, id)
+	var i PaymentRefund
+	err := row.Scan(
+		&i.ID,
+		&i.PaymentID,
+		&i.Amount,
+		&i.Reversed,
+		&i.Status,
+		&i.Reason,
+		&i.ProviderRefundID,
+		&i.RequestedBy,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const refundForUpdate = `-- name: RefundForUpdate :one
+SELECT id, payment_id, amount, reversed, status, reason, provider_refund_id, requested_by, created_at, updated_at FROM payment.refunds WHERE id = $1 FOR UPDATE
+`
+
+func (q *Queries) RefundForUpdate(ctx context.Context, id uuid.UUID) (PaymentRefund, error) {
+	row := q.db.QueryRow(ctx, refundForUpdate, id)
 	var i PaymentRefund
 	err := row.Scan(
 		&i.ID,

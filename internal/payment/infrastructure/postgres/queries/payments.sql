@@ -43,3 +43,9 @@ SELECT * FROM payment.refunds WHERE payment_id = $1 ORDER BY created_at;
 -- name: ClaimWebhookEvent :execrows
 INSERT INTO payment.webhook_events (provider, event_id, type, received_at) VALUES ($1, $2, $3, $4)
 ON CONFLICT DO NOTHING;
+
+-- name: RefundForUpdate :one
+SELECT * FROM payment.refunds WHERE id = $1 FOR UPDATE;
+
+-- name: PendingRefunds :many
+SELECT * FROM payment.refunds WHERE status = 'pending' AND updated_at < $1 ORDER BY updated_at LIMIT $2;
