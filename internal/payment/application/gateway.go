@@ -27,8 +27,8 @@ const (
 
 // Intent is the provider's view of a payment.
 type Intent struct {
-	ID             string
-	ClientSecret   string
+	ID           string
+	ClientSecret string
 	// PaymentID is the payment the intent was created for (from its metadata), when known.
 	PaymentID      uuid.UUID
 	Status         string

@@ -263,7 +263,7 @@ func (s *PaymentStore) move(ctx context.Context, tx pgx.Tx, wallet domain.Accoun
 	e, err := domain.NewEntry(domain.EntryInput{ID: uuid.New(), Key: key, Kind: kind, Reason: reason, ExternalRef: p.ProviderPaymentID(),
 		Metadata: map[string]string{"payment_id": p.ID().String(), "refund_id": r.ID.String()},
 		Postings: []domain.Posting{{Account: wallet, Amount: money.MustNew(money.USD, delta)}, {Account: clearing, Amount: money.MustNew(money.USD, -delta)}},
-		Now: r.UpdatedAt})
+		Now:      r.UpdatedAt})
 	if err != nil {
 		return err
 	}
