@@ -52,6 +52,12 @@ func (h *RefundHandler) Handle(ctx context.Context, cmd RefundPayment) (Refund, 
 		return Refund{}, err
 	}
 	amount := p.Refundable()
+	if cmd.AmountCents == 0 && !amount.IsPositive() {
+		if p.Status() != domain.PaymentSucceeded {
+			return Refund{}, domain.ErrNotRefundable
+		}
+		return Refund{}, domain.ErrRefundExceedsPaid.WithMessage("nothing is left to refund")
+	}
 	if cmd.AmountCents != 0 {
 		if amount, err = money.FromCents(cmd.AmountCents); err != nil || !amount.IsPositive() {
 			return Refund{}, domain.ErrNonPositiveAmount
