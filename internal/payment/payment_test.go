@@ -41,12 +41,12 @@ const webhookSecret = "whsec_test_secret"
 // env is the payment context served by echo over a fresh database and stripe-mock (behind a
 // proxy that counts PaymentIntent creations).
 type env struct {
-	t        *testing.T
-	pool     *pgxpool.Pool
-	mod      *payment.Module
-	e        *echo.Echo
-	reg      *prometheus.Registry
-	intents  atomic.Int64
+	t         *testing.T
+	pool      *pgxpool.Pool
+	mod       *payment.Module
+	e         *echo.Echo
+	reg       *prometheus.Registry
+	intents   atomic.Int64
 	stripeURL string
 }
 
