@@ -26,6 +26,8 @@ type Config struct {
 	TrustProxy      bool
 	InstanceID      string
 	Payment         PaymentConfig
+
+	User UserConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -167,6 +169,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	} else {
 		e.fail("DATA_DIR", "cannot be resolved: %v", err)
 	}
+	c.User = loadUserConfig(e, &c)
 	return c, e.err()
 }
 
