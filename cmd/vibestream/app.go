@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
@@ -44,7 +45,8 @@ type app struct {
 	// chainExec drives stored chain transfers (nil when chains are disabled)
 	chainExec *chains.Executor
 
-	users *user.Module
+	users   *user.Module
+	payment *payment.Module
 
 	// background goroutines (listeners, supervisors) stop when bgCancel is called
 	bgCancel context.CancelFunc
