@@ -6,6 +6,9 @@ CREATE SCHEMA IF NOT EXISTS payment;
 CREATE TABLE payment.chain_transfers (
     id                      uuid PRIMARY KEY,
     kind                    text NOT NULL CHECK (kind IN ('withdrawal', 'mint')),
+    -- the user who withdraws (NULL for treasury mints) and the ledger hold on their balance
+    user_id                 uuid,
+    hold_id                 uuid,
     blockchain              text NOT NULL CHECK (blockchain IN ('ethereum', 'solana')),
     to_address              text NOT NULL,
     -- ledger minor units (VIBE, 9 decimals)
@@ -28,6 +31,7 @@ CREATE TABLE payment.chain_transfers (
     CHECK ((tx_hash IS NULL) = (raw_tx IS NULL))
 );
 CREATE INDEX chain_transfers_open_idx ON payment.chain_transfers (status) WHERE status IN ('pending', 'submitted');
+CREATE INDEX chain_transfers_user_idx ON payment.chain_transfers (user_id, created_at DESC, id DESC) WHERE user_id IS NOT NULL;
 
 -- Every signed version of a transfer (replacements, re-signs after blockhash expiry): on restart
 -- each of them is asked about, since any one may be the one that landed.

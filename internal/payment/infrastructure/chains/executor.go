@@ -57,7 +57,19 @@ func (e *Executor) Execute(ctx context.Context, id uuid.UUID) error {
 		return err
 	}
 	if t.Status == chainstore.StatusConfirmed || t.Status == chainstore.StatusFailed {
-		return nil
+		// Final already; the outcome handler may not have finished (crash after the status
+		// was stored): run it again, it is idempotent.
+		if e.OnOutcome == nil {
+			return nil
+		}
+		o := Outcome{ID: t.ID, Status: t.Status, TxHash: t.TxHash, Reason: t.FailureReason, Fee: t.Fee}
+		if t.BlockNumber != nil {
+			o.Block = *t.BlockNumber
+		}
+		if t.GasUsed != nil {
+			o.GasUsed = *t.GasUsed
+		}
+		return e.OnOutcome(ctx, o)
 	}
 	switch t.Blockchain {
 	case "ethereum":

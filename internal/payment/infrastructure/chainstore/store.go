@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore/chaindb"
+	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 )
 
@@ -31,6 +32,9 @@ const (
 type Transfer struct {
 	ID                   uuid.UUID
 	Kind                 string // withdrawal | mint
+	UserID               *uuid.UUID
+	HoldID               *uuid.UUID
+	UpdatedAt            time.Time
 	Blockchain           string // ethereum | solana
 	To                   string
 	Amount               int64 // ledger minor units
@@ -56,19 +60,107 @@ type Signature struct {
 	Nonce  *int64
 }
 
-// Store is the Postgres store.
-type Store struct {
-	pool *pgxpool.Pool
-	q    *chaindb.Queries
+// TransactionUpdatedV1 is published to the user on every status change of their withdrawal.
+const TransactionUpdatedV1 = "payment.chain_transaction_updated.v1"
+
+// TransactionUpdated is its payload.
+type TransactionUpdated struct {
+	ID            uuid.UUID `json:"id"`
+	Blockchain    string    `json:"blockchain"`
+	Status        string    `json:"status"`
+	TxHash        string    `json:"tx_hash,omitempty"`
+	FailureReason string    `json:"failure_reason,omitempty"`
 }
 
-// New builds a store on pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool, q: chaindb.New(pool)} }
+// Enqueue inserts the transfer's job in the transaction that creates it.
+type Enqueue func(ctx context.Context, tx pgx.Tx, id uuid.UUID, blockchain string) error
 
-// Create records a new pending transfer; creating the same id twice is a no-op (false).
+// Store is the Postgres store.
+type Store struct {
+	pool    *pgxpool.Pool
+	q       *chaindb.Queries
+	bus     events.Publisher
+	enqueue Enqueue
+}
+
+// New builds a store on pool. bus (events to the transfer's user) and enqueue may be nil.
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, q: chaindb.New(pool)}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithBus publishes status changes of user transfers.
+func WithBus(b events.Publisher) Option { return func(s *Store) { s.bus = b } }
+
+// WithEnqueue inserts a job with every new transfer.
+func WithEnqueue(e Enqueue) Option { return func(s *Store) { s.enqueue = e } }
+
+// Create records a new pending transfer (and its job); creating the same id twice is a no-op
+// (false).
 func (s *Store) Create(ctx context.Context, t Transfer) (bool, error) {
-	n, err := s.q.InsertTransfer(ctx, chaindb.InsertTransferParams{ID: t.ID, Kind: t.Kind, Blockchain: t.Blockchain, ToAddress: t.To, Amount: t.Amount})
-	return n == 1, err
+	var created bool
+	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		n, err := s.q.WithTx(tx).InsertTransfer(ctx, chaindb.InsertTransferParams{ID: t.ID, Kind: t.Kind, Blockchain: t.Blockchain,
+			ToAddress: t.To, Amount: t.Amount, UserID: t.UserID, HoldID: t.HoldID})
+		if err != nil {
+			return err
+		}
+		created = n == 1
+		if created && s.enqueue != nil {
+			return s.enqueue(ctx, tx, t.ID, t.Blockchain)
+		}
+		return nil
+	})
+	return created, err
+}
+
+// ListByUser lists a user's transfers, newest first, after the (createdAt, id) cursor.
+func (s *Store) ListByUser(ctx context.Context, user uuid.UUID, beforeAt *time.Time, beforeID *uuid.UUID, limit int) ([]Transfer, error) {
+	rows, err := s.q.ListUserTransfers(ctx, chaindb.ListUserTransfersParams{UserID: &user, BeforeAt: beforeAt, BeforeID: beforeID, MaxRows: int32(limit)})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Transfer, len(rows))
+	for i, r := range rows {
+		out[i] = fromRow(r)
+	}
+	return out, nil
+}
+
+// changed runs a status update and, when it changed a user's transfer, publishes the new state
+// in the same transaction.
+func (s *Store) changed(ctx context.Context, id uuid.UUID, update func(q *chaindb.Queries) (int64, error)) (bool, error) {
+	var changed bool
+	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		n, err := update(q)
+		if err != nil || n != 1 {
+			changed = false
+			return err
+		}
+		changed = true
+		if s.bus == nil {
+			return nil
+		}
+		r, err := q.GetTransfer(ctx, id)
+		if err != nil || r.UserID == nil {
+			return err
+		}
+		t := fromRow(r)
+		env, err := events.New(ctx, TransactionUpdatedV1, "payment", TransactionUpdated{ID: t.ID, Blockchain: t.Blockchain,
+			Status: t.Status, TxHash: t.TxHash, FailureReason: t.FailureReason}, events.ForUsers(*r.UserID))
+		if err != nil {
+			return err
+		}
+		return s.bus.Publish(ctx, tx, env)
+	})
+	return changed, err
 }
 
 // Get loads a transfer.
@@ -111,8 +203,7 @@ func (s *Store) Signatures(ctx context.Context, id uuid.UUID) ([]Signature, erro
 
 // MarkSubmitted moves pending -> submitted (true when it changed).
 func (s *Store) MarkSubmitted(ctx context.Context, id uuid.UUID) (bool, error) {
-	n, err := s.q.MarkSubmitted(ctx, id)
-	return n == 1, err
+	return s.changed(ctx, id, func(q *chaindb.Queries) (int64, error) { return q.MarkSubmitted(ctx, id) })
 }
 
 // MarkConfirmed records the landed transaction (true when it changed).
@@ -121,18 +212,20 @@ func (s *Store) MarkConfirmed(ctx context.Context, id uuid.UUID, txHash string, 
 	if fee != "" {
 		feePtr = &fee
 	}
-	n, err := s.q.MarkConfirmed(ctx, chaindb.MarkConfirmedParams{ID: id, TxHash: &txHash, BlockNumber: block, GasUsed: gasUsed, Fee: feePtr})
-	return n == 1, err
+	return s.changed(ctx, id, func(q *chaindb.Queries) (int64, error) {
+		return q.MarkConfirmed(ctx, chaindb.MarkConfirmedParams{ID: id, TxHash: &txHash, BlockNumber: block, GasUsed: gasUsed, Fee: feePtr})
+	})
 }
 
 // MarkFailed records a definitive failure (true when it changed).
 func (s *Store) MarkFailed(ctx context.Context, id uuid.UUID, reason string) (bool, error) {
-	n, err := s.q.MarkFailed(ctx, chaindb.MarkFailedParams{ID: id, FailureReason: &reason})
-	return n == 1, err
+	return s.changed(ctx, id, func(q *chaindb.Queries) (int64, error) {
+		return q.MarkFailed(ctx, chaindb.MarkFailedParams{ID: id, FailureReason: &reason})
+	})
 }
 
 func fromRow(r chaindb.PaymentChainTransfer) Transfer {
-	t := Transfer{ID: r.ID, Kind: r.Kind, Blockchain: r.Blockchain, To: r.ToAddress, Amount: r.Amount, Status: r.Status,
+	t := Transfer{ID: r.ID, Kind: r.Kind, UserID: r.UserID, HoldID: r.HoldID, UpdatedAt: r.UpdatedAt, Blockchain: r.Blockchain, To: r.ToAddress, Amount: r.Amount, Status: r.Status,
 		RawTx: r.RawTx, Nonce: r.Nonce, LastValidBlockHeight: r.LastValidBlockHeight, SignedCount: int(r.SignedCount),
 		BlockNumber: r.BlockNumber, GasUsed: r.GasUsed, CreatedAt: r.CreatedAt, SubmittedAt: r.SubmittedAt, ConfirmedAt: r.ConfirmedAt}
 	if r.TxHash != nil {

@@ -7,12 +7,13 @@ package chaindb
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
 
 const getTransfer = `-- name: GetTransfer :one
-SELECT id, kind, blockchain, to_address, amount, status, tx_hash, raw_tx, nonce, last_valid_block_height, signed_count, block_number, gas_used, fee, failure_reason, created_at, updated_at, submitted_at, confirmed_at FROM payment.chain_transfers WHERE id = $1
+SELECT id, kind, user_id, hold_id, blockchain, to_address, amount, status, tx_hash, raw_tx, nonce, last_valid_block_height, signed_count, block_number, gas_used, fee, failure_reason, created_at, updated_at, submitted_at, confirmed_at FROM payment.chain_transfers WHERE id = $1
 `
 
 func (q *Queries) GetTransfer(ctx context.Context, id uuid.UUID) (PaymentChainTransfer, error) {
@@ -21,6 +22,8 @@ func (q *Queries) GetTransfer(ctx context.Context, id uuid.UUID) (PaymentChainTr
 	err := row.Scan(
 		&i.ID,
 		&i.Kind,
+		&i.UserID,
+		&i.HoldID,
 		&i.Blockchain,
 		&i.ToAddress,
 		&i.Amount,
@@ -43,7 +46,7 @@ func (q *Queries) GetTransfer(ctx context.Context, id uuid.UUID) (PaymentChainTr
 }
 
 const getTransferForUpdate = `-- name: GetTransferForUpdate :one
-SELECT id, kind, blockchain, to_address, amount, status, tx_hash, raw_tx, nonce, last_valid_block_height, signed_count, block_number, gas_used, fee, failure_reason, created_at, updated_at, submitted_at, confirmed_at FROM payment.chain_transfers WHERE id = $1 FOR UPDATE
+SELECT id, kind, user_id, hold_id, blockchain, to_address, amount, status, tx_hash, raw_tx, nonce, last_valid_block_height, signed_count, block_number, gas_used, fee, failure_reason, created_at, updated_at, submitted_at, confirmed_at FROM payment.chain_transfers WHERE id = $1 FOR UPDATE
 `
 
 func (q *Queries) GetTransferForUpdate(ctx context.Context, id uuid.UUID) (PaymentChainTransfer, error) {
@@ -52,6 +55,8 @@ func (q *Queries) GetTransferForUpdate(ctx context.Context, id uuid.UUID) (Payme
 	err := row.Scan(
 		&i.ID,
 		&i.Kind,
+		&i.UserID,
+		&i.HoldID,
 		&i.Blockchain,
 		&i.ToAddress,
 		&i.Amount,
@@ -135,8 +140,8 @@ func (q *Queries) InsertSignature(ctx context.Context, arg InsertSignatureParams
 }
 
 const insertTransfer = `-- name: InsertTransfer :execrows
-INSERT INTO payment.chain_transfers (id, kind, blockchain, to_address, amount, status)
-VALUES ($1, $2, $3, $4, $5, 'pending')
+INSERT INTO payment.chain_transfers (id, kind, blockchain, to_address, amount, status, user_id, hold_id)
+VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)
 ON CONFLICT (id) DO NOTHING
 `
 
@@ -146,6 +151,8 @@ type InsertTransferParams struct {
 	Blockchain string
 	ToAddress  string
 	Amount     int64
+	UserID     *uuid.UUID
+	HoldID     *uuid.UUID
 }
 
 func (q *Queries) InsertTransfer(ctx context.Context, arg InsertTransferParams) (int64, error) {
@@ -155,6 +162,8 @@ func (q *Queries) InsertTransfer(ctx context.Context, arg InsertTransferParams) 
 		arg.Blockchain,
 		arg.ToAddress,
 		arg.Amount,
+		arg.UserID,
+		arg.HoldID,
 	)
 	if err != nil {
 		return 0, err
@@ -218,6 +227,68 @@ func (q *Queries) ListUnmatchedDeposits(ctx context.Context, limit int32) ([]Pay
 			&i.Reason,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listUserTransfers = `-- name: ListUserTransfers :many
+SELECT id, kind, user_id, hold_id, blockchain, to_address, amount, status, tx_hash, raw_tx, nonce, last_valid_block_height, signed_count, block_number, gas_used, fee, failure_reason, created_at, updated_at, submitted_at, confirmed_at FROM payment.chain_transfers
+WHERE user_id = $1
+  AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT $4
+`
+
+type ListUserTransfersParams struct {
+	UserID   *uuid.UUID
+	BeforeAt *time.Time
+	BeforeID *uuid.UUID
+	MaxRows  int32
+}
+
+func (q *Queries) ListUserTransfers(ctx context.Context, arg ListUserTransfersParams) ([]PaymentChainTransfer, error) {
+	rows, err := q.db.Query(ctx, listUserTransfers,
+		arg.UserID,
+		arg.BeforeAt,
+		arg.BeforeID,
+		arg.MaxRows,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []PaymentChainTransfer
+	for rows.Next() {
+		var i PaymentChainTransfer
+		if err := rows.Scan(
+			&i.ID,
+			&i.Kind,
+			&i.UserID,
+			&i.HoldID,
+			&i.Blockchain,
+			&i.ToAddress,
+			&i.Amount,
+			&i.Status,
+			&i.TxHash,
+			&i.RawTx,
+			&i.Nonce,
+			&i.LastValidBlockHeight,
+			&i.SignedCount,
+			&i.BlockNumber,
+			&i.GasUsed,
+			&i.Fee,
+			&i.FailureReason,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.SubmittedAt,
+			&i.ConfirmedAt,
 		); err != nil {
 			return nil, err
 		}

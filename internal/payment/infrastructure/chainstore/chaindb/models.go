@@ -28,6 +28,8 @@ type PaymentChainDeposit struct {
 type PaymentChainTransfer struct {
 	ID                   uuid.UUID
 	Kind                 string
+	UserID               *uuid.UUID
+	HoldID               *uuid.UUID
 	Blockchain           string
 	ToAddress            string
 	Amount               int64

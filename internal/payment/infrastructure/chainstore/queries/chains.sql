@@ -1,7 +1,14 @@
 -- name: InsertTransfer :execrows
-INSERT INTO payment.chain_transfers (id, kind, blockchain, to_address, amount, status)
-VALUES ($1, $2, $3, $4, $5, 'pending')
+INSERT INTO payment.chain_transfers (id, kind, blockchain, to_address, amount, status, user_id, hold_id)
+VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)
 ON CONFLICT (id) DO NOTHING;
+
+-- name: ListUserTransfers :many
+SELECT * FROM payment.chain_transfers
+WHERE user_id = sqlc.arg(user_id)
+  AND (sqlc.narg(before_at)::timestamptz IS NULL OR (created_at, id) < (sqlc.narg(before_at)::timestamptz, sqlc.narg(before_id)::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT sqlc.arg(max_rows);
 
 -- name: GetTransfer :one
 SELECT * FROM payment.chain_transfers WHERE id = $1;
