@@ -44,6 +44,8 @@ type app struct {
 	live     *live.Hub
 	// chainExec drives stored chain transfers (nil when chains are disabled)
 	chainExec *chains.Executor
+	// depositWatcher credits deposits (nil when chains are disabled)
+	depositWatcher *chains.DepositWatcher
 
 	users   *user.Module
 	payment *payment.Module

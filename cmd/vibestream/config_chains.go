@@ -9,15 +9,18 @@ import (
 // ChainsConfig is the blockchain part of the payment context.
 type ChainsConfig struct {
 	// Enabled starts the chain adapters (CHAINS_ENABLED, default true).
-	Enabled  bool
-	Ethereum chains.EthereumConfig
-	Solana   chains.SolanaConfig
+	Enabled bool
+	// DepositScanInterval is how often the chains are scanned for deposits.
+	DepositScanInterval time.Duration
+	Ethereum            chains.EthereumConfig
+	Solana              chains.SolanaConfig
 }
 
 // loadChainsConfig reads ETH_* and SOLANA_*; with no RPC URL the local chains are started.
 func loadChainsConfig(e *env) ChainsConfig {
 	c := ChainsConfig{
-		Enabled: e.boolean("CHAINS_ENABLED", true),
+		Enabled:             e.boolean("CHAINS_ENABLED", true),
+		DepositScanInterval: e.duration("CHAIN_DEPOSIT_SCAN_INTERVAL", time.Second),
 		Ethereum: chains.EthereumConfig{
 			RPCURL:        e.str("ETH_RPC_URL", ""),
 			Key:           e.str("ETH_HOT_WALLET_KEY", ""),

@@ -1,0 +1,130 @@
+package chaintx
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
+)
+
+// Mint asks to mint VIBE to the platform hot wallet on a chain; once confirmed the ledger's
+// reward pool is credited from the treasury, so chains and ledger stay reconcilable.
+type Mint struct {
+	AdminID        uuid.UUID
+	IdempotencyKey string
+	Blockchain     string
+	Amount         string
+}
+
+// MintHandler stores the mint (its job sends it).
+type MintHandler struct {
+	chains Chains
+	store  Store
+}
+
+// NewMintHandler refuses nil dependencies.
+func NewMintHandler(c Chains, s Store) *MintHandler {
+	if c == nil || s == nil {
+		panic("chaintx: nil dependency")
+	}
+	return &MintHandler{chains: c, store: s}
+}
+
+// Handle validates and stores the mint.
+func (h *MintHandler) Handle(ctx context.Context, cmd Mint) (Transaction, error) {
+	if cmd.IdempotencyKey == "" {
+		return Transaction{}, ErrIdempotencyKey
+	}
+	id := derivedID("mint", cmd.AdminID, cmd.IdempotencyKey)
+	if t, err := h.store.Get(ctx, id); err == nil {
+		return t, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Transaction{}, err
+	}
+	f := errs.Fields{}
+	chain, err := parseBlockchain(cmd.Blockchain)
+	if err != nil {
+		f.Add("blockchain", "must be ethereum or solana")
+	}
+	amount, err := parseVIBE(cmd.Amount)
+	if err != nil {
+		f.Add("amount", "must be a positive VIBE amount with at most 9 decimals, as a string")
+	}
+	if err := f.Err(errs.ErrValidation); err != nil {
+		return Transaction{}, err
+	}
+	if !h.chains.Enabled(chain) {
+		return Transaction{}, ErrChainUnavailable
+	}
+	t := Transaction{ID: id, Kind: "mint", Blockchain: chain, To: "hot-wallet", Amount: amount, Status: "pending"}
+	if _, err := h.store.Create(ctx, t); err != nil {
+		return Transaction{}, err
+	}
+	return h.store.Get(ctx, id)
+}
+
+// Grant moves VIBE (or USD) from the reward pool to a user: promotions, airdrops.
+type Grant struct {
+	AdminID        uuid.UUID
+	IdempotencyKey string
+	UserID         uuid.UUID
+	Asset          string
+	Amount         string
+	Reason         string
+}
+
+// GrantHandler books grants.
+type GrantHandler struct{ ledger contracts.Ledger }
+
+// NewGrantHandler refuses a nil ledger.
+func NewGrantHandler(l contracts.Ledger) *GrantHandler {
+	if l == nil {
+		panic("chaintx: nil dependency")
+	}
+	return &GrantHandler{ledger: l}
+}
+
+// Handle transfers from the reward pool; an empty pool answers payment.insufficient_funds
+// only if the ledger refuses (system accounts may be allowed to go negative: check first).
+func (h *GrantHandler) Handle(ctx context.Context, cmd Grant) (contracts.Receipt, money.Amount, error) {
+	if cmd.IdempotencyKey == "" {
+		return contracts.Receipt{}, money.Amount{}, ErrIdempotencyKey
+	}
+	f := errs.Fields{}
+	asset, err := money.ParseAsset(strings.ToUpper(cmd.Asset))
+	if err != nil {
+		f.Add("asset", "must be VIBE or USD")
+	}
+	var amount money.Amount
+	if err == nil {
+		if amount, err = money.Parse(asset, cmd.Amount); err != nil || !amount.IsPositive() {
+			f.Add("amount", "must be a positive decimal amount of the asset")
+		}
+	}
+	if cmd.UserID == uuid.Nil {
+		f.Add("user_id", "is required")
+	}
+	if strings.TrimSpace(cmd.Reason) == "" {
+		f.Add("reason", "is required")
+	}
+	if err := f.Err(errs.ErrValidation); err != nil {
+		return contracts.Receipt{}, money.Amount{}, err
+	}
+	pool := contracts.System(contracts.KindRewardPool, asset)
+	bal, err := h.ledger.Balance(ctx, pool)
+	if err != nil && !errors.Is(err, contracts.ErrAccountNotFound) {
+		return contracts.Receipt{}, money.Amount{}, err
+	}
+	if err != nil || bal.Cmp(amount) < 0 {
+		return contracts.Receipt{}, money.Amount{}, contracts.ErrInsufficientFunds.WithMessage("the reward pool does not cover this grant: mint to the treasury first")
+	}
+	r, err := h.ledger.Transfer(ctx, contracts.TransferRequest{IdempotencyKey: "grant:" + cmd.AdminID.String() + ":" + cmd.IdempotencyKey,
+		From: pool, To: []contracts.Credit{{To: contracts.Wallet(cmd.UserID, asset), Amount: amount}},
+		Details: contracts.Details{Reason: "grant", ExternalRef: cmd.AdminID.String(), Metadata: map[string]string{"reason": cmd.Reason}}})
+	return r, amount, err
+}

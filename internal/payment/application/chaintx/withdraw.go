@@ -1,0 +1,106 @@
+package chaintx
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
+	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
+)
+
+// Withdraw asks to move VIBE from the user's balance to a wallet on a chain.
+type Withdraw struct {
+	UserID         uuid.UUID
+	IdempotencyKey string
+	Blockchain     string
+	To             string // empty: the user's linked wallet on that chain
+	Amount         string // decimal VIBE
+	Token          string // VIBE (empty means VIBE)
+}
+
+// WithdrawHandler holds the amount in the ledger at once and stores the transfer (whose job
+// signs and broadcasts it).
+type WithdrawHandler struct {
+	ledger contracts.Ledger
+	users  usercontracts.Directory
+	chains Chains
+	store  Store
+}
+
+// NewWithdrawHandler refuses nil dependencies.
+func NewWithdrawHandler(l contracts.Ledger, u usercontracts.Directory, c Chains, s Store) *WithdrawHandler {
+	if l == nil || u == nil || c == nil || s == nil {
+		panic("chaintx: nil dependency")
+	}
+	return &WithdrawHandler{ledger: l, users: u, chains: c, store: s}
+}
+
+// Handle validates, holds and stores; it returns the pending transaction. The same
+// (user, Idempotency-Key) returns the same transaction.
+func (h *WithdrawHandler) Handle(ctx context.Context, cmd Withdraw) (Transaction, error) {
+	if cmd.IdempotencyKey == "" {
+		return Transaction{}, ErrIdempotencyKey
+	}
+	id := derivedID("withdrawal", cmd.UserID, cmd.IdempotencyKey)
+	if t, err := h.store.Get(ctx, id); err == nil {
+		return t, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Transaction{}, err
+	}
+
+	f := errs.Fields{}
+	chain, err := parseBlockchain(cmd.Blockchain)
+	if err != nil {
+		f.Add("blockchain", "must be ethereum or solana")
+	}
+	if cmd.Token != "" && !strings.EqualFold(cmd.Token, "VIBE") {
+		f.Add("token", "only VIBE")
+	}
+	amount, err := parseVIBE(cmd.Amount)
+	if err != nil {
+		f.Add("amount", "must be a positive VIBE amount with at most 9 decimals, as a string")
+	}
+	if err := f.Err(errs.ErrValidation); err != nil {
+		return Transaction{}, err
+	}
+	if !h.chains.Enabled(chain) {
+		return Transaction{}, ErrChainUnavailable
+	}
+	to := strings.TrimSpace(cmd.To)
+	if to == "" {
+		wallets, err := h.users.Wallets(ctx, cmd.UserID)
+		if err != nil {
+			return Transaction{}, err
+		}
+		for _, w := range wallets {
+			if w.Chain == chain {
+				to = w.Address
+			}
+		}
+		if to == "" {
+			return Transaction{}, ErrNoLinkedWallet
+		}
+	}
+	norm, err := h.chains.NormalizeAddress(chain, to)
+	if err != nil {
+		return Transaction{}, ErrInvalidAddress.WithMessage(err.Error()).WithField("to", err.Error())
+	}
+
+	// The hold comes first: a retry after a crash here replays it (same idempotency key) and
+	// then creates the transfer.
+	hold, err := h.ledger.Hold(ctx, contracts.HoldRequest{IdempotencyKey: "chain.withdrawal:" + id.String(), Owner: cmd.UserID, Amount: amount,
+		Details: contracts.Details{Reason: "chain_withdrawal", ExternalRef: id.String(), Metadata: map[string]string{"blockchain": chain, "to": norm}}})
+	if err != nil {
+		return Transaction{}, err
+	}
+	holdID, user := hold.HoldID, cmd.UserID
+	t := Transaction{ID: id, Kind: "withdrawal", UserID: &user, HoldID: &holdID, Blockchain: chain, To: norm, Amount: amount, Status: "pending"}
+	if _, err := h.store.Create(ctx, t); err != nil {
+		return Transaction{}, err
+	}
+	return h.store.Get(ctx, id)
+}
