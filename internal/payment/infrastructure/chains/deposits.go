@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
@@ -44,6 +45,9 @@ func (w *DepositWatcher) Scan(ctx context.Context) (int, error) {
 		Name: "ethereum:" + w.Chains.Ethereum.Token().Hex(), StartBlock: w.Chains.EthStartBlock,
 		Handle: func(ctx context.Context, ts []ethereum.Transfer) error {
 			for _, t := range ts {
+				if t.From == (common.Address{}) || t.From == w.Chains.Ethereum.Address() {
+					continue // a treasury mint (or the platform's own transfer), not a deposit
+				}
 				d := chainstore.Deposit{Blockchain: "ethereum", TxHash: t.TxHash.Hex(), LogIndex: int(t.LogIndex),
 					From: t.From.Hex(), ChainAmount: t.Amount.String(), BlockNumber: int64(t.BlockNumber)}
 				if v, err := ethereum.ToLedgerUnits(t.Amount); err == nil {

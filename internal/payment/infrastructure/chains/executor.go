@@ -88,19 +88,30 @@ func (e *Executor) Execute(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
+// fail and confirm book the outcome (idempotent) BEFORE storing the final status, so that a
+// transfer shown as confirmed or failed has always been booked; a crash in between re-runs the
+// booking, which is then a no-op.
 func (e *Executor) fail(ctx context.Context, t chainstore.Transfer, reason string) error {
+	if e.OnOutcome != nil {
+		if err := e.OnOutcome(ctx, Outcome{ID: t.ID, Status: chainstore.StatusFailed, Reason: reason}); err != nil {
+			return err
+		}
+	}
 	changed, err := e.Store.MarkFailed(ctx, t.ID, reason)
 	if err != nil || !changed {
 		return err
 	}
 	e.observe(t, chainstore.StatusFailed)
-	if e.OnOutcome != nil {
-		return e.OnOutcome(ctx, Outcome{ID: t.ID, Status: chainstore.StatusFailed, Reason: reason})
-	}
 	return nil
 }
 
 func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, o Outcome) error {
+	o.ID, o.Status = t.ID, chainstore.StatusConfirmed
+	if e.OnOutcome != nil {
+		if err := e.OnOutcome(ctx, o); err != nil {
+			return err
+		}
+	}
 	block, gas := o.Block, o.GasUsed
 	changed, err := e.Store.MarkConfirmed(ctx, t.ID, o.TxHash, &block, &gas, o.Fee)
 	if err != nil || !changed {
@@ -116,10 +127,6 @@ func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, o Outcome
 		if t.Blockchain == "ethereum" {
 			e.Metrics.GasUsed.Observe(float64(gas))
 		}
-	}
-	o.ID, o.Status = t.ID, chainstore.StatusConfirmed
-	if e.OnOutcome != nil {
-		return e.OnOutcome(ctx, o)
 	}
 	return nil
 }

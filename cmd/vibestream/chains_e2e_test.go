@@ -1,0 +1,315 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	sol "github.com/gagliardetto/solana-go"
+	"github.com/google/uuid"
+	"github.com/mr-tron/base58"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
+)
+
+type txBody struct {
+	ID            string `json:"id"`
+	Status        string `json:"status"`
+	TxHash        string `json:"tx_hash"`
+	To            string `json:"to"`
+	Amount        string `json:"amount"`
+	FailureReason string `json:"failure_reason"`
+}
+
+func waitTx(t *testing.T, ta *testApp, tok, id, want string) txBody {
+	t.Helper()
+	var tx txBody
+	eventually(t, 20*time.Second, func() bool {
+		res := ta.do(http.MethodGet, "/api/v1/transactions/"+id, nil, withToken(tok))
+		require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+		res.JSON(t, &tx)
+		require.NotEqual(t, "failed", tx.Status, tx.FailureReason)
+		return tx.Status == want
+	}, "transaction "+id+" "+want)
+	return tx
+}
+
+// treasuryMint mints amount VIBE on chain to the hot wallet and waits for the reward pool.
+func treasuryMint(t *testing.T, ta *testApp, adminTok, chain, amount string) {
+	t.Helper()
+	res := ta.do(http.MethodPost, "/api/v1/admin/treasury/mint", map[string]any{"blockchain": chain, "amount": amount},
+		withToken(adminTok), withHeader("Idempotency-Key", uuid.NewString()))
+	require.Equal(t, http.StatusAccepted, res.Status, string(res.Body))
+	var tx txBody
+	res.JSON(t, &tx)
+	waitTx(t, ta, adminTok, tx.ID, "confirmed")
+}
+
+func grant(t *testing.T, ta *testApp, adminTok, userID, amount string) {
+	t.Helper()
+	res := ta.do(http.MethodPost, "/api/v1/admin/grants", map[string]any{"user_id": userID, "asset": "VIBE", "amount": amount, "reason": "test"},
+		withToken(adminTok), withHeader("Idempotency-Key", uuid.NewString()))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+}
+
+func linkEthWallet(t *testing.T, ta *testApp, tok string) (*ethereum.Client, string) {
+	t.Helper()
+	key, addr := ethKey(t)
+	c := getChallenge(t, ta, tok, "ethereum", addr)
+	res := linkWallet(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	cl, err := ethereum.Dial(context.Background(), ethereum.Config{RPCURL: ta.app.chains.EthProc.URL(), Key: key, Token: ta.app.chains.Ethereum.Token()})
+	require.NoError(t, err)
+	t.Cleanup(cl.Close)
+	return cl, addr
+}
+
+func linkSolWallet(t *testing.T, ta *testApp, tok string) (sol.PrivateKey, string) {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	addr := base58.Encode(pub)
+	c := getChallenge(t, ta, tok, "solana", addr)
+	res := linkWallet(ta, tok, "solana", addr, c.Message, base58.Encode(ed25519.Sign(priv, []byte(c.Message))))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	return sol.PrivateKey(priv), addr
+}
+
+func vibeBalance(t *testing.T, ta *testApp, userID string) money.Amount {
+	t.Helper()
+	b, err := ta.app.payment.Ledger().Balance(context.Background(), contracts.Wallet(mustUUID(t, userID), money.VIBE))
+	require.NoError(t, err)
+	return b
+}
+
+func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, withChains)
+	_, adminTok := registerAdmin(t, ta)
+	userID, tok := registerUser(t, ta, "listener")
+	treasuryMint(t, ta, adminTok, "ethereum", "1000")
+	treasuryMint(t, ta, adminTok, "solana", "1000")
+	grant(t, ta, adminTok, userID, "100")
+	_, ethAddr := linkEthWallet(t, ta, tok)
+	_, solAddr := linkSolWallet(t, ta, tok)
+
+	// Too much: refused at once, nothing held.
+	res := ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": "ethereum", "amount": "100.000000001", "token": "VIBE"},
+		withToken(tok), withHeader("Idempotency-Key", uuid.NewString()))
+	require.Equal(t, http.StatusConflict, res.Status, string(res.Body))
+	assert.Equal(t, "payment.insufficient_funds", res.ErrorCode(t))
+	res = ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": "ethereum", "amount": "1", "to": "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD"},
+		withToken(tok), withHeader("Idempotency-Key", uuid.NewString()))
+	require.Equal(t, http.StatusBadRequest, res.Status, "bad EIP-55 checksum: %s", res.Body)
+	assert.Equal(t, "chain.invalid_address", res.ErrorCode(t))
+
+	res = ta.do(http.MethodGet, "/api/v1/transactions/estimate?blockchain=solana&amount=20&to="+sol.NewWallet().PublicKey().String(), nil, withToken(tok))
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+
+	start := time.Now()
+	ids := map[string]string{}
+	for chain, amount := range map[string]string{"ethereum": "10.5", "solana": "20"} {
+		res := ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": chain, "amount": amount, "token": "VIBE"},
+			withToken(tok), withHeader("Idempotency-Key", "withdraw-"+chain))
+		require.Equal(t, http.StatusAccepted, res.Status, string(res.Body))
+		var tx txBody
+		res.JSON(t, &tx)
+		assert.Equal(t, "pending", tx.Status)
+		ids[chain] = tx.ID
+	}
+	assert.Equal(t, int64(69_500_000_000), vibeBalance(t, ta, userID).Units(), "held at once")
+	eth := waitTx(t, ta, tok, ids["ethereum"], "confirmed")
+	sl := waitTx(t, ta, tok, ids["solana"], "confirmed")
+	t.Logf("both withdrawals confirmed %s after the POSTs", time.Since(start))
+	assert.Equal(t, ethAddr, eth.To, "defaults to the linked wallet")
+	assert.NotEmpty(t, eth.TxHash)
+	assert.Equal(t, solAddr, sl.To)
+
+	ctx := context.Background()
+	onChain, err := ta.app.chains.Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
+	require.NoError(t, err)
+	want, _ := ethereum.ToTokenUnits(10_500_000_000)
+	assert.Equal(t, want, onChain)
+	sb, err := ta.app.chains.Solana.Balance(ctx, sol.MustPublicKeyFromBase58(solAddr))
+	require.NoError(t, err)
+	assert.Equal(t, uint64(20_000_000_000), sb)
+	assert.Equal(t, int64(69_500_000_000), vibeBalance(t, ta, userID).Units())
+
+	// The same Idempotency-Key again: the first response, no second transfer.
+	res = ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": "ethereum", "amount": "10.5", "token": "VIBE"},
+		withToken(tok), withHeader("Idempotency-Key", "withdraw-ethereum"))
+	require.Equal(t, http.StatusAccepted, res.Status, string(res.Body))
+	var again txBody
+	res.JSON(t, &again)
+	assert.Equal(t, ids["ethereum"], again.ID)
+	onChain, err = ta.app.chains.Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
+	require.NoError(t, err)
+	assert.Equal(t, want, onChain, "one on-chain transfer")
+
+	// The list shows both, newest first, paginated.
+	res = ta.do(http.MethodGet, "/api/v1/transactions?limit=1", nil, withToken(tok))
+	require.Equal(t, http.StatusOK, res.Status)
+	var page struct {
+		Items      []txBody `json:"items"`
+		NextCursor string   `json:"next_cursor"`
+	}
+	res.JSON(t, &page)
+	require.Len(t, page.Items, 1)
+	require.NotEmpty(t, page.NextCursor)
+	res = ta.do(http.MethodGet, "/api/v1/transactions?limit=1&cursor="+page.NextCursor, nil, withToken(tok))
+	require.Equal(t, http.StatusOK, res.Status)
+	var page2 struct {
+		Items []txBody `json:"items"`
+	}
+	res.JSON(t, &page2)
+	require.Len(t, page2.Items, 1)
+	assert.NotEqual(t, page.Items[0].ID, page2.Items[0].ID)
+
+	// Someone else cannot see it.
+	_, other := registerUser(t, ta, "listener")
+	res = ta.do(http.MethodGet, "/api/v1/transactions/"+ids["ethereum"], nil, withToken(other))
+	assert.Equal(t, http.StatusNotFound, res.Status)
+}
+
+func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, withChains)
+	_, adminTok := registerAdmin(t, ta)
+	userID, tok := registerUser(t, ta, "listener")
+	treasuryMint(t, ta, adminTok, "ethereum", "100")
+	grant(t, ta, adminTok, userID, "10")
+	wallet, addr := linkEthWallet(t, ta, tok)
+	ctx := context.Background()
+	ten := new(big.Int).Mul(big.NewInt(10), big.NewInt(1e18))
+	require.NoError(t, wallet.RPC().CallContext(ctx, nil, "anvil_setBalance", wallet.Address(), hexutil.EncodeBig(ten)))
+
+	// Put 10 VIBE in the user's own wallet, then deposit 4 of them back.
+	res := ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": "ethereum", "amount": "10"},
+		withToken(tok), withHeader("Idempotency-Key", uuid.NewString()))
+	require.Equal(t, http.StatusAccepted, res.Status, string(res.Body))
+	var w txBody
+	res.JSON(t, &w)
+	waitTx(t, ta, tok, w.ID, "confirmed")
+	require.True(t, vibeBalance(t, ta, userID).IsZero())
+
+	four, _ := ethereum.ToTokenUnits(4_000_000_000)
+	dep, err := wallet.Transfer(ctx, ta.app.chains.Ethereum.Address(), four, nil)
+	require.NoError(t, err)
+	_, err = wallet.WaitMined(ctx, dep.Hash, 1)
+	require.NoError(t, err)
+	eventually(t, 20*time.Second, func() bool {
+		_, err := ta.app.depositWatcher.Scan(ctx)
+		require.NoError(t, err)
+		return vibeBalance(t, ta, userID).Units() == 4_000_000_000
+	}, "deposit credited")
+	for range 3 {
+		_, err := ta.app.depositWatcher.Scan(ctx)
+		require.NoError(t, err)
+	}
+	assert.Equal(t, int64(4_000_000_000), vibeBalance(t, ta, userID).Units(), "credited exactly once")
+	_ = addr
+
+	// A wallet nobody linked: recorded for admins, not credited.
+	strangerKey, _ := ethKey(t)
+	stranger, err := ethereum.Dial(ctx, ethereum.Config{RPCURL: ta.app.chains.EthProc.URL(), Key: strangerKey, Token: ta.app.chains.Ethereum.Token()})
+	require.NoError(t, err)
+	defer stranger.Close()
+	require.NoError(t, stranger.RPC().CallContext(ctx, nil, "anvil_setBalance", stranger.Address(), hexutil.EncodeBig(ten)))
+	two, _ := ethereum.ToTokenUnits(2_000_000_000)
+	tx, err := wallet.Transfer(ctx, stranger.Address(), two, nil)
+	require.NoError(t, err)
+	_, err = wallet.WaitMined(ctx, tx.Hash, 1)
+	require.NoError(t, err)
+	back, err := stranger.Transfer(ctx, ta.app.chains.Ethereum.Address(), two, nil)
+	require.NoError(t, err)
+	_, err = stranger.WaitMined(ctx, back.Hash, 1)
+	require.NoError(t, err)
+	eventually(t, 20*time.Second, func() bool {
+		_, err := ta.app.depositWatcher.Scan(ctx)
+		require.NoError(t, err)
+		res := ta.do(http.MethodGet, "/api/v1/admin/deposits/unmatched", nil, withToken(adminTok))
+		require.Equal(t, http.StatusOK, res.Status)
+		var body struct {
+			Items []struct {
+				TxHash string `json:"tx_hash"`
+				From   string `json:"from"`
+			} `json:"items"`
+		}
+		res.JSON(t, &body)
+		for _, d := range body.Items {
+			if d.TxHash == back.Hash.Hex() {
+				assert.Equal(t, stranger.Address().Hex(), d.From)
+				return true
+			}
+		}
+		return false
+	}, "unknown sender's deposit recorded")
+	assert.Equal(t, int64(4_000_000_000), vibeBalance(t, ta, userID).Units())
+}
+
+func TestTwentyConcurrentWithdrawalsNeverOverdrawNorReuseANonce(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, withChains)
+	_, adminTok := registerAdmin(t, ta)
+	userID, tok := registerUser(t, ta, "listener")
+	treasuryMint(t, ta, adminTok, "ethereum", "100")
+	grant(t, ta, adminTok, userID, "10")
+	_, addr := linkEthWallet(t, ta, tok)
+
+	const n = 20
+	statuses := make([]int, n)
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": "ethereum", "amount": "1"},
+				withToken(tok), withHeader("Idempotency-Key", fmt.Sprintf("concurrent-%d", i)))
+			statuses[i] = res.Status
+			if res.Status == http.StatusAccepted {
+				var tx txBody
+				res.JSON(t, &tx)
+				ids[i] = tx.ID
+			}
+		}()
+	}
+	wg.Wait()
+	accepted := 0
+	for i, s := range statuses {
+		switch s {
+		case http.StatusAccepted:
+			accepted++
+		case http.StatusConflict:
+		default:
+			t.Errorf("request %d: status %d", i, s)
+		}
+	}
+	assert.Equal(t, 10, accepted, "exactly the balance's worth is accepted")
+	for _, id := range ids {
+		if id != "" {
+			waitTx(t, ta, tok, id, "confirmed")
+		}
+	}
+	onChain, err := ta.app.chains.Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
+	require.NoError(t, err)
+	want, _ := ethereum.ToTokenUnits(10_000_000_000)
+	assert.Equal(t, want, onChain)
+	assert.True(t, vibeBalance(t, ta, userID).IsZero())
+	var distinct, total int
+	require.NoError(t, ta.app.pool.QueryRow(context.Background(),
+		`SELECT count(DISTINCT s.nonce), count(*) FROM payment.chain_transfer_signatures s JOIN payment.chain_transfers t ON t.id = s.transfer_id WHERE t.blockchain = 'ethereum'`).Scan(&distinct, &total))
+	assert.Equal(t, total, distinct, "no nonce signed twice")
+}
