@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -177,6 +178,11 @@ func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
 	require.Len(t, page2.Items, 1)
 	assert.NotEqual(t, page.Items[0].ID, page2.Items[0].ID)
 
+	// The hot wallets reconcile with the ledger.
+	var out strings.Builder
+	require.NoError(t, verifyChainBalances(ctx, ta.app.pool, ta.app.chains, &out))
+	assert.Contains(t, out.String(), "ok: the hot wallets match the ledger", out.String())
+
 	// Someone else cannot see it.
 	_, other := registerUser(t, ta, "listener")
 	res = ta.do(http.MethodGet, "/api/v1/transactions/"+ids["ethereum"], nil, withToken(other))
@@ -257,6 +263,19 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 		return false
 	}, "unknown sender's deposit recorded")
 	assert.Equal(t, int64(4_000_000_000), vibeBalance(t, ta, userID).Units())
+
+	var out strings.Builder
+	require.NoError(t, verifyChainBalances(ctx, ta.app.pool, ta.app.chains, &out))
+	assert.Contains(t, out.String(), "ok: the hot wallets match the ledger", out.String())
+	assert.Contains(t, out.String(), "uncredited deposits")
+	// Break it: VIBE leaves the hot wallet behind the ledger's back.
+	rogue, err := ta.app.chains.Ethereum.Transfer(ctx, stranger.Address(), two, nil)
+	require.NoError(t, err)
+	_, err = ta.app.chains.Ethereum.WaitMined(ctx, rogue.Hash, 1)
+	require.NoError(t, err)
+	out.Reset()
+	require.Error(t, verifyChainBalances(ctx, ta.app.pool, ta.app.chains, &out))
+	assert.Contains(t, out.String(), "BROKEN")
 }
 
 func TestTwentyConcurrentWithdrawalsNeverOverdrawNorReuseANonce(t *testing.T) {

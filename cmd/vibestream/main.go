@@ -79,7 +79,7 @@ func run(args []string) error {
 	case "users":
 		return runUsers(ctx, cfg, pool, logger, args)
 	case "ledger":
-		return runLedger(ctx, pool, os.Stdout, args)
+		return runLedgerCommand(ctx, cfg, pool, logger, os.Stdout, args)
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)
