@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
 	"math/big"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	sol "github.com/gagliardetto/solana-go"
@@ -331,4 +333,63 @@ func TestTwentyConcurrentWithdrawalsNeverOverdrawNorReuseANonce(t *testing.T) {
 	require.NoError(t, ta.app.pool.QueryRow(context.Background(),
 		`SELECT count(DISTINCT s.nonce), count(*) FROM payment.chain_transfer_signatures s JOIN payment.chain_transfers t ON t.id = s.transfer_id WHERE t.blockchain = 'ethereum'`).Scan(&distinct, &total))
 	assert.Equal(t, total, distinct, "no nonce signed twice")
+}
+
+func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, withChains)
+	_, adminTok := registerAdmin(t, ta)
+	userID, tok := registerUser(t, ta, "listener")
+	treasuryMint(t, ta, adminTok, "solana", "100")
+	grant(t, ta, adminTok, userID, "5")
+	linkSolWallet(t, ta, tok)
+
+	ctx := context.Background()
+	url := "ws" + strings.TrimPrefix(ta.srv.URL, "http") + "/api/v1/ws"
+	conn, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + tok}}})
+	require.NoError(t, err)
+	defer conn.CloseNow()
+	got := make(chan map[string]any, 64)
+	go func() {
+		for {
+			_, b, err := conn.Read(context.Background())
+			if err != nil {
+				close(got)
+				return
+			}
+			var m map[string]any
+			if json.Unmarshal(b, &m) == nil {
+				got <- m
+			}
+		}
+	}()
+	// The listener may still be connecting: withdraw until a status change arrives, then
+	// follow that transaction to "confirmed".
+	var id string
+	statuses := map[string]bool{}
+	deadline := time.After(20 * time.Second)
+	for i := 0; !statuses["confirmed"]; i++ {
+		if id == "" && i%10 == 0 {
+			res := ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": "solana", "amount": "0.1"},
+				withToken(tok), withHeader("Idempotency-Key", uuid.NewString()))
+			require.Equal(t, http.StatusAccepted, res.Status, string(res.Body))
+		}
+		select {
+		case m := <-got:
+			if m["type"] != "payment.chain_transaction_updated.v1" {
+				continue
+			}
+			p := m["payload"].(map[string]any)
+			if id == "" {
+				id = p["id"].(string)
+			}
+			if p["id"] == id {
+				statuses[p["status"].(string)] = true
+			}
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			t.Fatalf("no confirmed status pushed; saw %v", statuses)
+		}
+	}
+	assert.True(t, statuses["confirmed"])
 }
