@@ -1,0 +1,190 @@
+package chaintx_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
+	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
+)
+
+type fakeLedger struct {
+	contracts.Ledger
+	mu        sync.Mutex
+	balance   int64
+	holds     map[string]contracts.HoldReceipt
+	settled   []contracts.SettleRequest
+	released  []contracts.ReleaseRequest
+	transfers []contracts.TransferRequest
+}
+
+func (l *fakeLedger) Hold(_ context.Context, r contracts.HoldRequest) (contracts.HoldReceipt, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if h, ok := l.holds[r.IdempotencyKey]; ok {
+		h.Replayed = true
+		return h, nil
+	}
+	if r.Amount.Units() > l.balance {
+		return contracts.HoldReceipt{}, contracts.ErrInsufficientFunds
+	}
+	l.balance -= r.Amount.Units()
+	h := contracts.HoldReceipt{HoldID: uuid.New()}
+	l.holds[r.IdempotencyKey] = h
+	return h, nil
+}
+
+func (l *fakeLedger) Settle(_ context.Context, r contracts.SettleRequest) (contracts.Receipt, error) {
+	l.settled = append(l.settled, r)
+	return contracts.Receipt{}, nil
+}
+
+func (l *fakeLedger) Release(_ context.Context, r contracts.ReleaseRequest) (contracts.Receipt, error) {
+	l.released = append(l.released, r)
+	return contracts.Receipt{}, nil
+}
+
+func (l *fakeLedger) Transfer(_ context.Context, r contracts.TransferRequest) (contracts.Receipt, error) {
+	l.transfers = append(l.transfers, r)
+	return contracts.Receipt{}, nil
+}
+
+type fakeUsers struct {
+	usercontracts.Directory
+	wallets []usercontracts.Wallet
+}
+
+func (u fakeUsers) Wallets(context.Context, uuid.UUID) ([]usercontracts.Wallet, error) { return u.wallets, nil }
+
+type fakeChains struct{ chaintx.Chains }
+
+func (fakeChains) Enabled(b string) bool { return b == "ethereum" || b == "solana" }
+func (fakeChains) NormalizeAddress(_, a string) (string, error) {
+	if a == "bad" {
+		return "", errors.New("not an address")
+	}
+	return a, nil
+}
+
+type fakeStore struct {
+	mu sync.Mutex
+	m  map[uuid.UUID]chaintx.Transaction
+}
+
+func (s *fakeStore) Create(_ context.Context, t chaintx.Transaction) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.m[t.ID]; ok {
+		return false, nil
+	}
+	s.m[t.ID] = t
+	return true, nil
+}
+
+func (s *fakeStore) Get(_ context.Context, id uuid.UUID) (chaintx.Transaction, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.m[id]
+	if !ok {
+		return chaintx.Transaction{}, chaintx.ErrNotFound
+	}
+	return t, nil
+}
+
+func (s *fakeStore) ListByUser(context.Context, uuid.UUID, *chaintx.Cursor, int) ([]chaintx.Transaction, error) {
+	return nil, nil
+}
+
+func setup(balance int64, wallets ...usercontracts.Wallet) (*chaintx.WithdrawHandler, *fakeLedger, *fakeStore) {
+	l := &fakeLedger{balance: balance, holds: map[string]contracts.HoldReceipt{}}
+	s := &fakeStore{m: map[uuid.UUID]chaintx.Transaction{}}
+	return chaintx.NewWithdrawHandler(l, fakeUsers{wallets: wallets}, fakeChains{}, s), l, s
+}
+
+func TestWithdrawValidation(t *testing.T) {
+	t.Parallel()
+	h, l, _ := setup(10_000_000_000)
+	user := uuid.New()
+	tests := []struct {
+		name string
+		cmd  chaintx.Withdraw
+		want error
+	}{
+		{"no key", chaintx.Withdraw{UserID: user, Blockchain: "ethereum", To: "0xabc", Amount: "1"}, chaintx.ErrIdempotencyKey},
+		{"unknown chain", chaintx.Withdraw{UserID: user, IdempotencyKey: "k1", Blockchain: "bitcoin", To: "x", Amount: "1"}, errs.ErrValidation},
+		{"other token", chaintx.Withdraw{UserID: user, IdempotencyKey: "k2", Blockchain: "ethereum", To: "x", Amount: "1", Token: "USDC"}, errs.ErrValidation},
+		{"too many decimals", chaintx.Withdraw{UserID: user, IdempotencyKey: "k3", Blockchain: "ethereum", To: "x", Amount: "0.0000000001"}, errs.ErrValidation},
+		{"zero", chaintx.Withdraw{UserID: user, IdempotencyKey: "k4", Blockchain: "ethereum", To: "x", Amount: "0"}, errs.ErrValidation},
+		{"no wallet linked", chaintx.Withdraw{UserID: user, IdempotencyKey: "k5", Blockchain: "solana", Amount: "1"}, chaintx.ErrNoLinkedWallet},
+		{"bad address", chaintx.Withdraw{UserID: user, IdempotencyKey: "k6", Blockchain: "ethereum", To: "bad", Amount: "1"}, chaintx.ErrInvalidAddress},
+		{"insufficient", chaintx.Withdraw{UserID: user, IdempotencyKey: "k7", Blockchain: "ethereum", To: "0xabc", Amount: "10.000000001"}, contracts.ErrInsufficientFunds},
+	}
+	for _, tt := range tests {
+		_, err := h.Handle(context.Background(), tt.cmd)
+		assert.ErrorIs(t, err, tt.want, tt.name)
+	}
+	assert.Empty(t, l.holds, "nothing held for a refused request")
+}
+
+func TestWithdrawHoldsAtOnceDefaultsToTheLinkedWalletAndIsIdempotent(t *testing.T) {
+	t.Parallel()
+	h, l, s := setup(10_000_000_000, usercontracts.Wallet{Chain: "solana", Address: "SoLWallet"})
+	user := uuid.New()
+	cmd := chaintx.Withdraw{UserID: user, IdempotencyKey: "k", Blockchain: "solana", Amount: "2.5"}
+	tx, err := h.Handle(context.Background(), cmd)
+	require.NoError(t, err)
+	assert.Equal(t, "SoLWallet", tx.To)
+	assert.Equal(t, "pending", tx.Status)
+	assert.Equal(t, int64(2_500_000_000), tx.Amount.Units())
+	assert.Equal(t, int64(7_500_000_000), l.balance)
+	require.NotNil(t, tx.HoldID)
+
+	again, err := h.Handle(context.Background(), cmd)
+	require.NoError(t, err)
+	assert.Equal(t, tx.ID, again.ID)
+	assert.Equal(t, int64(7_500_000_000), l.balance, "held once")
+	assert.Len(t, s.m, 1)
+
+	// Another user with the same key is another transaction.
+	other, err := h.Handle(context.Background(), chaintx.Withdraw{UserID: uuid.New(), IdempotencyKey: "k", Blockchain: "ethereum", To: "0xabc", Amount: "1"})
+	require.NoError(t, err)
+	assert.NotEqual(t, tx.ID, other.ID)
+}
+
+func TestOutcomeSettlesOrReleasesTheHold(t *testing.T) {
+	t.Parallel()
+	h, l, s := setup(10_000_000_000)
+	ctx := context.Background()
+	ok, err := h.Handle(ctx, chaintx.Withdraw{UserID: uuid.New(), IdempotencyKey: "a", Blockchain: "ethereum", To: "0xabc", Amount: "1"})
+	require.NoError(t, err)
+	bad, err := h.Handle(ctx, chaintx.Withdraw{UserID: uuid.New(), IdempotencyKey: "b", Blockchain: "ethereum", To: "0xabc", Amount: "2"})
+	require.NoError(t, err)
+	o := chaintx.NewOutcomeHandler(l, s)
+	require.NoError(t, o.Handle(ctx, chaintx.Outcome{ID: ok.ID, Status: "confirmed", TxHash: "0xhash"}))
+	require.NoError(t, o.Handle(ctx, chaintx.Outcome{ID: bad.ID, Status: "failed", Reason: "reverted"}))
+	require.Len(t, l.settled, 1)
+	assert.Equal(t, *ok.HoldID, l.settled[0].HoldID)
+	assert.Equal(t, contracts.System(contracts.KindChainHotWallet, money.VIBE), l.settled[0].To[0].To)
+	assert.Equal(t, "0xhash", l.settled[0].ExternalRef)
+	require.Len(t, l.released, 1)
+	assert.Equal(t, *bad.HoldID, l.released[0].HoldID)
+
+	// A treasury mint credits the reward pool from the treasury once confirmed.
+	m := chaintx.NewMintHandler(fakeChains{}, s)
+	mint, err := m.Handle(ctx, chaintx.Mint{AdminID: uuid.New(), IdempotencyKey: "m", Blockchain: "solana", Amount: "100"})
+	require.NoError(t, err)
+	require.NoError(t, o.Handle(ctx, chaintx.Outcome{ID: mint.ID, Status: "confirmed", TxHash: "sig"}))
+	require.Len(t, l.transfers, 1)
+	assert.Equal(t, contracts.System(contracts.KindTreasury, money.VIBE), l.transfers[0].From)
+	assert.Equal(t, contracts.System(contracts.KindRewardPool, money.VIBE), l.transfers[0].To[0].To)
+	assert.Equal(t, "chain.mint:"+mint.ID.String(), l.transfers[0].IdempotencyKey)
+}
