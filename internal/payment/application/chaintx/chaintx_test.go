@@ -63,7 +63,9 @@ type fakeUsers struct {
 	wallets []usercontracts.Wallet
 }
 
-func (u fakeUsers) Wallets(context.Context, uuid.UUID) ([]usercontracts.Wallet, error) { return u.wallets, nil }
+func (u fakeUsers) Wallets(context.Context, uuid.UUID) ([]usercontracts.Wallet, error) {
+	return u.wallets, nil
+}
 
 type fakeChains struct{ chaintx.Chains }
 
