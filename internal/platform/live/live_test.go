@@ -167,7 +167,7 @@ func TestUnknownSinceIsGone(t *testing.T) {
 }
 
 func TestSlowClientIsDroppedOthersKeepReceiving(t *testing.T) {
-	e := setup(t, live.Options{Buffer: 4})
+	e := setup(t, live.Options{Buffer: 32})
 	user := uuid.New()
 	fast := e.dial(t, user, "")
 	last := e.waitLive(t, fast, user)
@@ -176,7 +176,7 @@ func TestSlowClientIsDroppedOthersKeepReceiving(t *testing.T) {
 	require.Eventually(t, func() bool { return e.hub.Connections() >= 2 }, 5*time.Second, 10*time.Millisecond)
 
 	// The slow client never reads; the fast one reads everything.
-	const n = 200
+	const n = 300
 	done := make(chan int)
 	go func() {
 		count := 0
