@@ -177,7 +177,9 @@ func (f *fakePayments) FinishRefund(context.Context, uuid.UUID, string, bool, ti
 func (f *fakePayments) PendingRefunds(context.Context, time.Time, int) ([]application.Refund, error) {
 	return nil, nil
 }
-func (f *fakePayments) Refunds(context.Context, uuid.UUID) ([]application.Refund, error) { return nil, nil }
+func (f *fakePayments) Refunds(context.Context, uuid.UUID) ([]application.Refund, error) {
+	return nil, nil
+}
 
 type fakeGateway struct {
 	err  error
