@@ -108,6 +108,11 @@ func TestLinkEthereumWallet(t *testing.T) {
 	owner, err := ta.app.users.Directory().WalletOwner(context.Background(), "ethereum", strings.ToUpper("0x"+addr[2:]))
 	require.NoError(t, err)
 	assert.Equal(t, p.UserID, owner)
+	ws, err := ta.app.users.Directory().Wallets(context.Background(), p.UserID)
+	require.NoError(t, err)
+	assert.Equal(t, []contracts.Wallet{{Chain: "ethereum", Address: addr}}, ws)
+	_, err = ta.app.users.Directory().WalletOwner(context.Background(), "ethereum", "0x0000000000000000000000000000000000000001")
+	assert.ErrorIs(t, err, contracts.ErrUserNotFound)
 
 	var n int
 	require.NoError(t, ta.app.pool.QueryRow(context.Background(), `SELECT count(*) FROM platform.events WHERE type = $1`, contracts.WalletLinkedV1).Scan(&n))

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
@@ -19,7 +20,7 @@ import (
 // wireContexts builds every bounded context and the orchestrator's workflows. Each context
 // gets the shared plumbing and only the other contexts' contracts it needs.
 func (a *app) wireContexts() error {
-	users, err := newUserModule(a.cfg, a.pool, a.bus, a.runner, a.logger)
+	users, err := newUserModule(a.cfg, a.pool, a.bus, a.runner, a.logger, a.registry)
 	if err != nil {
 		return err
 	}
@@ -38,7 +39,7 @@ func (a *app) wireContexts() error {
 
 // newUserModule builds the user context from the configuration (also used by the
 // `users grant-role` command).
-func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs.Runner, logger *slog.Logger) (*user.Module, error) {
+func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs.Runner, logger *slog.Logger, reg prometheus.Registerer) (*user.Module, error) {
 	uc := cfg.User
 	var (
 		key ed25519.PrivateKey
@@ -61,7 +62,7 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 		verify = append(verify, pub)
 	}
 	return user.New(user.Deps{
-		Pool: pool, Bus: bus, Runner: runner, Logger: logger,
+		Pool: pool, Bus: bus, Runner: runner, Logger: logger, Registerer: reg,
 		Config: user.Config{
 			SigningKey: key, VerifyKeys: verify, Issuer: uc.JWTIssuer, Audience: uc.JWTAudience,
 			AccessTTL: uc.AccessTokenTTL, RefreshTTL: uc.RefreshTokenTTL,

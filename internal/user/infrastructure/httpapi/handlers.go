@@ -23,12 +23,17 @@ type Handlers struct {
 	Wallets       *application.Wallets
 	// JWKS returns the public key set served at /.well-known/jwks.json.
 	JWKS func() []byte
+	// Metrics is optional.
+	Metrics *Metrics
 }
 
 func (h *Handlers) valid() error {
 	if h.Register == nil || h.Login == nil || h.Refresh == nil || h.Logout == nil || h.Profiles == nil ||
 		h.UpdateProfile == nil || h.Wallets == nil || h.JWKS == nil {
 		return errors.New("user httpapi: every handler dependency is required")
+	}
+	if h.Metrics == nil {
+		h.Metrics = NewMetrics(nil)
 	}
 	return nil
 }
@@ -68,6 +73,7 @@ func (h *Handlers) register(c echo.Context) error {
 	}
 	res, err := h.Register.Handle(c.Request().Context(), application.RegisterCommand{Email: req.Email, Username: req.Username,
 		Password: req.Password, DisplayName: req.DisplayName, Role: req.Role, Birthdate: req.Birthdate})
+	h.Metrics.registration(err)
 	if err != nil {
 		return err
 	}
@@ -81,6 +87,7 @@ func (h *Handlers) login(c echo.Context) error {
 		return err
 	}
 	pair, err := h.Login.Handle(c.Request().Context(), application.LoginCommand{Login: req.Login, Password: req.Password, ClientIP: c.RealIP()})
+	h.Metrics.login(err)
 	if err != nil {
 		return err
 	}
@@ -94,6 +101,7 @@ func (h *Handlers) refresh(c echo.Context) error {
 		return err
 	}
 	pair, err := h.Refresh.Handle(c.Request().Context(), req.RefreshToken)
+	h.Metrics.refresh(err)
 	if err != nil {
 		return err
 	}
@@ -166,6 +174,7 @@ func (h *Handlers) link(c echo.Context) error {
 	}
 	w, err := h.Wallets.Link(c.Request().Context(), application.LinkCommand{UserID: httpx.MustPrincipal(c).UserID,
 		Chain: req.Chain, Address: req.Address, Message: req.Message, Signature: req.Signature})
+	h.Metrics.walletLink(err)
 	if err != nil {
 		return err
 	}
