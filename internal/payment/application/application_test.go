@@ -59,7 +59,7 @@ func (s *fakeStore) CreateHold(_ context.Context, h *domain.Hold, e *domain.Entr
 	return application.PostResult{EntryID: e.ID(), HoldID: h.ID()}, nil
 }
 
-func (s *fakeStore) UpdateHold(context.Context, uuid.UUID, string, func(*domain.Hold) (*domain.Entry, error)) (application.PostResult, error) {
+func (s *fakeStore) UpdateHold(context.Context, uuid.UUID, string, []byte, func(*domain.Hold) (*domain.Entry, error)) (application.PostResult, error) {
 	return application.PostResult{}, errors.New("not used")
 }
 

@@ -3,6 +3,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -120,7 +121,7 @@ func (s *LedgerStore) CreateHold(ctx context.Context, h *domain.Hold, e *domain.
 }
 
 // UpdateHold locks the hold, replays a used key, or runs fn and stores its outcome.
-func (s *LedgerStore) UpdateHold(ctx context.Context, holdID uuid.UUID, key string, fn func(h *domain.Hold) (*domain.Entry, error)) (application.PostResult, error) {
+func (s *LedgerStore) UpdateHold(ctx context.Context, holdID uuid.UUID, key string, digest []byte, fn func(h *domain.Hold) (*domain.Entry, error)) (application.PostResult, error) {
 	var out application.PostResult
 	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
@@ -134,7 +135,7 @@ func (s *LedgerStore) UpdateHold(ctx context.Context, holdID uuid.UUID, key stri
 		// Checked after the hold's lock: a concurrent request with the same key has committed
 		// by now, so its entry is visible.
 		if prev, err := q.EntryByKey(ctx, key); err == nil {
-			if prev.HoldID == nil || *prev.HoldID != holdID {
+			if prev.HoldID == nil || *prev.HoldID != holdID || !bytes.Equal(prev.Fingerprint, digest) {
 				return contracts.ErrIdempotencyKeyReused
 			}
 			out = application.PostResult{EntryID: prev.ID, CreatedAt: prev.CreatedAt, Replayed: true, HoldID: holdID}

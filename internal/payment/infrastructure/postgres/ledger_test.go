@@ -228,6 +228,12 @@ func TestHoldSettleRelease(t *testing.T) {
 	r, err := l.Settle(ctx, settle)
 	require.NoError(t, err)
 	assert.True(t, r.Replayed, "a settle retried with its key settles once")
+	reused := settle
+	reused.To = []contracts.Credit{{To: contracts.UserAccount(artist, money.USD, contracts.KindEarnings), Amount: usd(t, "1")}}
+	_, err = l.Settle(ctx, reused)
+	assert.ErrorIs(t, err, contracts.ErrIdempotencyKeyReused, "a settle key reused for another amount is refused")
+	_, err = l.Release(ctx, contracts.ReleaseRequest{IdempotencyKey: "settle:1", HoldID: h.HoldID})
+	assert.ErrorIs(t, err, contracts.ErrIdempotencyKeyReused, "and for a release")
 	over := settle
 	over.IdempotencyKey = "settle:2"
 	over.To = []contracts.Credit{{To: contracts.UserAccount(artist, money.USD, contracts.KindEarnings), Amount: usd(t, "3.6")}}
