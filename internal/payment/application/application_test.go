@@ -292,3 +292,42 @@ func TestWebhookSucceedsOnceAndIgnoresForeignIntents(t *testing.T) {
 	assert.True(t, res.Handled)
 	assert.Equal(t, 1, repo.updates, "an intent that is not ours changes no payment")
 }
+
+type refundRepo struct {
+	*fakePayments
+	started, finished int
+}
+
+func (r *refundRepo) StartRefund(_ context.Context, id uuid.UUID, rf application.Refund, now time.Time) (application.Refund, error) {
+	r.started++
+	rf.Status, rf.PaymentID = application.RefundPending, id
+	return rf, nil
+}
+
+func (r *refundRepo) FinishRefund(context.Context, uuid.UUID, string, bool, time.Time) (application.Refund, error) {
+	r.finished++
+	return application.Refund{Status: application.RefundSucceeded}, nil
+}
+
+type downGateway struct{ *fakeGateway }
+
+func (downGateway) Refund(context.Context, string, money.Amount, string) (string, error) {
+	return "", application.ErrGatewayFailed
+}
+
+func TestRefundDuringAStripeOutageStaysPending(t *testing.T) {
+	t.Parallel()
+	repo := &refundRepo{fakePayments: newFakePayments()}
+	amount, _ := money.FromCents(1000)
+	p, _ := domain.NewPayment(uuid.New(), uuid.New(), amount, "usd", domain.ProviderStripe, "k", fixed)
+	require.NoError(t, p.StartProcessing("pi_1", "cs", fixed))
+	require.NoError(t, p.Succeed(amount, fixed))
+	repo.byID[p.ID()] = p
+	h, err := application.NewRefundHandler(repo, downGateway{&fakeGateway{}}, clock, uuid.New, nil)
+	require.NoError(t, err)
+	r, err := h.Handle(context.Background(), application.RefundPayment{PaymentID: p.ID(), AdminID: uuid.New(), Reason: "x"})
+	require.NoError(t, err, "the refund is recorded; reconciliation completes it")
+	assert.Equal(t, application.RefundPending, r.Status)
+	assert.Equal(t, 1, repo.started)
+	assert.Zero(t, repo.finished)
+}
