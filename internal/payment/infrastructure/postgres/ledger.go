@@ -9,6 +9,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -38,6 +39,8 @@ type LedgerStore struct {
 	// accounts never change once opened: resolve each (owner, asset, kind) once per process
 	mu       sync.RWMutex
 	accounts map[accountKey]domain.Account
+
+	retried atomic.Int64
 }
 
 type accountKey struct {
@@ -97,11 +100,16 @@ func (s *LedgerStore) Post(ctx context.Context, e *domain.Entry) (application.Po
 	for attempt := 0; ; attempt++ {
 		r, err := postEntry(ctx, s.pool, e)
 		if err != nil && postgres.IsRetryable(err) && attempt < 4 {
+			s.retried.Add(1)
 			continue
 		}
 		return r, err
 	}
 }
+
+// Retried counts postings retried after a deadlock or serialization failure. The ordered
+// locking of post_entry means it should stay zero; tests assert it.
+func (s *LedgerStore) Retried() int64 { return s.retried.Load() }
 
 // CreateHold posts the hold entry and stores the hold in one transaction.
 func (s *LedgerStore) CreateHold(ctx context.Context, h *domain.Hold, e *domain.Entry) (application.PostResult, error) {
