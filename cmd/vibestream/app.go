@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
@@ -38,7 +39,8 @@ type app struct {
 	echo     *echo.Echo
 	api      *echo.Group
 
-	users *user.Module
+	users   *user.Module
+	payment *payment.Module
 
 	// background goroutines (listeners, supervisors) stop when bgCancel is called
 	bgCancel context.CancelFunc

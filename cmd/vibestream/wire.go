@@ -31,6 +31,9 @@ func (a *app) wireContexts() error {
 	if err := users.Routes(a.echo, a.api); err != nil {
 		return err
 	}
+	if err := a.wirePayment(); err != nil {
+		return err
+	}
 	return nil
 }
 
