@@ -111,6 +111,7 @@ func newApp(cfg Config, pool *pgxpool.Pool, logger *slog.Logger, jobOpts jobs.Op
 		return c.JSON(http.StatusOK, map[string]any{"queues": st})
 	})
 
+	a.wireMaintenance()
 	if err := a.wireContexts(); err != nil {
 		return nil, err
 	}

@@ -454,3 +454,19 @@ func TestParallelGuessesAreThrottled(t *testing.T) {
 	assert.Equal(t, map[int]int{http.StatusUnauthorized: 5, http.StatusTooManyRequests: n - 5}, count)
 	assert.Equal(t, http.StatusTooManyRequests, login(ta, email, testPassword).Status)
 }
+
+// Clients often send their (expired) access token with every request: the credential routes
+// ignore it, so refreshing still works.
+func TestCredentialRoutesIgnoreAStaleBearer(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	_, _, email := registerUserFull(t, ta, "listener")
+	var s tokenBody
+	login(ta, email, testPassword, withToken("expired.or.garbage")).JSON(t, &s)
+	require.NotEmpty(t, s.RefreshToken)
+	res := ta.do(http.MethodPost, "/api/v1/auth/refresh", map[string]any{"refresh_token": s.RefreshToken}, withToken("expired.or.garbage"))
+	assert.Equal(t, http.StatusOK, res.Status)
+	// Elsewhere a bad token is still rejected.
+	res = ta.do(http.MethodGet, "/api/v1/users/me", nil, withToken("expired.or.garbage"))
+	assert.Equal(t, http.StatusUnauthorized, res.Status)
+}

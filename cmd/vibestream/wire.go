@@ -4,8 +4,10 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vibestream/vibestream/internal/platform/events"
@@ -26,8 +28,10 @@ func (a *app) wireContexts() error {
 	}
 	a.users = users
 	// Every route sees the caller: anonymous requests pass, bad tokens are rejected, and
-	// routes declare what they need with httpx.Require.
-	a.echo.Use(httpx.Authenticate(users.Authenticator()))
+	// routes declare what they need with httpx.Require. The credential routes (register, login,
+	// refresh, logout) ignore the Authorization header: a client whose access token expired
+	// must still be able to refresh it.
+	a.echo.Use(skipRoutes(credentialRoutes, httpx.Authenticate(users.Authenticator())))
 	if err := users.Routes(a.echo, a.api); err != nil {
 		return err
 	}
@@ -39,6 +43,23 @@ func (a *app) wireContexts() error {
 	}
 	a.wireLive()
 	return nil
+}
+
+// credentialRoutes are the routes that take credentials in their body instead of a bearer token.
+const credentialRoutes = "/api/v1/auth/"
+
+// skipRoutes applies mw except to routes under prefix (echo runs Use middleware after routing,
+// so c.Path() is the matched route).
+func skipRoutes(prefix string, mw echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		withMW := mw(next)
+		return func(c echo.Context) error {
+			if strings.HasPrefix(c.Path(), prefix) {
+				return next(c)
+			}
+			return withMW(c)
+		}
+	}
 }
 
 // newUserModule builds the user context from the configuration (also used by the

@@ -29,6 +29,7 @@ import (
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/paymenttest"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
+	"github.com/vibestream/vibestream/internal/platform/jobs"
 	"github.com/vibestream/vibestream/internal/platform/observability"
 	"github.com/vibestream/vibestream/internal/platform/pgtest"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
@@ -462,4 +463,34 @@ func TestLedgerHistoryPaginates(t *testing.T) {
 	bad := en.do(http.MethodGet, "/api/v1/payments/ledger?cursor=!!", nil, "X-Test-User", u.String())
 	assert.Equal(t, http.StatusBadRequest, bad.Status)
 	assert.True(t, strings.Contains(string(bad.Body), "http.invalid_cursor"))
+}
+
+// The reconciliation runs as a River periodic job: a payment left pending by a Stripe outage
+// gets its PaymentIntent once Stripe answers again, without anyone calling the API.
+func TestReconciliationRunsAsAPeriodicJob(t *testing.T) {
+	t.Parallel()
+	down := newEnv(t, func(d *payment.Deps) { d.Stripe.APIURL = "http://127.0.0.1:1" })
+	u := uuid.New()
+	r, _ := down.topUp(u, 2500, "k")
+	require.Equal(t, http.StatusServiceUnavailable, r.Status)
+
+	runner := jobs.NewRunner(down.pool, jobs.Options{FetchPollInterval: 50 * time.Millisecond, Logger: observability.DiscardLogger()})
+	_, err := payment.New(payment.Deps{Pool: down.pool, Runner: runner, Logger: observability.DiscardLogger(),
+		Stripe:         payment.StripeConfig{SecretKey: "sk_test_123", APIURL: down.stripeURL},
+		ReconcileEvery: 200 * time.Millisecond, ReconcileAfter: time.Nanosecond})
+	require.NoError(t, err)
+	require.NoError(t, runner.Start(context.Background()))
+	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
+
+	deadline := time.Now().Add(15 * time.Second)
+	status := ""
+	for time.Now().Before(deadline) {
+		require.NoError(t, down.pool.QueryRow(context.Background(), `SELECT status FROM payment.payments WHERE user_id = $1`, u).Scan(&status))
+		if status == "processing" {
+			break
+		}
+		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
+	}
+	assert.Equal(t, "processing", status)
+	assert.Equal(t, int64(1), down.intents.Load(), "one PaymentIntent, created by the job")
 }

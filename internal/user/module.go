@@ -139,6 +139,9 @@ func New(d Deps) (*Module, error) {
 	}, now); err != nil {
 		return nil, err
 	}
+	if h.ChangeRoles, err = application.NewChangeRoles(store, now); err != nil {
+		return nil, err
+	}
 	if m.auth, err = application.NewAuthenticate(signer, now); err != nil {
 		return nil, err
 	}

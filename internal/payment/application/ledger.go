@@ -154,7 +154,19 @@ func (l *Ledger) Settle(ctx context.Context, req contracts.SettleRequest) (contr
 	if req.IdempotencyKey == "" {
 		return contracts.Receipt{}, domain.ErrMissingKey
 	}
-	r, err := l.store.UpdateHold(ctx, req.HoldID, req.IdempotencyKey, func(h *domain.Hold) (*domain.Entry, error) {
+	if len(req.To) == 0 {
+		return contracts.Receipt{}, contracts.ErrInvalidRequest.WithMessage("between 1 and 64 destinations are required")
+	}
+	asset := req.To[0].Amount.Asset()
+	credits, _, err := l.credits(ctx, asset, req.To)
+	if err != nil {
+		return contracts.Receipt{}, err
+	}
+	digest := domain.RequestDigest(domain.EntrySettle, req.HoldID, credits, req.ReleaseRest, req.Reason, req.ExternalRef, req.Metadata)
+	r, err := l.store.UpdateHold(ctx, req.HoldID, req.IdempotencyKey, digest, func(h *domain.Hold) (*domain.Entry, error) {
+		if h.Asset() != asset {
+			return nil, money.ErrAssetMismatch
+		}
 		postings, total, err := l.credits(ctx, h.Asset(), req.To)
 		if err != nil {
 			return nil, err
@@ -185,7 +197,7 @@ func (l *Ledger) Settle(ctx context.Context, req contracts.SettleRequest) (contr
 		}
 		postings = append(postings, domain.Posting{Account: held, Amount: out})
 		return domain.NewEntry(domain.EntryInput{ID: l.newID(), Key: req.IdempotencyKey, Kind: domain.EntrySettle, Reason: req.Reason,
-			ExternalRef: req.ExternalRef, Metadata: req.Metadata, HoldID: h.ID(), Postings: postings, Now: now})
+			ExternalRef: req.ExternalRef, Metadata: req.Metadata, HoldID: h.ID(), Postings: postings, Now: now, RequestDigest: digest})
 	})
 	return receipt(r), err
 }
@@ -195,7 +207,8 @@ func (l *Ledger) Release(ctx context.Context, req contracts.ReleaseRequest) (con
 	if req.IdempotencyKey == "" {
 		return contracts.Receipt{}, domain.ErrMissingKey
 	}
-	r, err := l.store.UpdateHold(ctx, req.HoldID, req.IdempotencyKey, func(h *domain.Hold) (*domain.Entry, error) {
+	digest := domain.RequestDigest(domain.EntryRelease, req.HoldID, nil, false, req.Reason, req.ExternalRef, req.Metadata)
+	r, err := l.store.UpdateHold(ctx, req.HoldID, req.IdempotencyKey, digest, func(h *domain.Hold) (*domain.Entry, error) {
 		now := l.now()
 		rest, err := h.Release(now)
 		if err != nil {
@@ -212,7 +225,7 @@ func (l *Ledger) Release(ctx context.Context, req contracts.ReleaseRequest) (con
 		neg, _ := rest.Neg()
 		return domain.NewEntry(domain.EntryInput{ID: l.newID(), Key: req.IdempotencyKey, Kind: domain.EntryRelease, Reason: req.Reason,
 			ExternalRef: req.ExternalRef, Metadata: req.Metadata, HoldID: h.ID(),
-			Postings: []domain.Posting{{Account: held, Amount: neg}, {Account: wallet, Amount: rest}}, Now: now})
+			Postings: []domain.Posting{{Account: held, Amount: neg}, {Account: wallet, Amount: rest}}, Now: now, RequestDigest: digest})
 	})
 	return receipt(r), err
 }

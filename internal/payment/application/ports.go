@@ -32,9 +32,10 @@ type LedgerStore interface {
 	Post(ctx context.Context, e *domain.Entry) (PostResult, error)
 	// CreateHold posts e (wallet -> held) and stores h, atomically.
 	CreateHold(ctx context.Context, h *domain.Hold, e *domain.Entry) (PostResult, error)
-	// UpdateHold locks the hold, replays if key was already used, otherwise runs fn, stores the
-	// hold and posts the entry fn returns, atomically.
-	UpdateHold(ctx context.Context, holdID uuid.UUID, key string, fn func(h *domain.Hold) (*domain.Entry, error)) (PostResult, error)
+	// UpdateHold locks the hold; if key was already used it replays (same digest) or fails with
+	// contracts.ErrIdempotencyKeyReused; otherwise it runs fn, stores the hold and posts the
+	// entry fn returns (which must carry digest), atomically.
+	UpdateHold(ctx context.Context, holdID uuid.UUID, key string, digest []byte, fn func(h *domain.Hold) (*domain.Entry, error)) (PostResult, error)
 	// Balance sums an account's balance rows.
 	Balance(ctx context.Context, accountID uuid.UUID) (int64, error)
 }

@@ -71,7 +71,13 @@ func (h *RefundHandler) Handle(ctx context.Context, cmd RefundPayment) (Refund, 
 	if err != nil {
 		return Refund{}, err
 	}
-	return completeRefund(ctx, h.payments, h.gateway, p.ProviderPaymentID(), r, h.now, h.metrics)
+	done, err := completeRefund(ctx, h.payments, h.gateway, p.ProviderPaymentID(), r, h.now, h.metrics)
+	if errors.Is(err, ErrGatewayFailed) {
+		// Recorded and reserved: answer the pending refund (a retry must not create another);
+		// the reconciliation job completes it with the same provider idempotency key.
+		return r, nil
+	}
+	return done, err
 }
 
 // RefundIdempotencyKey is the provider key of a refund.

@@ -66,7 +66,8 @@ func (h *TopUpHandler) Handle(ctx context.Context, cmd TopUp) (*domain.Payment, 
 	if err != nil {
 		return nil, err
 	}
-	if stored.Amount() != p.Amount() && stored.Status() == domain.PaymentPending {
+	open := stored.Status() == domain.PaymentPending || stored.Status() == domain.PaymentProcessing
+	if open && stored.Amount() != p.Amount() {
 		return nil, contracts.ErrIdempotencyKeyReused
 	}
 	if stored.Status() != domain.PaymentPending {

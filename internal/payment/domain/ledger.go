@@ -65,6 +65,7 @@ type Entry struct {
 	holdID      uuid.UUID
 	postings    []Posting
 	createdAt   time.Time
+	digest      []byte
 }
 
 // EntryInput is what NewEntry needs.
@@ -78,6 +79,9 @@ type EntryInput struct {
 	HoldID      uuid.UUID
 	Postings    []Posting
 	Now         time.Time
+	// RequestDigest, when set, identifies the request instead of the postings (settlements
+	// and releases, whose postings depend on the hold's state at the time).
+	RequestDigest []byte
 }
 
 // NewEntry checks every ledger rule that does not need balances: a key, at least two postings,
@@ -118,7 +122,8 @@ func NewEntry(in EntryInput) (*Entry, error) {
 		reason = string(in.Kind)
 	}
 	return &Entry{id: in.ID, key: in.Key, kind: in.Kind, reason: reason, externalRef: in.ExternalRef,
-		metadata: in.Metadata, holdID: in.HoldID, postings: append([]Posting(nil), in.Postings...), createdAt: in.Now}, nil
+		metadata: in.Metadata, holdID: in.HoldID, postings: append([]Posting(nil), in.Postings...), createdAt: in.Now,
+		digest: in.RequestDigest}, nil
 }
 
 func (e *Entry) ID() uuid.UUID               { return e.id }
@@ -134,6 +139,9 @@ func (e *Entry) CreatedAt() time.Time        { return e.createdAt }
 // Fingerprint digests what the entry does (not its id or time), so that a retry with the same
 // key can be told apart from a different request reusing the key.
 func (e *Entry) Fingerprint() []byte {
+	if len(e.digest) > 0 {
+		return e.digest
+	}
 	h := sha256.New()
 	w := func(s string) {
 		var n [8]byte
@@ -261,4 +269,42 @@ func (h *Hold) close(now time.Time) {
 			h.status = HoldSettled
 		}
 	}
+}
+
+// RequestDigest digests a settlement or release request: its kind, hold, destinations (in any
+// order), whether the rest is released, and its details.
+func RequestDigest(kind EntryKind, holdID uuid.UUID, credits []Posting, releaseRest bool, reason, externalRef string, metadata map[string]string) []byte {
+	h := sha256.New()
+	w := func(s string) {
+		var n [8]byte
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	w("request")
+	w(string(kind))
+	w(holdID.String())
+	if releaseRest {
+		w("release-rest")
+	}
+	w(reason)
+	w(externalRef)
+	keys := make([]string, 0, len(metadata))
+	for k := range metadata {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		w(k)
+		w(metadata[k])
+	}
+	lines := make([]string, 0, len(credits))
+	for _, c := range credits {
+		lines = append(lines, c.Account.ID.String()+" "+c.Amount.Asset().String()+" "+c.Amount.String())
+	}
+	sort.Strings(lines)
+	for _, l := range lines {
+		w(l)
+	}
+	return h.Sum(nil)
 }

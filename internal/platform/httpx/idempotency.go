@@ -178,3 +178,13 @@ func runAndStore(c echo.Context, next echo.HandlerFunc, pool *pgxpool.Pool, scop
 	}
 	return nil
 }
+
+// PurgeIdempotencyKeys deletes stored responses older than olderThan (a retry after that long
+// runs again); it returns how many were deleted.
+func PurgeIdempotencyKeys(ctx context.Context, pool *pgxpool.Pool, olderThan time.Duration) (int64, error) {
+	tag, err := pool.Exec(ctx, `DELETE FROM platform.idempotency_keys WHERE created_at < now() - $1::interval`, olderThan.String())
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}

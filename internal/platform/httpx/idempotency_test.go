@@ -1,6 +1,7 @@
 package httpx_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -151,4 +153,19 @@ func TestIdempotentConcurrentDuplicatesRunOnce(t *testing.T) {
 	assert.Equal(t, int64(1), s.calls.Load())
 	assert.Equal(t, http.StatusCreated, s.post("k", `{"x":1}`).Code, "and replayed once it finished")
 	assert.Equal(t, int64(1), s.calls.Load())
+}
+
+func TestPurgeIdempotencyKeysKeepsRecentOnes(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewDB(t)
+	ctx := context.Background()
+	_, err := pool.Exec(ctx, `INSERT INTO platform.idempotency_keys (scope, key, request_hash, created_at) VALUES
+		('s', 'old', '', now() - interval '8 days'), ('s', 'new', '', now())`)
+	require.NoError(t, err)
+	n, err := httpx.PurgeIdempotencyKeys(ctx, pool, 7*24*time.Hour)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), n)
+	var left string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT key FROM platform.idempotency_keys`).Scan(&left))
+	assert.Equal(t, "new", left)
 }

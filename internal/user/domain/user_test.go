@@ -247,3 +247,19 @@ func TestErrorsAreDistinct(t *testing.T) {
 	assert.False(t, errors.Is(ErrEmailTaken, ErrUsernameTaken))
 	assert.NotEqual(t, ErrEmailTaken.Code(), ErrUsernameTaken.Code())
 }
+
+func TestRevokeRole(t *testing.T) {
+	t.Parallel()
+	u := newTestUser(t, RoleListener)
+	u.GrantRole(RoleArtist, now)
+	changed, err := u.RevokeRole(RoleListener, now)
+	require.NoError(t, err)
+	assert.True(t, changed)
+	assert.Equal(t, []Role{RoleArtist}, u.Roles())
+	changed, err = u.RevokeRole(RoleAdmin, now)
+	require.NoError(t, err)
+	assert.False(t, changed, "revoking a role the user lacks changes nothing")
+	_, err = u.RevokeRole(RoleArtist, now)
+	assert.ErrorIs(t, err, ErrLastRole)
+	assert.Equal(t, []Role{RoleArtist}, u.Roles())
+}

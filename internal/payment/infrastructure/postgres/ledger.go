@@ -3,11 +3,13 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -37,6 +39,8 @@ type LedgerStore struct {
 	// accounts never change once opened: resolve each (owner, asset, kind) once per process
 	mu       sync.RWMutex
 	accounts map[accountKey]domain.Account
+
+	retried atomic.Int64
 }
 
 type accountKey struct {
@@ -96,11 +100,16 @@ func (s *LedgerStore) Post(ctx context.Context, e *domain.Entry) (application.Po
 	for attempt := 0; ; attempt++ {
 		r, err := postEntry(ctx, s.pool, e)
 		if err != nil && postgres.IsRetryable(err) && attempt < 4 {
+			s.retried.Add(1)
 			continue
 		}
 		return r, err
 	}
 }
+
+// Retried counts postings retried after a deadlock or serialization failure. The ordered
+// locking of post_entry means it should stay zero; tests assert it.
+func (s *LedgerStore) Retried() int64 { return s.retried.Load() }
 
 // CreateHold posts the hold entry and stores the hold in one transaction.
 func (s *LedgerStore) CreateHold(ctx context.Context, h *domain.Hold, e *domain.Entry) (application.PostResult, error) {
@@ -120,7 +129,7 @@ func (s *LedgerStore) CreateHold(ctx context.Context, h *domain.Hold, e *domain.
 }
 
 // UpdateHold locks the hold, replays a used key, or runs fn and stores its outcome.
-func (s *LedgerStore) UpdateHold(ctx context.Context, holdID uuid.UUID, key string, fn func(h *domain.Hold) (*domain.Entry, error)) (application.PostResult, error) {
+func (s *LedgerStore) UpdateHold(ctx context.Context, holdID uuid.UUID, key string, digest []byte, fn func(h *domain.Hold) (*domain.Entry, error)) (application.PostResult, error) {
 	var out application.PostResult
 	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
@@ -134,7 +143,7 @@ func (s *LedgerStore) UpdateHold(ctx context.Context, holdID uuid.UUID, key stri
 		// Checked after the hold's lock: a concurrent request with the same key has committed
 		// by now, so its entry is visible.
 		if prev, err := q.EntryByKey(ctx, key); err == nil {
-			if prev.HoldID == nil || *prev.HoldID != holdID {
+			if prev.HoldID == nil || *prev.HoldID != holdID || !bytes.Equal(prev.Fingerprint, digest) {
 				return contracts.ErrIdempotencyKeyReused
 			}
 			out = application.PostResult{EntryID: prev.ID, CreatedAt: prev.CreatedAt, Replayed: true, HoldID: holdID}

@@ -228,6 +228,12 @@ func TestHoldSettleRelease(t *testing.T) {
 	r, err := l.Settle(ctx, settle)
 	require.NoError(t, err)
 	assert.True(t, r.Replayed, "a settle retried with its key settles once")
+	reused := settle
+	reused.To = []contracts.Credit{{To: contracts.UserAccount(artist, money.USD, contracts.KindEarnings), Amount: usd(t, "1")}}
+	_, err = l.Settle(ctx, reused)
+	assert.ErrorIs(t, err, contracts.ErrIdempotencyKeyReused, "a settle key reused for another amount is refused")
+	_, err = l.Release(ctx, contracts.ReleaseRequest{IdempotencyKey: "settle:1", HoldID: h.HoldID})
+	assert.ErrorIs(t, err, contracts.ErrIdempotencyKeyReused, "and for a release")
 	over := settle
 	over.IdempotencyKey = "settle:2"
 	over.To = []contracts.Credit{{To: contracts.UserAccount(artist, money.USD, contracts.KindEarnings), Amount: usd(t, "3.6")}}
@@ -372,4 +378,44 @@ func TestDatabaseRefusesBrokenEntries(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, rep.OK())
 	assert.Len(t, rep.Problems, 2, "the drifted wallet and the empty entry: %v", rep.Problems)
+}
+
+// Transfers in both directions between the same accounts, plus the hot fee account, from many
+// goroutines: the classic deadlock shape. Locks are taken in one global order, so no attempt
+// ever needs the deadlock retry, and no update is lost.
+func TestOppositeTransfersNeverDeadlock(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewDB(t)
+	store := paymentpg.NewLedgerStore(pool)
+	l, err := application.NewLedger(store, nil, nil)
+	require.NoError(t, err)
+	ctx := context.Background()
+	a := fund(t, l, usd(t, "1000"))
+	b := fund(t, l, usd(t, "1000"))
+	one, fee := usd(t, "1"), usd(t, "0.01")
+	var wg sync.WaitGroup
+	for w := range 24 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 40 {
+				from, to := a, b
+				if (w+i)%2 == 0 {
+					from, to = b, a
+				}
+				_, err := l.Transfer(ctx, contracts.TransferRequest{IdempotencyKey: fmt.Sprintf("x:%d:%d", w, i), From: contracts.Wallet(from, money.USD),
+					To: []contracts.Credit{{To: contracts.Wallet(to, money.USD), Amount: one}, {To: contracts.System(contracts.KindPlatformFees, money.USD), Amount: fee}}})
+				assert.NoError(t, err)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Zero(t, store.Retried(), "no posting hit a deadlock")
+	assert.Equal(t, "1990.400000", func() string {
+		x, _ := money.Parse(money.USD, balance(t, l, contracts.Wallet(a, money.USD)))
+		y, _ := money.Parse(money.USD, balance(t, l, contracts.Wallet(b, money.USD)))
+		s, _ := x.Add(y)
+		return s.String()
+	}(), "960 transfers each paid a 0.01 fee out of the 2000")
+	paymenttest.RequireLedgerConsistent(t, pool)
 }

@@ -21,6 +21,7 @@ type Handlers struct {
 	Profiles      *application.Profiles
 	UpdateProfile *application.UpdateProfile
 	Wallets       *application.Wallets
+	ChangeRoles   *application.ChangeRoles
 	// JWKS returns the public key set served at /.well-known/jwks.json.
 	JWKS func() []byte
 	// Metrics is optional.
@@ -29,7 +30,7 @@ type Handlers struct {
 
 func (h *Handlers) valid() error {
 	if h.Register == nil || h.Login == nil || h.Refresh == nil || h.Logout == nil || h.Profiles == nil ||
-		h.UpdateProfile == nil || h.Wallets == nil || h.JWKS == nil {
+		h.UpdateProfile == nil || h.Wallets == nil || h.ChangeRoles == nil || h.JWKS == nil {
 		return errors.New("user httpapi: every handler dependency is required")
 	}
 	if h.Metrics == nil {
@@ -56,6 +57,8 @@ func Routes(root *echo.Echo, api *echo.Group, h *Handlers) error {
 	api.POST("/users/me/wallets", h.link, httpx.Require())
 	api.GET("/users/me/wallets", h.wallets, httpx.Require())
 	api.DELETE("/users/me/wallets/:chain/:address", h.unlink, httpx.Require())
+	api.PUT("/admin/users/:id/roles/:role", h.grantRole, httpx.Require(contracts.PermAdminUsers))
+	api.DELETE("/admin/users/:id/roles/:role", h.revokeRole, httpx.Require(contracts.PermAdminUsers))
 	return nil
 }
 
@@ -198,4 +201,28 @@ func (h *Handlers) unlink(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *Handlers) grantRole(c echo.Context) error {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		return contracts.ErrUserNotFound
+	}
+	v, err := h.ChangeRoles.Grant(c.Request().Context(), id, c.Param("role"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, userOf(v))
+}
+
+func (h *Handlers) revokeRole(c echo.Context) error {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		return contracts.ErrUserNotFound
+	}
+	v, err := h.ChangeRoles.Revoke(c.Request().Context(), httpx.MustPrincipal(c).UserID, id, c.Param("role"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, userOf(v))
 }
