@@ -68,7 +68,7 @@ func (a *app) wireChains() error {
 		a.health.AddComponent("chain_breaker_"+name, b.State)
 	}
 	outcomes := chaintx.NewOutcomeHandler(ledger, appStore)
-	a.chainExec = &chains.Executor{Store: store, Chains: ch, Metrics: metrics,
+	a.chainExec = &chains.Executor{Store: store, Chains: ch, Metrics: metrics, EthSendLock: chains.PostgresSendLock(a.pool),
 		OnOutcome: func(ctx context.Context, o chains.Outcome) error {
 			return outcomes.Handle(ctx, chaintx.Outcome{ID: o.ID, Status: o.Status, TxHash: o.TxHash, Reason: o.Reason})
 		}}

@@ -65,7 +65,13 @@ func (h *MintHandler) Handle(ctx context.Context, cmd Mint) (Transaction, error)
 	if _, err := h.store.Create(ctx, t); err != nil {
 		return Transaction{}, err
 	}
-	return h.store.Get(ctx, id)
+	stored, err := h.store.Get(ctx, id)
+	if err != nil {
+		return Transaction{}, err
+	}
+	// The answer describes the request as accepted; its job may already have moved it on.
+	stored.Status, stored.TxHash, stored.FailureReason, stored.ConfirmedAt, stored.Fee = "pending", "", "", nil, ""
+	return stored, nil
 }
 
 // Grant moves VIBE (or USD) from the reward pool to a user: promotions, airdrops.

@@ -42,6 +42,11 @@ type Executor struct {
 	OnSubmitted func(ctx context.Context, id uuid.UUID, txHash string) error
 	OnOutcome   func(ctx context.Context, o Outcome) error
 
+	// EthSendLock, when set, serialises new Ethereum sends across instances (they share the
+	// hot wallet's nonce sequence): under it the nonce is read from the node again, so an
+	// instance never reuses a nonce another instance just broadcast.
+	EthSendLock func(ctx context.Context) (unlock func(), err error)
+
 	// crashAfterPersist, in tests, simulates the process dying between storing a signed
 	// transaction and broadcasting it.
 	crashAfterPersist func() error
@@ -176,10 +181,18 @@ func (e *Executor) executeEthereum(ctx context.Context, t chainstore.Transfer) e
 		return nil
 	}
 	send := func() (ethereum.SignedTx, error) {
-		if t.Kind == "mint" {
-			return c.Mint(ctx, c.Address(), amount, persist)
+		if e.EthSendLock != nil {
+			unlock, err := e.EthSendLock(ctx)
+			if err != nil {
+				return ethereum.SignedTx{}, err
+			}
+			defer unlock()
+			c.ResetNonce()
 		}
-		return c.Transfer(ctx, to, amount, persist)
+		if t.Kind == "mint" {
+			return c.MintRef(ctx, c.Address(), amount, t.ID[:], persist)
+		}
+		return c.TransferRef(ctx, to, amount, t.ID[:], persist)
 	}
 	stuckAfter := e.StuckAfter
 	if stuckAfter <= 0 {

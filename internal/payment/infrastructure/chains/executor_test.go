@@ -296,3 +296,53 @@ func TestFeeQuotesAndHotWalletBalances(t *testing.T) {
 	_, err = c.EstimateFee(ctx, "ethereum", "0x123", 1)
 	assert.Error(t, err)
 }
+
+func TestTwoInstancesSharingTheHotWalletNeverReuseANonce(t *testing.T) {
+	ctx := context.Background()
+	c := testChains(t)
+	rec := &recorder{}
+	a := rec.executor(t, c)
+	a.EthSendLock = PostgresSendLock(pgtest.NewDB(t))
+	treasury(t, a, "ethereum", 100_000_000_000)
+	// A second "instance": its own client (own nonce counter) on the same key and database.
+	key, err := ethKeyOf(sharedDir)
+	require.NoError(t, err)
+	c2client, err := ethereum.Dial(ctx, ethereum.Config{RPCURL: c.EthProc.URL(), Key: key, Token: c.Ethereum.Token()})
+	require.NoError(t, err)
+	defer c2client.Close()
+	c2 := *c
+	c2.Ethereum = c2client
+	b := &Executor{Store: a.Store, Chains: &c2, Metrics: NewMetrics(nil), EthSendLock: a.EthSendLock}
+
+	to := crypto.PubkeyToAddress(mustKey(t).PublicKey)
+	const n = 10
+	ids := make([]uuid.UUID, 2*n)
+	for i := range ids {
+		ids[i] = newTransfer(t, a, "ethereum", to.Hex(), 100_000_000)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, len(ids))
+	for i := range ids {
+		ex := a
+		if i%2 == 1 {
+			ex = b
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = ex.Execute(ctx, ids[i]) }()
+	}
+	wg.Wait()
+	for i := range ids {
+		require.NoError(t, errs[i])
+		tr, err := a.Store.Get(ctx, ids[i])
+		require.NoError(t, err)
+		assert.Equal(t, chainstore.StatusConfirmed, tr.Status, tr.FailureReason)
+	}
+	bal, err := c.Ethereum.BalanceOf(ctx, to)
+	require.NoError(t, err)
+	want, _ := ethereum.ToTokenUnits(2 * n * 100_000_000)
+	assert.Equal(t, want, bal, "every transfer exactly once")
+}
+
+func ethKeyOf(dataDir string) (*ecdsa.PrivateKey, error) {
+	return ethKey("", dataDir+"/chains/ethereum-hot-wallet.key")
+}

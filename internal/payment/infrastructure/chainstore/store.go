@@ -6,6 +6,7 @@ package chainstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/google/uuid"
@@ -184,9 +185,23 @@ func (s *Store) RecordSigned(ctx context.Context, id uuid.UUID, sig Signature, l
 		if err := q.RecordSigned(ctx, chaindb.RecordSignedParams{ID: id, TxHash: &hash, RawTx: sig.RawTx, Nonce: sig.Nonce, LastValidBlockHeight: lastValidBlockHeight}); err != nil {
 			return err
 		}
-		return q.InsertSignature(ctx, chaindb.InsertSignatureParams{TxHash: sig.TxHash, TransferID: id, RawTx: sig.RawTx, Nonce: sig.Nonce})
+		if err := q.InsertSignature(ctx, chaindb.InsertSignatureParams{TxHash: sig.TxHash, TransferID: id, RawTx: sig.RawTx, Nonce: sig.Nonce}); err != nil {
+			return err
+		}
+		// The same signed transaction must never stand for two transfers (it would confirm both).
+		owner, err := q.SignatureOwner(ctx, sig.TxHash)
+		if err != nil {
+			return err
+		}
+		if owner != id {
+			return fmt.Errorf("%w: %s already belongs to transfer %s", ErrSignatureTaken, sig.TxHash, owner)
+		}
+		return nil
 	})
 }
+
+// ErrSignatureTaken refuses to store a signed transaction that another transfer already has.
+var ErrSignatureTaken = errors.New("chainstore: signed transaction belongs to another transfer")
 
 // Signatures lists every signed version, oldest first.
 func (s *Store) Signatures(ctx context.Context, id uuid.UUID) ([]Signature, error) {

@@ -185,18 +185,32 @@ func (c *Client) estimate(ctx context.Context, to *common.Address, data []byte) 
 
 // Transfer sends amount (token base units) of VIBE from the hot wallet to `to`.
 func (c *Client) Transfer(ctx context.Context, to common.Address, amount *big.Int, persist Persist) (SignedTx, error) {
+	return c.TransferRef(ctx, to, amount, nil, persist)
+}
+
+// TransferRef is Transfer with reference bytes appended to the call data (the ABI decoder
+// ignores trailing bytes). Like a memo, it ties the on-chain transaction to our transfer and
+// makes two transfers of the same amount to the same address distinct transactions even if
+// they were ever signed with the same nonce (identical bytes would be one transaction
+// confirming both).
+func (c *Client) TransferRef(ctx context.Context, to common.Address, amount *big.Int, ref []byte, persist Persist) (SignedTx, error) {
 	if c.token == (common.Address{}) {
 		return SignedTx{}, errors.New("ethereum: VIBE token address not configured")
 	}
-	return c.send(ctx, &c.token, c.abi.PackTransfer(to, amount), persist)
+	return c.send(ctx, &c.token, append(c.abi.PackTransfer(to, amount), ref...), persist)
 }
 
 // Mint mints amount (token base units) of VIBE to `to`; the hot wallet must own the token.
 func (c *Client) Mint(ctx context.Context, to common.Address, amount *big.Int, persist Persist) (SignedTx, error) {
+	return c.MintRef(ctx, to, amount, nil, persist)
+}
+
+// MintRef is Mint with reference bytes appended to the call data (see TransferRef).
+func (c *Client) MintRef(ctx context.Context, to common.Address, amount *big.Int, ref []byte, persist Persist) (SignedTx, error) {
 	if c.token == (common.Address{}) {
 		return SignedTx{}, errors.New("ethereum: VIBE token address not configured")
 	}
-	return c.send(ctx, &c.token, c.abi.PackMint(to, amount), persist)
+	return c.send(ctx, &c.token, append(c.abi.PackMint(to, amount), ref...), persist)
 }
 
 // Deploy deploys the VIBE token owned by the hot wallet and waits for it to be mined.

@@ -439,3 +439,14 @@ func (q *Queries) SaveSignatureCheckpoint(ctx context.Context, arg SaveSignature
 	_, err := q.db.Exec(ctx, saveSignatureCheckpoint, arg.Name, arg.Signature)
 	return err
 }
+
+const signatureOwner = `-- name: SignatureOwner :one
+SELECT transfer_id FROM payment.chain_transfer_signatures WHERE tx_hash = $1
+`
+
+func (q *Queries) SignatureOwner(ctx context.Context, txHash string) (uuid.UUID, error) {
+	row := q.db.QueryRow(ctx, signatureOwner, txHash)
+	var transfer_id uuid.UUID
+	err := row.Scan(&transfer_id)
+	return transfer_id, err
+}

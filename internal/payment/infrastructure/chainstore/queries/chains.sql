@@ -27,6 +27,9 @@ INSERT INTO payment.chain_transfer_signatures (tx_hash, transfer_id, raw_tx, non
 VALUES ($1, $2, $3, $4)
 ON CONFLICT (tx_hash) DO NOTHING;
 
+-- name: SignatureOwner :one
+SELECT transfer_id FROM payment.chain_transfer_signatures WHERE tx_hash = $1;
+
 -- name: ListSignatures :many
 SELECT * FROM payment.chain_transfer_signatures WHERE transfer_id = $1 ORDER BY created_at, tx_hash;
 
