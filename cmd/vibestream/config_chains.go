@@ -31,11 +31,12 @@ func loadChainsConfig(e *env) ChainsConfig {
 			BlockTime:     e.duration("ETH_LOCAL_BLOCK_TIME", time.Second),
 		},
 		Solana: chains.SolanaConfig{
-			RPCURL:     e.str("SOLANA_RPC_URL", ""),
-			Key:        e.str("SOLANA_HOT_WALLET_KEY", ""),
-			Mint:       e.str("SOLANA_VIBE_MINT", ""),
-			Commitment: e.str("SOLANA_COMMITMENT", "confirmed"),
-			Network:    e.str("SOLANA_NETWORK", ""),
+			RPCURL:            e.str("SOLANA_RPC_URL", ""),
+			Key:               e.str("SOLANA_HOT_WALLET_KEY", ""),
+			Mint:              e.str("SOLANA_VIBE_MINT", ""),
+			Commitment:        e.str("SOLANA_COMMITMENT", "confirmed"),
+			DepositCommitment: e.str("SOLANA_DEPOSIT_COMMITMENT", "finalized"),
+			Network:           e.str("SOLANA_NETWORK", ""),
 		},
 	}
 	for _, v := range []struct{ name, url string }{{"ETH_RPC_URL", c.Ethereum.RPCURL}, {"SOLANA_RPC_URL", c.Solana.RPCURL}} {

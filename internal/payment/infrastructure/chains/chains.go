@@ -54,7 +54,10 @@ type SolanaConfig struct {
 	Mint string
 	// Commitment for withdrawals (confirmed or finalized).
 	Commitment string
-	Network    string
+	// DepositCommitment is the level at which deposits are credited (default finalized: a
+	// rooted slot can no longer be rolled back).
+	DepositCommitment string
+	Network           string
 }
 
 // Config configures both chains.
@@ -89,7 +92,9 @@ type Chains struct {
 	SolProc  *devchain.Process
 	// EthStartBlock is where deposit scanning begins (the token's deployment block).
 	EthStartBlock uint64
-	info          []Info
+	// SolanaDepositCommitment is the commitment deposits wait for.
+	SolanaDepositCommitment rpc.CommitmentType
+	info                    []Info
 }
 
 // Start brings both chains up. On error everything started is stopped.
@@ -288,6 +293,14 @@ func (c *Chains) startSolana(ctx context.Context, cfg Config, dir string) error 
 	client, err := solana.New(solana.Config{RPCURL: url, Key: key, Commitment: commitment})
 	if err != nil {
 		return err
+	}
+	switch sc.DepositCommitment {
+	case "", "finalized":
+		c.SolanaDepositCommitment = rpc.CommitmentFinalized
+	case "confirmed":
+		c.SolanaDepositCommitment = rpc.CommitmentConfirmed
+	default:
+		return fmt.Errorf("SOLANA_DEPOSIT_COMMITMENT: must be confirmed or finalized, got %q", sc.DepositCommitment)
 	}
 	c.Solana = client
 	genesis, err := client.RPC().GetGenesisHash(ctx)

@@ -63,7 +63,7 @@ func (w *DepositWatcher) Scan(ctx context.Context) (int, error) {
 		}}
 	n1, err1 := eth.Poll(ctx)
 	sol := &solana.DepositScanner{Client: w.Chains.Solana, Checkpoints: chainstore.SignatureCheckpoints{S: w.Store},
-		Name: "solana:" + w.Chains.Solana.Mint().String(),
+		Name: "solana:" + w.Chains.Solana.Mint().String(), Commitment: w.Chains.SolanaDepositCommitment,
 		Handle: func(ctx context.Context, dep solana.Deposit) error {
 			d := chainstore.Deposit{Blockchain: "solana", TxHash: dep.Signature.String(), LogIndex: 0,
 				From: dep.From.String(), ChainAmount: fmt.Sprint(dep.Amount), BlockNumber: int64(dep.Slot)}

@@ -33,7 +33,9 @@ type DepositScanner struct {
 	Client      *Client
 	Checkpoints Checkpoints
 	Name        string
-	Handle      func(ctx context.Context, d Deposit) error
+	// Commitment overrides the client's (deposits usually wait for finalized).
+	Commitment rpc.CommitmentType
+	Handle     func(ctx context.Context, d Deposit) error
 }
 
 // Poll handles everything new; it returns how many deposits it handed over.
@@ -53,6 +55,9 @@ func (s *DepositScanner) Poll(ctx context.Context) (int, error) {
 		}
 	}
 	commitment := s.Client.commitment
+	if s.Commitment != "" {
+		commitment = s.Commitment
+	}
 	// Newest first, page backwards until the checkpoint.
 	var sigs []*rpc.TransactionSignature
 	var before sol.Signature
