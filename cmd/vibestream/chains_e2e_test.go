@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +27,7 @@ import (
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
+	"github.com/vibestream/vibestream/internal/platform/devchain"
 )
 
 type txBody struct {
@@ -392,4 +395,46 @@ func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 		}
 	}
 	assert.True(t, statuses["confirmed"])
+}
+
+func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, withChains)
+	_, adminTok := registerAdmin(t, ta)
+	userID, tok := registerUser(t, ta, "listener")
+	treasuryMint(t, ta, adminTok, "ethereum", "100")
+	grant(t, ta, adminTok, userID, "10")
+	_, addr := linkEthWallet(t, ta, tok)
+
+	// The node goes away (its chain is kept in its state file, as a real node keeps its disk).
+	port := ta.app.chains.EthProc.URL()[len("http://127.0.0.1:"):]
+	ta.app.chains.EthProc.Stop()
+	res := ta.do(http.MethodGet, "/health/ready", nil)
+	require.Equal(t, http.StatusOK, res.Status, "the API keeps serving")
+	assert.Contains(t, string(res.Body), `"ethereum":"degraded"`)
+
+	res = ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": "ethereum", "amount": "3"},
+		withToken(tok), withHeader("Idempotency-Key", "while-down"))
+	require.Equal(t, http.StatusAccepted, res.Status, "accepted and held while the chain is down: %s", res.Body)
+	var tx txBody
+	res.JSON(t, &tx)
+	assert.Equal(t, int64(7_000_000_000), vibeBalance(t, ta, userID).Units())
+	res = ta.do(http.MethodGet, "/api/v1/transactions/"+tx.ID, nil, withToken(tok))
+	var now txBody
+	res.JSON(t, &now)
+	assert.Equal(t, "pending", now.Status)
+
+	// Back on the same address: the job's retry completes the withdrawal, once.
+	p, err := strconv.Atoi(port)
+	require.NoError(t, err)
+	proc, err := devchain.StartAnvil(context.Background(), devchain.AnvilOptions{Port: p, BlockTime: time.Second,
+		StateFile: filepath.Join(ta.app.cfg.DataDir, "chains", "anvil-state.json")})
+	require.NoError(t, err)
+	ta.app.chains.EthProc = proc
+	waitTx(t, ta, tok, tx.ID, "confirmed")
+	onChain, err := ta.app.chains.Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
+	require.NoError(t, err)
+	want, _ := ethereum.ToTokenUnits(3_000_000_000)
+	assert.Equal(t, want, onChain)
+	assert.Equal(t, int64(7_000_000_000), vibeBalance(t, ta, userID).Units())
 }
