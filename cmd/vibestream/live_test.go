@@ -32,6 +32,14 @@ func TestWebSocketNeedsAValidAccessTokenAndPushesTheUsersEvents(t *testing.T) {
 	require.Error(t, err)
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
 
+	_, res, err = websocket.Dial(ctx, url+"?access_token=not-a-token", nil)
+	require.Error(t, err)
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	// A browser passes the token in the URL; a header-capable client uses Authorization.
+	browser, _, err := websocket.Dial(ctx, url+"?access_token="+tok, nil)
+	require.NoError(t, err)
+	browser.CloseNow()
+
 	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + tok}}})
 	require.NoError(t, err)
 	defer c.CloseNow()

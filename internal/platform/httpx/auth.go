@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -34,12 +35,33 @@ type Authenticator interface {
 
 const principalKey = "httpx.principal"
 
+// QueryTokenParam is the query parameter that carries the access token on routes declared with
+// AllowQueryToken.
+const QueryTokenParam = "access_token"
+
+var queryTokenRoutes sync.Map
+
+// AllowQueryToken lets a route take its access token from ?access_token= when no Authorization
+// header is sent: browsers cannot set headers on a WebSocket handshake. Only routes that need
+// it should allow it, since URLs end up in more places than headers.
+func AllowQueryToken(r *echo.Route) *echo.Route {
+	queryTokenRoutes.Store(r.Method+" "+r.Path, true)
+	return r
+}
+
 // Authenticate reads an optional bearer token. A request without one continues anonymously;
 // a request with a bad one is rejected at once.
 func Authenticate(a Authenticator) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Request().Header.Get(echo.HeaderAuthorization)
+			if h == "" {
+				if _, ok := queryTokenRoutes.Load(c.Request().Method + " " + c.Path()); ok {
+					if tok := c.QueryParam(QueryTokenParam); tok != "" {
+						h = "Bearer " + tok
+					}
+				}
+			}
 			if h == "" {
 				return next(c)
 			}

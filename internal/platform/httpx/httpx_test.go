@@ -171,3 +171,15 @@ func TestCursorRoundTripAndTampering(t *testing.T) {
 	_, err = httpx.DecodeCursor("%%%", &p)
 	assert.ErrorIs(t, err, httpx.ErrBadCursor)
 }
+
+func TestQueryTokenOnlyWhereAllowed(t *testing.T) {
+	t.Parallel()
+	e := httpx.New(httpx.Options{Logger: observability.DiscardLogger(), Registerer: prometheus.NewRegistry()})
+	e.Use(httpx.Authenticate(fakeAuth{}))
+	ok := func(c echo.Context) error { return c.NoContent(204) }
+	httpx.AllowQueryToken(e.GET("/socket", ok, httpx.Require()))
+	e.GET("/plain", ok, httpx.Require())
+	assert.Equal(t, 204, call(e, "GET", "/socket?access_token=good", "").Code)
+	assert.Equal(t, 401, call(e, "GET", "/socket?access_token=bad", "").Code)
+	assert.Equal(t, 401, call(e, "GET", "/plain?access_token=good", "").Code, "other routes ignore the query token")
+}

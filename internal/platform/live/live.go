@@ -149,9 +149,10 @@ func (h *Hub) Connections() int {
 	return n
 }
 
-// Routes mounts GET /ws (authenticated by the access token in the Authorization header).
+// Routes mounts GET /ws, authenticated by the access token in the Authorization header or, for
+// browsers (which cannot set headers on a WebSocket handshake), in ?access_token=.
 func (h *Hub) Routes(api *echo.Group) {
-	api.GET("/ws", h.serve, httpx.Require())
+	httpx.AllowQueryToken(api.GET("/ws", h.serve, httpx.Require()))
 }
 
 func (h *Hub) serve(c echo.Context) error {
