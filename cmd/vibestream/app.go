@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
@@ -41,6 +42,8 @@ type app struct {
 	bgCancel context.CancelFunc
 	bg       sync.WaitGroup
 	closers  []func()
+
+	music *music.Module
 }
 
 // openDatabase connects to DATABASE_URL or starts the managed local server under DATA_DIR.

@@ -25,6 +25,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	TrustProxy      bool
 	InstanceID      string
+	Music           MusicConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -165,6 +166,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	} else {
 		e.fail("DATA_DIR", "cannot be resolved: %v", err)
 	}
+	c.Music = loadMusicConfig(e, c.DataDir)
 	return c, e.err()
 }
 

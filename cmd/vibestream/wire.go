@@ -1,7 +1,51 @@
 package main
 
+import (
+	"context"
+
+	"github.com/vibestream/vibestream/internal/music"
+	"github.com/vibestream/vibestream/internal/music/infrastructure/storage"
+	"github.com/vibestream/vibestream/internal/orchestrator"
+)
+
 // wireContexts builds every bounded context and the orchestrator's workflows. Each context
 // gets the shared plumbing and only the other contexts' contracts it needs.
 func (a *app) wireContexts() error {
+	if err := a.wireMusic(); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (a *app) wireMusic() error {
+	mc := a.cfg.Music
+	secret, err := streamSecret(mc, a.cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	ctx := context.Background()
+	m, err := music.New(ctx, music.Deps{Pool: a.pool, Runner: a.runner, Bus: a.bus, Health: a.health, Logger: a.logger,
+		Config: music.Config{
+			Storage:  mc.Storage,
+			MediaDir: mc.MediaDir,
+			S3: storage.S3Options{Endpoint: mc.S3Endpoint, Bucket: mc.S3Bucket, AccessKey: mc.S3AccessKey, SecretKey: mc.S3SecretKey,
+				Region: mc.S3Region, UseSSL: mc.S3UseSSL, StagingDir: mc.MediaDir + "-staging"},
+			UploadMaxBytes: mc.UploadMaxBytes,
+			StreamSecret:   secret,
+			StreamURLTTL:   mc.StreamURLTTL,
+			FFmpegPath:     mc.FFmpegPath,
+			PublicURL:      a.cfg.PublicURL,
+			CacheTTL:       mc.CacheTTL,
+		}})
+	if err != nil {
+		return err
+	}
+	m.Routes(a.api)
+	orchestrator.ProvisionArtistProfiles(a.bus, m.ArtistProfiles())
+	// The cache listener and the stream recorder need only the pool: they run from wiring
+	// until the application's closers stop them (before the pool closes).
+	m.Start(ctx)
+	a.closers = append(a.closers, m.Stop)
+	a.music = m
 	return nil
 }
