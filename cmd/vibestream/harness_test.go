@@ -189,8 +189,8 @@ func (ta *testApp) validate(req *http.Request, res response) {
 	in := &openapi3filter.ResponseValidationInput{
 		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: vreq, PathParams: params, Route: route,
 			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}},
-		Status: res.Status,
-		Header: res.Header,
+		Status:  res.Status,
+		Header:  res.Header,
 		Options: &openapi3filter.Options{IncludeResponseStatus: true},
 	}
 	in.SetBodyBytes(res.Body)

@@ -70,7 +70,7 @@ func (r *Runner) AddPeriodic(job *river.PeriodicJob) {
 func (r *Runner) Client() (*river.Client[pgx.Tx], error) {
 	r.once.Do(func() {
 		queues := map[string]river.QueueConfig{
-			QueueEvents:        {MaxWorkers: 10},
+			QueueEvents:        {MaxWorkers: 25},
 			QueueMedia:         {MaxWorkers: 2},
 			QueuePayments:      {MaxWorkers: 4},
 			QueueChains:        {MaxWorkers: 4},
@@ -89,7 +89,7 @@ func (r *Runner) Client() (*river.Client[pgx.Tx], error) {
 			Workers:           r.workers,
 			Logger:            r.opts.Logger,
 			FetchPollInterval: poll,
-			FetchCooldown:     min(poll, 100*time.Millisecond),
+			FetchCooldown:     min(poll, 10*time.Millisecond),
 			MaxAttempts:       10,
 			PeriodicJobs:      r.opts.PeriodicJobs,
 			RetryPolicy:       BackoffPolicy{Base: time.Second, Max: 10 * time.Minute},

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/platform/jobs"
+	"github.com/vibestream/vibestream/internal/platform/observability"
+	"github.com/vibestream/vibestream/internal/platform/pgtest"
+	"github.com/vibestream/vibestream/internal/platform/postgres"
+)
+
+// Shutdown lets an in-flight request finish before the server stops.
+func TestGracefulShutdownDrainsInFlightRequests(t *testing.T) {
+	cfg := testConfig(t)
+	pool, err := postgres.Connect(context.Background(), pgtest.NewURL(t), 10)
+	require.NoError(t, err)
+	defer pool.Close()
+	a, err := newApp(cfg, pool, observability.DiscardLogger(), jobs.Options{FetchPollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	a.echo.GET("/slow", func(c echo.Context) error {
+		close(entered)
+		<-release
+		return c.String(http.StatusOK, "done")
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.serve(ctx, ln) }()
+
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	got := make(chan result, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/slow")
+		if err != nil {
+			got <- result{err: err}
+			return
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		got <- result{status: res.StatusCode, body: string(b)}
+	}()
+	<-entered
+	cancel() // SIGTERM arrives while the request is in flight
+	time.AfterFunc(100*time.Millisecond, func() { close(release) })
+	r := <-got
+	require.NoError(t, r.err)
+	assert.Equal(t, http.StatusOK, r.status)
+	assert.Equal(t, "done", r.body)
+	require.NoError(t, <-served)
+	_, err = net.DialTimeout("tcp", ln.Addr().String(), 200*time.Millisecond)
+	assert.Error(t, err, "the listener is closed after shutdown")
+}
+
+// The real binary with no configuration but a data directory: it starts its own Postgres,
+// migrates, serves, and on SIGTERM stops cleanly, taking its Postgres down with it.
+func TestBinaryStartsWithEmbeddedDefaultsAndStopsCleanly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir, err := os.MkdirTemp("", "vibestream-bin-")
+	require.NoError(t, err)
+	require.NoError(t, os.Chmod(dir, 0o755))
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	bin := filepath.Join(dir, "vibestream")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = append(os.Environ(), "DATA_DIR="+filepath.Join(dir, "var"), "HTTP_ADDR="+addr)
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	var logs strings.Builder
+	logDone := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs.WriteString(sc.Text() + "\n")
+		}
+		close(logDone)
+	}()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	eventually(t, 60*time.Second, func() bool {
+		res, err := http.Get("http://" + addr + "/health/ready")
+		if err != nil {
+			return false
+		}
+		res.Body.Close()
+		return res.StatusCode == http.StatusOK
+	}, "the binary to become ready")
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	waitErr := make(chan error, 1)
+	go func() { waitErr <- cmd.Wait() }()
+	select {
+	case err := <-waitErr:
+		<-logDone
+		require.NoError(t, err, logs.String())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("binary did not stop after SIGTERM:\n%s", logs.String())
+	}
+	assert.Contains(t, logs.String(), "local postgres stopped")
+	_, err = os.Stat(filepath.Join(dir, "var", "postgres", "postmaster.pid"))
+	assert.True(t, os.IsNotExist(err), "postgres was stopped cleanly")
+}

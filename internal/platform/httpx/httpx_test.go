@@ -1,0 +1,173 @@
+package httpx_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/platform/httpx"
+	"github.com/vibestream/vibestream/internal/platform/observability"
+)
+
+var errThingTaken = errs.New(errs.Conflict, "test.thing_taken", "that thing is taken")
+
+type fakeAuth struct{}
+
+func (fakeAuth) Authenticate(_ context.Context, tok string) (httpx.Principal, error) {
+	if tok == "good" {
+		return httpx.Principal{UserID: uuid.New(), Permissions: []string{"read:music"}}, nil
+	}
+	return httpx.Principal{}, errs.ErrUnauthenticated.WithMessage("bad token")
+}
+
+func newServer(t *testing.T) *echo.Echo {
+	t.Helper()
+	e := httpx.New(httpx.Options{Logger: observability.DiscardLogger(), Registerer: prometheus.NewRegistry(), BodyLimit: "1K"})
+	e.Use(httpx.Authenticate(fakeAuth{}))
+	e.GET("/conflict", func(echo.Context) error { return errThingTaken.Wrap(errors.New("pq: duplicate key secret_constraint")) })
+	e.GET("/driver", func(echo.Context) error { return fmt.Errorf("pgx: connection refused to 10.0.0.1") })
+	e.GET("/panic", func(echo.Context) error { panic("kaboom") })
+	e.GET("/fields", func(echo.Context) error {
+		f := errs.Fields{}
+		f.Add("email", "must be a valid address")
+		return f.Err(errs.ErrValidation)
+	})
+	e.GET("/limited", func(echo.Context) error {
+		return errs.New(errs.TooManyRequests, "test.slow_down", "slow down").WithRetryAfter(1500_000_000)
+	})
+	e.GET("/private", func(c echo.Context) error { return c.String(200, httpx.MustPrincipal(c).UserID.String()) }, httpx.Require())
+	e.GET("/admin", func(c echo.Context) error { return c.NoContent(204) }, httpx.Require("admin:users"))
+	e.POST("/echo", func(c echo.Context) error {
+		var body struct {
+			N int `json:"n"`
+		}
+		if err := httpx.Bind(c, &body); err != nil {
+			return err
+		}
+		return c.JSON(200, body)
+	})
+	return e
+}
+
+func call(e *echo.Echo, method, path, body string, hdr ...string) *httptest.ResponseRecorder {
+	var req *http.Request
+	if body != "" {
+		req = httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+	} else {
+		req = httptest.NewRequest(method, path, nil)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.ServeHTTP(rec, req)
+	return rec
+}
+
+func decode(t *testing.T, rec *httptest.ResponseRecorder) httpx.ErrorDetail {
+	t.Helper()
+	var b httpx.ErrorBody
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &b), rec.Body.String())
+	return b.Error
+}
+
+func TestErrorsMapToStatusAndNeverLeakCauses(t *testing.T) {
+	t.Parallel()
+	e := newServer(t)
+	cases := []struct {
+		path   string
+		status int
+		code   string
+	}{
+		{"/conflict", 409, "test.thing_taken"},
+		{"/driver", 500, "internal"},
+		{"/panic", 500, "internal"},
+		{"/fields", 422, "validation_failed"},
+		{"/nowhere", 404, "http.not_found"},
+		{"/private", 401, "auth.unauthenticated"},
+	}
+	for _, c := range cases {
+		rec := call(e, http.MethodGet, c.path, "")
+		assert.Equal(t, c.status, rec.Code, c.path)
+		d := decode(t, rec)
+		assert.Equal(t, c.code, d.Code, c.path)
+		assert.NotEmpty(t, d.RequestID)
+		body := rec.Body.String()
+		for _, leak := range []string{"pq:", "pgx", "secret_constraint", "10.0.0.1", "kaboom", "goroutine"} {
+			assert.NotContains(t, body, leak, c.path)
+		}
+	}
+	d := decode(t, call(e, http.MethodGet, "/fields", ""))
+	assert.Equal(t, "must be a valid address", d.Fields["email"])
+}
+
+func TestRetryAfterIsRoundedUp(t *testing.T) {
+	t.Parallel()
+	rec := call(newServer(t), http.MethodGet, "/limited", "")
+	assert.Equal(t, 429, rec.Code)
+	assert.Equal(t, "2", rec.Header().Get("Retry-After"))
+}
+
+func TestAuthentication(t *testing.T) {
+	t.Parallel()
+	e := newServer(t)
+	assert.Equal(t, 200, call(e, "GET", "/private", "", "Authorization", "Bearer good").Code)
+	assert.Equal(t, 401, call(e, "GET", "/private", "", "Authorization", "Bearer bad").Code)
+	assert.Equal(t, 401, call(e, "GET", "/private", "", "Authorization", "Basic Zm9vOmJhcg==").Code)
+	rec := call(e, "GET", "/admin", "", "Authorization", "Bearer good")
+	assert.Equal(t, 403, rec.Code)
+	assert.Equal(t, "auth.forbidden", decode(t, rec).Code)
+}
+
+func TestBindAndBodyLimit(t *testing.T) {
+	t.Parallel()
+	e := newServer(t)
+	assert.Equal(t, 200, call(e, "POST", "/echo", `{"n": 3}`).Code)
+	rec := call(e, "POST", "/echo", `{"n": "x"}`)
+	assert.Equal(t, 400, rec.Code)
+	assert.Equal(t, "must be a int", decode(t, rec).Fields["n"])
+	assert.Equal(t, 400, call(e, "POST", "/echo", `{"n":`).Code)
+	big := `{"n": 1, "pad": "` + strings.Repeat("x", 2048) + `"}`
+	rec = call(e, "POST", "/echo", big)
+	assert.Equal(t, 413, rec.Code)
+	assert.Equal(t, "http.body_too_large", decode(t, rec).Code)
+}
+
+func TestRequestIDIsKeptOrMade(t *testing.T) {
+	t.Parallel()
+	e := newServer(t)
+	rec := call(e, "GET", "/conflict", "", "X-Request-ID", "abc-123")
+	assert.Equal(t, "abc-123", rec.Header().Get("X-Request-ID"))
+	assert.Equal(t, "abc-123", decode(t, rec).RequestID)
+	rec = call(e, "GET", "/conflict", "")
+	_, err := uuid.Parse(rec.Header().Get("X-Request-ID"))
+	assert.NoError(t, err)
+}
+
+func TestCursorRoundTripAndTampering(t *testing.T) {
+	t.Parallel()
+	type pos struct {
+		ID string `json:"id"`
+	}
+	c := httpx.EncodeCursor(pos{ID: "x"})
+	var p pos
+	ok, err := httpx.DecodeCursor(c, &p)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, "x", p.ID)
+	_, err = httpx.DecodeCursor("%%%", &p)
+	assert.ErrorIs(t, err, httpx.ErrBadCursor)
+}
