@@ -27,6 +27,8 @@ type MusicConfig struct {
 	StreamURLTTL   time.Duration
 	FFmpegPath     string // FFMPEG_PATH, default ffmpeg on PATH
 	CacheTTL       time.Duration
+	// TranscodeRetryDelay is the first retry delay of a failed transcoding job (doubling).
+	TranscodeRetryDelay time.Duration
 }
 
 func loadMusicConfig(e *env, dataDir string) MusicConfig {
@@ -44,6 +46,8 @@ func loadMusicConfig(e *env, dataDir string) MusicConfig {
 		StreamURLTTL:   e.duration("STREAM_URL_TTL", 15*time.Minute),
 		FFmpegPath:     e.str("FFMPEG_PATH", "ffmpeg"),
 		CacheTTL:       e.duration("MUSIC_CACHE_TTL", time.Hour),
+
+		TranscodeRetryDelay: e.duration("TRANSCODE_RETRY_DELAY", 5*time.Second),
 	}
 	switch c.Storage {
 	case "local":

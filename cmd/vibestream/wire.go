@@ -36,6 +36,8 @@ func (a *app) wireMusic() error {
 			FFmpegPath:     mc.FFmpegPath,
 			PublicURL:      a.cfg.PublicURL,
 			CacheTTL:       mc.CacheTTL,
+
+			TranscodeRetryBase: mc.TranscodeRetryDelay,
 		}})
 	if err != nil {
 		return err
