@@ -540,4 +540,3 @@ func TestMusicWithoutFFmpegServesTheOriginalOnly(t *testing.T) {
 		assert.Equal(t, "audio/flac", res.Header.Get("Content-Type"))
 	}
 }
-

@@ -181,4 +181,3 @@ func (a *App) ListLikes(ctx context.Context, v Viewer, limit int, after *domain.
 	}
 	return out, next, nil
 }
-

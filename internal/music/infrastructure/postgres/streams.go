@@ -147,4 +147,3 @@ func (s *Store) StreamTotals(ctx context.Context, songID, userID uuid.UUID) (con
 	}
 	return contracts.StreamTotals{Starts: r.Starts, BytesServed: r.Bytes}, nil
 }
-
