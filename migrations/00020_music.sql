@@ -58,6 +58,26 @@ CREATE TABLE music.songs (
 );
 CREATE INDEX songs_search_vector_idx ON music.songs USING gin (search_vector);
 CREATE INDEX songs_search_trgm_idx ON music.songs USING gin (search_text gin_trgm_ops);
+-- The words of the catalog, for typo tolerance: each word of a query is widened to the catalog
+-- words that look like it (trigram similarity) before the full-text match.
+CREATE TABLE music.search_words (word text PRIMARY KEY);
+CREATE INDEX search_words_trgm_idx ON music.search_words USING gin (word gin_trgm_ops);
+
+-- +goose StatementBegin
+CREATE FUNCTION music.collect_search_words() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO music.search_words (word)
+    SELECT DISTINCT w FROM unnest(tsvector_to_array(NEW.search_vector)) AS w
+    WHERE length(w) BETWEEN 2 AND 40
+    ORDER BY w
+    ON CONFLICT DO NOTHING;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+CREATE TRIGGER songs_search_words AFTER INSERT OR UPDATE OF title, artist_name, genre ON music.songs
+    FOR EACH ROW EXECUTE FUNCTION music.collect_search_words();
+
 CREATE INDEX songs_artist_idx ON music.songs (artist_id, created_at DESC, id);
 CREATE INDEX songs_album_idx ON music.songs (album_id, track_number);
 CREATE INDEX songs_listing_idx ON music.songs (created_at DESC, id) WHERE published AND NOT deleted AND status = 'ready';

@@ -61,17 +61,33 @@ ORDER BY created_at DESC, id DESC
 LIMIT @lim;
 
 -- name: SearchSongs :many
--- Full-text matches rank first (weighted title > artist > genre); trigram word similarity
--- catches typos. Keyset on (score, id).
-WITH q AS (
-    SELECT websearch_to_tsquery('simple', @query::text) AS tsq, @query::text AS raw
+-- Each word of the query matches itself as a prefix or any catalog word that looks like it
+-- (trigram similarity, for typos); all words must match. Ranked by full-text relevance
+-- (title > artist > genre) plus how closely the raw query matches; keyset on (score, id).
+WITH words AS (
+    SELECT t.w, t.ord
+    FROM regexp_split_to_table(lower(@query::text), '[^[:alnum:]]+') WITH ORDINALITY AS t(w, ord)
+    WHERE t.w <> ''
+    LIMIT 8
+), alternatives AS (
+    SELECT words.ord,
+           '(' || quote_literal(words.w) || ':*' || COALESCE((
+               SELECT string_agg(' | ' || quote_literal(sw.word), '')
+               FROM (SELECT d.word FROM music.search_words d
+                     WHERE d.word % words.w
+                     ORDER BY similarity(d.word, words.w) DESC, d.word
+                     LIMIT 4) sw), '') || ')' AS alt
+    FROM words
+), q AS (
+    SELECT to_tsquery('simple', COALESCE(string_agg(alt, ' & ' ORDER BY ord), '')) AS tsq, @query::text AS raw
+    FROM alternatives
 ), matched AS (
     SELECT s.id, s.artist_id, s.artist_name, s.album_id, s.track_number, s.title, s.genre, s.explicit, s.duration_ms,
            s.status, s.failure_reason, s.published, s.deleted, s.play_count, s.original_key, s.original_sha256,
            s.original_format, s.tags, s.upload_version, s.created_at, s.updated_at,
            (ts_rank(s.search_vector, q.tsq)::float8 * 2 + word_similarity(q.raw, s.search_text)::float8)::float8 AS score
     FROM music.songs s, q
-    WHERE (s.search_vector @@ q.tsq OR q.raw <% s.search_text)
+    WHERE s.search_vector @@ q.tsq
       AND s.published AND NOT s.deleted AND s.status = 'ready'
       AND (@genre::text = '' OR lower(s.genre) = @genre::text)
       AND (@artist_id::uuid = '00000000-0000-0000-0000-000000000000'::uuid OR s.artist_id = @artist_id::uuid)
