@@ -50,14 +50,13 @@ CREATE TABLE music.songs (
     upload_version  integer NOT NULL DEFAULT 0,
     created_at      timestamptz NOT NULL,
     updated_at      timestamptz NOT NULL,
-    search_text     text GENERATED ALWAYS AS (title || ' ' || artist_name || ' ' || genre) STORED,
+    -- what text search looks at: title and artist (genre is a filter of its own)
+    search_text     text GENERATED ALWAYS AS (title || ' ' || artist_name) STORED,
     search_vector   tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple'::regconfig, title), 'A') ||
-        setweight(to_tsvector('simple'::regconfig, artist_name), 'B') ||
-        setweight(to_tsvector('simple'::regconfig, genre), 'C')) STORED
+        setweight(to_tsvector('simple'::regconfig, artist_name), 'B')) STORED
 );
 CREATE INDEX songs_search_vector_idx ON music.songs USING gin (search_vector);
-CREATE INDEX songs_search_trgm_idx ON music.songs USING gin (search_text gin_trgm_ops);
 -- The words of the catalog, for typo tolerance: each word of a query is widened to the catalog
 -- words that look like it (trigram similarity) before the full-text match.
 CREATE TABLE music.search_words (word text PRIMARY KEY);
@@ -75,7 +74,7 @@ BEGIN
 END
 $$;
 -- +goose StatementEnd
-CREATE TRIGGER songs_search_words AFTER INSERT OR UPDATE OF title, artist_name, genre ON music.songs
+CREATE TRIGGER songs_search_words AFTER INSERT OR UPDATE OF title, artist_name ON music.songs
     FOR EACH ROW EXECUTE FUNCTION music.collect_search_words();
 
 CREATE INDEX songs_artist_idx ON music.songs (artist_id, created_at DESC, id);

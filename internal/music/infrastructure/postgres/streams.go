@@ -29,7 +29,7 @@ type recorderItem struct {
 
 // NewStreamRecorder creates a recorder; Run must be running for records to be written.
 func NewStreamRecorder(store *Store, logger *slog.Logger) *StreamRecorder {
-	return &StreamRecorder{store: store, logger: logger, in: make(chan recorderItem, 8192), done: make(chan struct{})}
+	return &StreamRecorder{store: store, logger: logger, in: make(chan recorderItem, 1<<16), done: make(chan struct{})}
 }
 
 // Record queues one request's outcome. When the queue is full the caller writes it itself, so
@@ -60,7 +60,7 @@ func (r *StreamRecorder) Flush(ctx context.Context) {
 
 // Run writes batches until ctx ends, then writes what is left.
 func (r *StreamRecorder) Run(ctx context.Context) {
-	const maxBatch = 1000
+	const maxBatch = 5000
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	var batch []domain.StreamRecord

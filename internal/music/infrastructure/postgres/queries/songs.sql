@@ -63,7 +63,7 @@ LIMIT @lim;
 -- name: SearchSongs :many
 -- Each word of the query matches itself as a prefix or any catalog word that looks like it
 -- (trigram similarity, for typos); all words must match. Ranked by full-text relevance
--- (title > artist > genre) plus how closely the raw query matches; keyset on (score, id).
+-- (title over artist); keyset on (score, id).
 WITH words AS (
     SELECT t.w, t.ord
     FROM regexp_split_to_table(lower(@query::text), '[^[:alnum:]]+') WITH ORDINALITY AS t(w, ord)
@@ -76,7 +76,7 @@ WITH words AS (
                FROM (SELECT d.word FROM music.search_words d
                      WHERE d.word % words.w
                      ORDER BY similarity(d.word, words.w) DESC, d.word
-                     LIMIT 4) sw), '') || ')' AS alt
+                     LIMIT 3) sw), '') || ')' AS alt
     FROM words
 ), q AS (
     SELECT to_tsquery('simple', COALESCE(string_agg(alt, ' & ' ORDER BY ord), '')) AS tsq, @query::text AS raw
@@ -85,7 +85,7 @@ WITH words AS (
     SELECT s.id, s.artist_id, s.artist_name, s.album_id, s.track_number, s.title, s.genre, s.explicit, s.duration_ms,
            s.status, s.failure_reason, s.published, s.deleted, s.play_count, s.original_key, s.original_sha256,
            s.original_format, s.tags, s.upload_version, s.created_at, s.updated_at,
-           (ts_rank(s.search_vector, q.tsq)::float8 * 2 + word_similarity(q.raw, s.search_text)::float8)::float8 AS score
+           ts_rank(s.search_vector, q.tsq)::float8 AS score
     FROM music.songs s, q
     WHERE s.search_vector @@ q.tsq
       AND s.published AND NOT s.deleted AND s.status = 'ready'
