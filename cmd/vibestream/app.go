@@ -23,6 +23,7 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/jobs"
 	"github.com/vibestream/vibestream/internal/platform/observability"
 	"github.com/vibestream/vibestream/internal/platform/postgres"
+	"github.com/vibestream/vibestream/internal/user"
 )
 
 // app is the composition root: every context wired onto one pool, one bus, one job runner and
@@ -37,6 +38,8 @@ type app struct {
 	health   *httpx.Health
 	echo     *echo.Echo
 	api      *echo.Group
+
+	users *user.Module
 
 	// background goroutines (listeners, supervisors) stop when bgCancel is called
 	bgCancel context.CancelFunc

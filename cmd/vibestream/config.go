@@ -25,7 +25,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	TrustProxy      bool
 	InstanceID      string
-	Music           MusicConfig
+
+	User  UserConfig
+	Music MusicConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -166,6 +168,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	} else {
 		e.fail("DATA_DIR", "cannot be resolved: %v", err)
 	}
+	c.User = loadUserConfig(e, &c)
 	c.Music = loadMusicConfig(e, c.DataDir)
 	return c, e.err()
 }

@@ -1,53 +1,76 @@
 package main
 
 import (
-	"context"
+	"crypto/ed25519"
+	"fmt"
+	"log/slog"
 
-	"github.com/vibestream/vibestream/internal/music"
-	"github.com/vibestream/vibestream/internal/music/infrastructure/storage"
-	"github.com/vibestream/vibestream/internal/orchestrator"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vibestream/vibestream/internal/platform/events"
+	"github.com/vibestream/vibestream/internal/platform/httpx"
+	"github.com/vibestream/vibestream/internal/platform/jobs"
+	"github.com/vibestream/vibestream/internal/user"
+	"github.com/vibestream/vibestream/internal/user/domain"
+	"github.com/vibestream/vibestream/internal/user/infrastructure/password"
+	"github.com/vibestream/vibestream/internal/user/infrastructure/token"
 )
 
 // wireContexts builds every bounded context and the orchestrator's workflows. Each context
 // gets the shared plumbing and only the other contexts' contracts it needs.
 func (a *app) wireContexts() error {
+	users, err := newUserModule(a.cfg, a.pool, a.bus, a.runner, a.logger)
+	if err != nil {
+		return err
+	}
+	a.users = users
+	// Every route sees the caller: anonymous requests pass, bad tokens are rejected, and
+	// routes declare what they need with httpx.Require.
+	a.echo.Use(httpx.Authenticate(users.Authenticator()))
+	if err := users.Routes(a.echo, a.api); err != nil {
+		return err
+	}
 	if err := a.wireMusic(); err != nil {
 		return err
 	}
 	return nil
 }
 
-func (a *app) wireMusic() error {
-	mc := a.cfg.Music
-	secret, err := streamSecret(mc, a.cfg.DataDir)
-	if err != nil {
-		return err
+// newUserModule builds the user context from the configuration (also used by the
+// `users grant-role` command).
+func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs.Runner, logger *slog.Logger) (*user.Module, error) {
+	uc := cfg.User
+	var (
+		key ed25519.PrivateKey
+		err error
+	)
+	if uc.JWTKeyGenerate {
+		key, err = token.LoadOrCreateKey(uc.JWTKeyFile)
+	} else {
+		key, err = token.LoadPrivateKey(uc.JWTKeyFile)
 	}
-	ctx := context.Background()
-	m, err := music.New(ctx, music.Deps{Pool: a.pool, Runner: a.runner, Bus: a.bus, Health: a.health, Logger: a.logger,
-		Config: music.Config{
-			Storage:  mc.Storage,
-			MediaDir: mc.MediaDir,
-			S3: storage.S3Options{Endpoint: mc.S3Endpoint, Bucket: mc.S3Bucket, AccessKey: mc.S3AccessKey, SecretKey: mc.S3SecretKey,
-				Region: mc.S3Region, UseSSL: mc.S3UseSSL, StagingDir: mc.MediaDir + "-staging"},
-			UploadMaxBytes: mc.UploadMaxBytes,
-			StreamSecret:   secret,
-			StreamURLTTL:   mc.StreamURLTTL,
-			FFmpegPath:     mc.FFmpegPath,
-			PublicURL:      a.cfg.PublicURL,
-			CacheTTL:       mc.CacheTTL,
-
-			TranscodeRetryBase: mc.TranscodeRetryDelay,
-		}})
 	if err != nil {
-		return err
+		return nil, fmt.Errorf("JWT_PRIVATE_KEY_FILE %s: %w", uc.JWTKeyFile, err)
 	}
-	m.Routes(a.api)
-	orchestrator.ProvisionArtistProfiles(a.bus, m.ArtistProfiles())
-	// The cache listener and the stream recorder need only the pool: they run from wiring
-	// until the application's closers stop them (before the pool closes).
-	m.Start(ctx)
-	a.closers = append(a.closers, m.Stop)
-	a.music = m
-	return nil
+	var verify []ed25519.PublicKey
+	for _, f := range uc.JWTVerifyKeyFiles {
+		pub, err := token.LoadPublicKey(f)
+		if err != nil {
+			return nil, fmt.Errorf("JWT_VERIFY_KEY_FILES %s: %w", f, err)
+		}
+		verify = append(verify, pub)
+	}
+	return user.New(user.Deps{
+		Pool: pool, Bus: bus, Runner: runner, Logger: logger,
+		Config: user.Config{
+			SigningKey: key, VerifyKeys: verify, Issuer: uc.JWTIssuer, Audience: uc.JWTAudience,
+			AccessTTL: uc.AccessTokenTTL, RefreshTTL: uc.RefreshTokenTTL,
+			Argon2: password.Params{MemoryKiB: uint32(uc.Argon2MemoryKiB), Time: uint32(uc.Argon2Time),
+				Threads: uint8(uc.Argon2Threads), SaltLen: 16, KeyLen: 32},
+			AccountThrottle: domain.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresPerAccount, Window: uc.LoginFailureWindow, Lockout: uc.LoginLockout},
+			AddressThrottle: domain.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresPerIP, Window: uc.LoginFailureWindow, Lockout: uc.LoginLockout},
+			PublicURL:       cfg.PublicURL, EthereumChainID: uc.EthereumChainID, SolanaChainID: uc.SolanaChainID,
+			ChallengeTTL: uc.ChallengeTTL,
+		},
+	})
 }

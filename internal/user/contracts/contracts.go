@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/vibestream/vibestream/internal/kernel/errs"
 )
 
 // Integration event types published by the user context.
@@ -91,3 +93,6 @@ type Directory interface {
 	// ErrUserNotFound. Ethereum addresses compare case-insensitively.
 	WalletOwner(ctx context.Context, chain, address string) (uuid.UUID, error)
 }
+
+// ErrUserNotFound is returned when a user (or a wallet's owner) does not exist.
+var ErrUserNotFound = errs.New(errs.NotFound, "user.not_found", "the user does not exist")

@@ -1,0 +1,214 @@
+package domain
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var now = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func TestParseEmail(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"alice@example.com", true},
+		{"  Alice.Smith+tag@Sub.Example.org ", true},
+		{"", false},
+		{"alice", false},
+		{"alice@", false},
+		{"@example.com", false},
+		{"alice@localhost", false},
+		{"Alice <alice@example.com>", false},
+		{"alice@example.com.", false},
+		{strings.Repeat("a", 250) + "@example.com", false},
+	} {
+		got, err := ParseEmail(tc.in)
+		if tc.ok {
+			assert.NoError(t, err, tc.in)
+			assert.Equal(t, strings.TrimSpace(tc.in), got)
+		} else {
+			assert.ErrorIs(t, err, ErrInvalidEmail, tc.in)
+		}
+	}
+}
+
+func TestParseUsername(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"abc", "abc", true},
+		{"Alice_99", "alice_99", true},
+		{strings.Repeat("a", 30), strings.Repeat("a", 30), true},
+		{"ab", "", false},
+		{strings.Repeat("a", 31), "", false},
+		{"with space", "", false},
+		{"dash-name", "", false},
+		{"émile", "", false},
+	} {
+		got, err := ParseUsername(tc.in)
+		if tc.ok {
+			require.NoError(t, err, tc.in)
+			assert.Equal(t, tc.want, got)
+		} else {
+			assert.ErrorIs(t, err, ErrInvalidUsername, tc.in)
+		}
+	}
+}
+
+func TestCheckPassword(t *testing.T) {
+	t.Parallel()
+	assert.ErrorIs(t, CheckPassword("123456789"), ErrWeakPassword)
+	assert.NoError(t, CheckPassword("1234567890"))
+	assert.NoError(t, CheckPassword("ññññññññññ"), "ten characters, more bytes")
+	assert.ErrorIs(t, CheckPassword(strings.Repeat("x", 257)), ErrWeakPassword)
+}
+
+func TestParseBirthdate(t *testing.T) {
+	t.Parallel()
+	d, err := ParseBirthdate("2000-02-29", now)
+	require.NoError(t, err)
+	assert.Equal(t, time.Date(2000, 2, 29, 0, 0, 0, 0, time.UTC), d)
+	for _, bad := range []string{"2026-11-28", "2030-01-01", "1899-12-31", "01/02/2000", "2001-02-29"} {
+		_, err := ParseBirthdate(bad, now)
+		assert.ErrorIs(t, err, ErrInvalidBirthdate, bad)
+	}
+}
+
+func newTestUser(t *testing.T, role Role) *User {
+	t.Helper()
+	u, err := NewUser(NewUserParams{ID: uuid.New(), Email: "a@example.com", Username: "Alice", PasswordHash: "$argon2id$x",
+		DisplayName: " Alice ", Role: role, Now: now})
+	require.NoError(t, err)
+	return u
+}
+
+func TestNewUserRecordsRegistered(t *testing.T) {
+	t.Parallel()
+	u := newTestUser(t, RoleArtist)
+	assert.Equal(t, "alice", u.Username())
+	assert.Equal(t, "Alice", u.DisplayName())
+	assert.Equal(t, []Role{RoleArtist}, u.Roles())
+	ev := u.PullEvents()
+	require.Len(t, ev, 1)
+	reg, ok := ev[0].(Registered)
+	require.True(t, ok)
+	assert.Equal(t, u.ID(), reg.UserID)
+	assert.Equal(t, []Role{RoleArtist}, reg.Roles)
+	assert.Empty(t, u.PullEvents(), "events are drained once")
+}
+
+func TestNewUserInvariants(t *testing.T) {
+	t.Parallel()
+	future := now.Add(48 * time.Hour)
+	base := NewUserParams{ID: uuid.New(), Email: "a@example.com", Username: "alice", PasswordHash: "h", DisplayName: "A", Role: RoleListener, Now: now}
+	for name, tc := range map[string]struct {
+		mut  func(*NewUserParams)
+		want error
+	}{
+		"admin not selectable": {func(p *NewUserParams) { p.Role = RoleAdmin }, ErrRoleNotSelectable},
+		"bad email":            {func(p *NewUserParams) { p.Email = "nope" }, ErrInvalidEmail},
+		"bad username":         {func(p *NewUserParams) { p.Username = "a" }, ErrInvalidUsername},
+		"empty display name":   {func(p *NewUserParams) { p.DisplayName = "  " }, ErrInvalidDisplayName},
+		"future birthdate":     {func(p *NewUserParams) { p.Birthdate = &future }, ErrInvalidBirthdate},
+	} {
+		p := base
+		tc.mut(&p)
+		_, err := NewUser(p)
+		assert.ErrorIs(t, err, tc.want, name)
+	}
+	p := base
+	p.PasswordHash = ""
+	_, err := NewUser(p)
+	assert.Error(t, err, "a user without a password hash is refused")
+}
+
+func TestUpdateProfile(t *testing.T) {
+	t.Parallel()
+	u := newTestUser(t, RoleListener)
+	name, bio, avatar := "New Name", "Hello", "https://cdn.example.com/a.png"
+	require.NoError(t, u.UpdateProfile(ProfilePatch{DisplayName: &name, Bio: &bio, AvatarURL: &avatar}, now.Add(time.Hour)))
+	assert.Equal(t, "New Name", u.DisplayName())
+	assert.Equal(t, "Hello", u.Bio())
+	assert.Equal(t, avatar, u.AvatarURL())
+	assert.Equal(t, now.Add(time.Hour), u.UpdatedAt())
+
+	bad := "javascript:alert(1)"
+	err := u.UpdateProfile(ProfilePatch{Bio: &bio, AvatarURL: &bad}, now)
+	assert.ErrorIs(t, err, ErrInvalidAvatarURL)
+	assert.Equal(t, avatar, u.AvatarURL(), "a failed patch changes nothing")
+
+	empty := ""
+	require.NoError(t, u.UpdateProfile(ProfilePatch{AvatarURL: &empty, Bio: &empty}, now))
+	assert.Empty(t, u.AvatarURL())
+	assert.Empty(t, u.Bio())
+	assert.Equal(t, "New Name", u.DisplayName(), "absent fields stay")
+
+	long := strings.Repeat("x", 1001)
+	assert.ErrorIs(t, u.UpdateProfile(ProfilePatch{Bio: &long}, now), ErrInvalidBio)
+}
+
+func TestGrantRole(t *testing.T) {
+	t.Parallel()
+	u := newTestUser(t, RoleListener)
+	assert.True(t, u.GrantRole(RoleAdmin, now))
+	assert.False(t, u.GrantRole(RoleAdmin, now), "granting twice changes nothing")
+	assert.Equal(t, []Role{RoleListener, RoleAdmin}, u.Roles())
+	_, err := ParseRole("superuser")
+	assert.ErrorIs(t, err, ErrInvalidRole)
+	r, err := ParseRole(" Admin ")
+	require.NoError(t, err)
+	assert.Equal(t, RoleAdmin, r)
+}
+
+func TestRefreshTokenRotate(t *testing.T) {
+	t.Parallel()
+	exp := now.Add(time.Hour)
+	tok := RehydrateRefreshToken(uuid.New(), uuid.New(), uuid.New(), exp, nil, nil)
+	require.NoError(t, tok.Rotate(now))
+	require.NotNil(t, tok.UsedAt())
+	assert.ErrorIs(t, tok.Rotate(now), ErrRefreshReused, "a second use is a reuse")
+
+	expired := RehydrateRefreshToken(uuid.New(), uuid.New(), uuid.New(), now, nil, nil)
+	assert.ErrorIs(t, expired.Rotate(now), ErrRefreshInvalid)
+
+	revokedAt := now.Add(-time.Minute)
+	revoked := RehydrateRefreshToken(uuid.New(), uuid.New(), uuid.New(), exp, &revokedAt, &revokedAt)
+	assert.ErrorIs(t, revoked.Rotate(now), ErrRefreshInvalid, "revocation wins over reuse")
+}
+
+func TestThrottlePolicy(t *testing.T) {
+	t.Parallel()
+	p := ThrottlePolicy{MaxFailures: 3, Window: 10 * time.Minute, Lockout: 5 * time.Minute}
+	var st Throttle
+	for i := 1; i <= 2; i++ {
+		st = p.Fail(st, now.Add(time.Duration(i)*time.Second))
+		assert.Equal(t, i, st.Failures)
+		assert.Zero(t, st.RetryAfter(now.Add(time.Duration(i)*time.Second)))
+	}
+	at := now.Add(3 * time.Second)
+	st = p.Fail(st, at)
+	assert.Equal(t, 5*time.Minute, st.RetryAfter(at))
+	assert.Equal(t, time.Minute, st.RetryAfter(at.Add(4*time.Minute)))
+	assert.Zero(t, st.RetryAfter(at.Add(5*time.Minute)), "the lockout ends")
+
+	// Failures outside the window start a new count.
+	later := p.Fail(Throttle{Failures: 2, WindowStarted: now}, now.Add(11*time.Minute))
+	assert.Equal(t, 1, later.Failures)
+	assert.Nil(t, later.BlockedUntil)
+}
+
+func TestErrorsAreDistinct(t *testing.T) {
+	t.Parallel()
+	assert.False(t, errors.Is(ErrEmailTaken, ErrUsernameTaken))
+	assert.NotEqual(t, ErrEmailTaken.Code(), ErrUsernameTaken.Code())
+}
