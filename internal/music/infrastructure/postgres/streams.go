@@ -114,7 +114,8 @@ func (r *StreamRecorder) write(ctx context.Context, recs []domain.StreamRecord) 
 	counts := map[uuid.UUID]int64{}
 	rows := make([][]any, len(recs))
 	for i, rec := range recs {
-		rows[i] = []any{rec.SongID, rec.UserID, rec.SessionID, string(rec.Quality), rec.RangeStart, rec.BytesServed, rec.Started, rec.At}
+		// [16]byte takes pgx's binary uuid path (uuid.UUID would go through driver.Valuer).
+		rows[i] = []any{[16]byte(rec.SongID), [16]byte(rec.UserID), rec.SessionID, string(rec.Quality), rec.RangeStart, rec.BytesServed, rec.Started, rec.At}
 		if rec.Started {
 			counts[rec.SongID]++
 		}
