@@ -61,31 +61,37 @@ ORDER BY created_at DESC, id DESC
 LIMIT @lim;
 
 -- name: SearchSongs :many
--- Each word of the query matches itself as a prefix or any catalog word that looks like it
--- (trigram similarity, for typos); all words must match. Ranked by full-text relevance
--- (title over artist); keyset on (score, id).
+-- Each word of the query matches itself as a prefix or, when it is not a catalog word, the
+-- catalog words that look like it (trigram similarity, for typos); all words must match.
+-- Relevance: a match in the title counts more than one on the artist, and the words as typed
+-- more than their corrections. The score is a few tsquery tests, not ts_rank, so that broad
+-- queries with thousands of matches stay fast. Keyset on (score, id).
 WITH words AS (
     SELECT t.w, t.ord
     FROM regexp_split_to_table(lower(@query::text), '[^[:alnum:]]+') WITH ORDINALITY AS t(w, ord)
     WHERE t.w <> ''
     LIMIT 8
 ), alternatives AS (
-    SELECT words.ord,
-           '(' || quote_literal(words.w) || ':*' || COALESCE((
-               SELECT string_agg(' | ' || quote_literal(sw.word), '')
+    SELECT words.ord, quote_literal(words.w) AS typed, (
+               SELECT string_agg(quote_literal(sw.word), ',')
                FROM (SELECT d.word FROM music.search_words d
                      WHERE d.word % words.w
+                       AND NOT EXISTS (SELECT 1 FROM music.search_words e WHERE e.word = words.w)
                      ORDER BY similarity(d.word, words.w) DESC, d.word
-                     LIMIT 3) sw), '') || ')' AS alt
+                     LIMIT 3) sw) AS fixes
     FROM words
 ), q AS (
-    SELECT to_tsquery('simple', COALESCE(string_agg(alt, ' & ' ORDER BY ord), '')) AS tsq, @query::text AS raw
+    SELECT
+        to_tsquery('simple', COALESCE(string_agg('(' || typed || ':*' || COALESCE(' | ' || replace(fixes, ',', ' | '), '') || ')', ' & ' ORDER BY ord), '')) AS tsq,
+        to_tsquery('simple', COALESCE(string_agg('(' || typed || ':*A' || COALESCE(' | ' || replace(fixes, ',', ':A | ') || ':A', '') || ')', ' & ' ORDER BY ord), '')) AS tsq_title,
+        to_tsquery('simple', COALESCE(string_agg(typed || ':*', ' & ' ORDER BY ord), '')) AS tsq_typed
     FROM alternatives
 ), matched AS (
     SELECT s.id, s.artist_id, s.artist_name, s.album_id, s.track_number, s.title, s.genre, s.explicit, s.duration_ms,
            s.status, s.failure_reason, s.published, s.deleted, s.play_count, s.original_key, s.original_sha256,
            s.original_format, s.tags, s.upload_version, s.created_at, s.updated_at,
-           ts_rank(s.search_vector, q.tsq)::float8 AS score
+           ((CASE WHEN s.search_vector @@ q.tsq_title THEN 2 ELSE 0 END) +
+            (CASE WHEN s.search_vector @@ q.tsq_typed THEN 1 ELSE 0 END))::float8 AS score
     FROM music.songs s, q
     WHERE s.search_vector @@ q.tsq
       AND s.published AND NOT s.deleted AND s.status = 'ready'
