@@ -408,6 +408,10 @@ func TestMusicStreamRangesByteForByteInEveryRendition(t *testing.T) {
 	assert.Equal(t, int64(3*4), starts)
 	assert.Equal(t, 3, sessions)
 	eventually(t, 5*time.Second, func() bool { return getSong(t, ta, listener, s.ID).PlayCount == 12 }, "play count to follow the stream starts")
+	metrics := string(ta.do(http.MethodGet, "/metrics", nil).Body)
+	assert.Contains(t, metrics, "music_stream_starts_total 12")
+	assert.Contains(t, metrics, `music_stream_bytes_total{quality="low"}`)
+	assert.Contains(t, metrics, `music_uploads_total{outcome="accepted"} 1`)
 }
 
 func TestMusicSignedStreamURLs(t *testing.T) {

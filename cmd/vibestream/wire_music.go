@@ -20,7 +20,7 @@ func (a *app) wireMusic() error {
 		return err
 	}
 	ctx := context.Background()
-	deps := music.Deps{Pool: a.pool, Runner: a.runner, Bus: a.bus, Health: a.health, Logger: a.logger,
+	deps := music.Deps{Pool: a.pool, Runner: a.runner, Bus: a.bus, Health: a.health, Logger: a.logger, Registerer: a.registry,
 		Config: music.Config{
 			Storage:  mc.Storage,
 			MediaDir: mc.MediaDir,

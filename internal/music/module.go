@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"github.com/vibestream/vibestream/internal/music/application"
@@ -58,6 +59,8 @@ type Deps struct {
 	Config Config
 	// Names gives display names for lazily created artist profiles (optional).
 	Names application.UserNames
+	// Registerer receives the context's metrics (optional).
+	Registerer prometheus.Registerer
 }
 
 // Module is the wired music context.
@@ -124,9 +127,10 @@ func New(ctx context.Context, d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	metrics := httpapi.NewMetrics(d.Registerer)
 	m := &Module{app: app, store: store, storage: st, cache: cache, recorder: recorder, tools: tools, pool: d.Pool, logger: d.Logger,
-		handler: httpapi.New(app, st, c.PublicURL, c.UploadMaxBytes)}
-	river.AddWorker(d.Runner.Workers(), &transcodeWorker{app: app, retryBase: c.TranscodeRetryBase})
+		handler: httpapi.New(app, st, c.PublicURL, c.UploadMaxBytes, metrics)}
+	river.AddWorker(d.Runner.Workers(), &transcodeWorker{app: app, retryBase: c.TranscodeRetryBase, metrics: metrics})
 	d.Health.AddComponent("transcoding", func() string {
 		if tools.CanTranscode() {
 			return "available"
@@ -203,11 +207,18 @@ type transcodeWorker struct {
 	river.WorkerDefaults[postgres.TranscodeArgs]
 	app       *application.App
 	retryBase time.Duration
+	metrics   *httpapi.Metrics
 }
 
 func (w *transcodeWorker) Work(ctx context.Context, job *river.Job[postgres.TranscodeArgs]) error {
-	return w.app.Process(ctx, application.ProcessUpload{SongID: job.Args.SongID, Version: job.Args.Version,
-		LastAttempt: job.Attempt >= job.MaxAttempts})
+	last := job.Attempt >= job.MaxAttempts
+	err := w.app.Process(ctx, application.ProcessUpload{SongID: job.Args.SongID, Version: job.Args.Version, LastAttempt: last})
+	if err != nil {
+		w.metrics.Transcodes.WithLabelValues("retry").Inc()
+	} else {
+		w.metrics.Transcodes.WithLabelValues("done").Inc()
+	}
+	return err
 }
 
 func (w *transcodeWorker) NextRetry(job *river.Job[postgres.TranscodeArgs]) time.Time {

@@ -30,11 +30,15 @@ type Handler struct {
 	store     storage.Store
 	publicURL string
 	maxUpload int64
+	metrics   *Metrics
 }
 
 // New builds the handler. publicURL is the externally visible base URL for signed links.
-func New(app *application.App, store storage.Store, publicURL string, maxUpload int64) *Handler {
-	return &Handler{app: app, store: store, publicURL: strings.TrimRight(publicURL, "/"), maxUpload: maxUpload}
+func New(app *application.App, store storage.Store, publicURL string, maxUpload int64, metrics *Metrics) *Handler {
+	if metrics == nil {
+		metrics = NewMetrics(nil)
+	}
+	return &Handler{app: app, store: store, publicURL: strings.TrimRight(publicURL, "/"), maxUpload: maxUpload, metrics: metrics}
 }
 
 // Routes registers every music route on the /api/v1 group.
@@ -280,8 +284,10 @@ func (h *Handler) uploadAudio(c echo.Context) error {
 	}
 	s, err := h.app.Upload(ctxOf(c), viewer(c), application.UploadAudio{SongID: id, Body: body})
 	if err != nil {
+		h.metrics.Uploads.WithLabelValues("rejected").Inc()
 		return err
 	}
+	h.metrics.Uploads.WithLabelValues("accepted").Inc()
 	return c.JSON(http.StatusAccepted, toSong(s, true))
 }
 

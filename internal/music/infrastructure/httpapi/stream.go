@@ -65,6 +65,10 @@ func (h *Handler) stream(c echo.Context) error {
 		if status == http.StatusPartialContent {
 			start = rangeStart(hdr.Get("Content-Range"))
 		}
+		h.metrics.StreamBytes.WithLabelValues(string(target.Rendition.Quality)).Add(float64(w.n))
+		if start == 0 && w.n > 0 {
+			h.metrics.StreamStarts.Inc()
+		}
 		h.app.RecordStream(ctx, domain.StreamRecord{SongID: id, UserID: v.UserID, SessionID: session(c), Quality: target.Rendition.Quality,
 			RangeStart: start, BytesServed: w.n, Started: start == 0 && w.n > 0})
 	}
