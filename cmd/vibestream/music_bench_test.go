@@ -110,11 +110,14 @@ http {
 
 	size := len(data)
 	rangeHdr := fmt.Sprintf("Range: bytes=%d-%d", size/2, size/2+65535)
+	seekHdr := fmt.Sprintf("Range: bytes=%d-", size/2)
 	var report strings.Builder
-	fmt.Fprintf(&report, "File: %d bytes (3 min MP3, 128 kbps). wrk -d %s, GOMAXPROCS=%s, nginx 2 workers.\n\n", size, dur, os.Getenv("GOMAXPROCS"))
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Fprintf(&report, "File: %d bytes (3 min MP3, 128 kbps). wrk -d %s; nginx 2 workers, sendfile on; load average at start: %s\n\n",
+		size, dur, strings.Join(strings.Fields(string(load))[:3], " "))
 	fmt.Fprintf(&report, "| request | streams | server | req/s | MB/s | latency p50 | latency p99 | TTFB avg (hey) | vs nginx |\n|---|---|---|---|---|---|---|---|---|\n")
 	only := os.Getenv("MUSIC_STREAM_BENCH_ONLY") // e.g. "64 KiB range/500"
-	for _, kind := range []string{"whole file", "64 KiB range"} {
+	for _, kind := range []string{"whole file", "seek (bytes=mid-)", "64 KiB range"} {
 		for _, c := range []int{1, 50, 500} {
 			if only != "" && only != fmt.Sprintf("%s/%d", kind, c) {
 				continue
@@ -123,9 +126,13 @@ http {
 			for _, target := range []struct{ name, url string }{{"nginx", nginxURL}, {"vibestream", goURL}} {
 				args := []string{"-t", strconv.Itoa(min(2, c)), "-c", strconv.Itoa(c), "-d", dur, "--latency"}
 				heyArgs := []string{"-n", strconv.Itoa(max(200, c*4)), "-c", strconv.Itoa(c)}
-				if kind != "whole file" {
+				switch kind {
+				case "64 KiB range":
 					args = append(args, "-H", rangeHdr)
 					heyArgs = append(heyArgs, "-H", rangeHdr)
+				case "seek (bytes=mid-)":
+					args = append(args, "-H", seekHdr)
+					heyArgs = append(heyArgs, "-H", seekHdr)
 				}
 				w := runWrk(t, append(args, target.url)...)
 				ttfb := runHeyTTFB(t, append(heyArgs, target.url)...)
