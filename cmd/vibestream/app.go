@@ -18,6 +18,7 @@ import (
 
 	"github.com/vibestream/vibestream/api"
 	"github.com/vibestream/vibestream/internal/music"
+	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
@@ -39,12 +40,15 @@ type app struct {
 	echo     *echo.Echo
 	api      *echo.Group
 
-	users *user.Module
+	users   *user.Module
+	payment *payment.Module
 
 	// background goroutines (listeners, supervisors) stop when bgCancel is called
 	bgCancel context.CancelFunc
 	bg       sync.WaitGroup
 	closers  []func()
+	// background work of the contexts, run by startBackground until stopBackground
+	background []func(ctx context.Context)
 
 	music *music.Module
 }
@@ -104,6 +108,7 @@ func newApp(cfg Config, pool *pgxpool.Pool, logger *slog.Logger, jobOpts jobs.Op
 		return c.JSON(http.StatusOK, map[string]any{"queues": st})
 	})
 
+	a.wireMaintenance()
 	if err := a.wireContexts(); err != nil {
 		return nil, err
 	}
@@ -123,6 +128,13 @@ func (a *app) startBackground(ctx context.Context) error {
 		defer a.bg.Done()
 		a.bus.Listen(bgCtx)
 	}()
+	for _, run := range a.background {
+		a.bg.Add(1)
+		go func() {
+			defer a.bg.Done()
+			run(bgCtx)
+		}()
+	}
 	return nil
 }
 

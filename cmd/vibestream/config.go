@@ -25,6 +25,7 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	TrustProxy      bool
 	InstanceID      string
+	Payment         PaymentConfig
 
 	User  UserConfig
 	Music MusicConfig
@@ -136,6 +137,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		TrustProxy:      e.boolean("TRUST_PROXY", false),
 		InstanceID:      e.str("INSTANCE_ID", ""),
 	}
+	c.Payment = loadPaymentConfig(e)
 	if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || port == "" {
 		e.fail("HTTP_ADDR", "must be host:port or :port, got %q", c.HTTPAddr)
 	}

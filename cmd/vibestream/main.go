@@ -26,6 +26,7 @@ commands:
   migrate                        apply database migrations and exit
   version                        print the version
   users grant-role <email> <role>  give a user a role (listener, artist, admin)
+  ledger verify                  check every ledger invariant (exit status 1 when one is broken)
 `
 
 func main() {
@@ -47,7 +48,7 @@ func run(args []string) error {
 	case "help", "--help", "-h":
 		fmt.Print(usage)
 		return nil
-	case "serve", "migrate", "users":
+	case "serve", "migrate", "users", "ledger":
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)
@@ -77,6 +78,8 @@ func run(args []string) error {
 		return nil
 	case "users":
 		return runUsers(ctx, cfg, pool, logger, args)
+	case "ledger":
+		return runLedger(ctx, pool, os.Stdout, args)
 	}
 
 	ln, err := net.Listen("tcp", cfg.HTTPAddr)

@@ -119,10 +119,10 @@ func TestBinaryStartsWithEmbeddedDefaultsAndStopsCleanly(t *testing.T) {
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	waitErr := make(chan error, 1)
-	go func() { waitErr <- cmd.Wait() }()
+	// Read stderr to its end before Wait, which closes the pipe and could drop the last lines.
+	go func() { <-logDone; waitErr <- cmd.Wait() }()
 	select {
 	case err := <-waitErr:
-		<-logDone
 		require.NoError(t, err, logs.String())
 	case <-time.After(30 * time.Second):
 		t.Fatalf("binary did not stop after SIGTERM:\n%s", logs.String())

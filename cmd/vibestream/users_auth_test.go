@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -134,8 +133,8 @@ func TestRegistrationPublishesEvent(t *testing.T) {
 	}
 }
 
+// Not parallel: the timing comparison runs while no other test of this package does.
 func TestLoginFailuresLookTheSame(t *testing.T) {
-	t.Parallel()
 	ta := newTestApp(t, func(c *Config) {
 		c.User.LoginMaxFailuresPerAccount, c.User.LoginMaxFailuresPerIP = 1000, 1000
 	})
@@ -154,23 +153,23 @@ func TestLoginFailuresLookTheSame(t *testing.T) {
 	assert.Equal(t, "user.invalid_credentials", a["error"]["code"])
 
 	// Timing: both paths spend one argon2id verification (a dummy hash for unknown logins).
-	const rounds = 9
-	var tu, tw []time.Duration
-	for range rounds {
+	// The fastest of several interleaved runs is compared: on a shared machine the minimum is
+	// what the work costs, while medians move with other processes' load.
+	const rounds = 11
+	fastest := func(loginName, password string) time.Duration {
 		s := time.Now()
-		login(ta, "nobody@example.com", testPassword)
-		tu = append(tu, time.Since(s))
-		s = time.Now()
-		login(ta, email, "wrong password!")
-		tw = append(tw, time.Since(s))
+		login(ta, loginName, password)
+		return time.Since(s)
 	}
-	slices.Sort(tu)
-	slices.Sort(tw)
-	mu, mw := tu[rounds/2], tw[rounds/2]
-	t.Logf("median unknown %s, wrong password %s", mu, mw)
+	mu, mw := time.Hour, time.Hour
+	for range rounds {
+		mu = min(mu, fastest("nobody@example.com", testPassword))
+		mw = min(mw, fastest(email, "wrong password!"))
+	}
+	t.Logf("fastest unknown login %s, fastest wrong password %s", mu, mw)
 	assert.Greater(t, mu, 5*time.Millisecond, "an unknown login must cost a password hash")
 	ratio := float64(mu) / float64(mw)
-	assert.InDelta(t, 1.0, ratio, 0.5, "medians must be close: unknown %s, wrong %s", mu, mw)
+	assert.True(t, ratio > 0.6 && ratio < 1/0.6, "unknown %s vs wrong password %s", mu, mw)
 }
 
 func TestLoginThrottlingPerAccount(t *testing.T) {
@@ -192,7 +191,11 @@ func TestLoginThrottlingPerAccount(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDelta(t, 15*60, ra, 5)
 
-	// The same block is visible by username, and other accounts are unaffected.
+	metrics := string(ta.do(http.MethodGet, "/metrics", nil).Body)
+	assert.Contains(t, metrics, `user_logins_total{outcome="throttled"} 1`)
+	assert.Contains(t, metrics, `user_logins_total{outcome="invalid_credentials"} 3`)
+
+	// Other accounts are unaffected.
 	_, _, other := registerUserFull(t, ta, "listener")
 	assert.Equal(t, http.StatusOK, login(ta, other, testPassword, withHeader("X-Forwarded-For", "10.0.0.99")).Status)
 }
@@ -422,4 +425,48 @@ func TestGrantRoleCommand(t *testing.T) {
 	s, err := ta.app.users.Directory().User(context.Background(), mustUUID(t, id))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"listener", "artist"}, s.Roles)
+}
+
+// Guesses sent in parallel cannot slip past the limit: attempts are counted before the
+// password check.
+func TestParallelGuessesAreThrottled(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, func(c *Config) { c.User.LoginMaxFailuresPerAccount = 5 })
+	_, _, email := registerUserFull(t, ta, "listener")
+	const n = 20
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			statuses[i] = login(ta, email, fmt.Sprintf("guess number %d", i)).Status
+		}()
+	}
+	close(start)
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	assert.Equal(t, map[int]int{http.StatusUnauthorized: 5, http.StatusTooManyRequests: n - 5}, count)
+	assert.Equal(t, http.StatusTooManyRequests, login(ta, email, testPassword).Status)
+}
+
+// Clients often send their (expired) access token with every request: the credential routes
+// ignore it, so refreshing still works.
+func TestCredentialRoutesIgnoreAStaleBearer(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	_, _, email := registerUserFull(t, ta, "listener")
+	var s tokenBody
+	login(ta, email, testPassword, withToken("expired.or.garbage")).JSON(t, &s)
+	require.NotEmpty(t, s.RefreshToken)
+	res := ta.do(http.MethodPost, "/api/v1/auth/refresh", map[string]any{"refresh_token": s.RefreshToken}, withToken("expired.or.garbage"))
+	assert.Equal(t, http.StatusOK, res.Status)
+	// Elsewhere a bad token is still rejected.
+	res = ta.do(http.MethodGet, "/api/v1/users/me", nil, withToken("expired.or.garbage"))
+	assert.Equal(t, http.StatusUnauthorized, res.Status)
 }

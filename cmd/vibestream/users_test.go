@@ -84,3 +84,43 @@ func TestRegisterAdminThroughGrantRole(t *testing.T) {
 	assert.False(t, p.Has(contracts.PermAdminUsers))
 	assert.True(t, p.Has(contracts.PermReadMusic))
 }
+
+func TestAdminChangesRoles(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	adminID, admin := registerAdmin(t, ta)
+	userID, userTok, email := registerUserFull(t, ta, "listener")
+	path := "/api/v1/admin/users/" + userID + "/roles/"
+
+	res := ta.do(http.MethodPut, path+"artist", nil, withToken(userTok))
+	assert.Equal(t, http.StatusForbidden, res.Status, "a listener cannot grant roles")
+	res = ta.do(http.MethodPut, path+"artist", nil)
+	assert.Equal(t, http.StatusUnauthorized, res.Status)
+
+	res = ta.do(http.MethodPut, path+"artist", nil, withToken(admin))
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	var v struct {
+		Roles []string `json:"roles"`
+	}
+	res.JSON(t, &v)
+	assert.Equal(t, []string{"listener", "artist"}, v.Roles)
+	fresh := loginToken(t, ta, email, testPassword)
+	assert.Contains(t, decodeClaims(t, fresh)["permissions"], contracts.PermWriteMusic, "the next token carries the role")
+
+	res = ta.do(http.MethodDelete, path+"listener", nil, withToken(admin))
+	require.Equal(t, http.StatusOK, res.Status)
+	res = ta.do(http.MethodDelete, path+"artist", nil, withToken(admin))
+	assert.Equal(t, http.StatusConflict, res.Status)
+	assert.Equal(t, "user.last_role", res.ErrorCode(t))
+
+	res = ta.do(http.MethodDelete, "/api/v1/admin/users/"+adminID+"/roles/admin", nil, withToken(admin))
+	assert.Equal(t, http.StatusConflict, res.Status)
+	assert.Equal(t, "user.self_demotion", res.ErrorCode(t))
+
+	res = ta.do(http.MethodPut, path+"superuser", nil, withToken(admin))
+	assert.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, "user.invalid_role", res.ErrorCode(t))
+	res = ta.do(http.MethodPut, "/api/v1/admin/users/00000000-0000-0000-0000-000000000001/roles/artist", nil, withToken(admin))
+	assert.Equal(t, http.StatusNotFound, res.Status)
+	assert.Equal(t, "user.not_found", res.ErrorCode(t))
+}

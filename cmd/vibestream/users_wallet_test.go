@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -108,6 +109,11 @@ func TestLinkEthereumWallet(t *testing.T) {
 	owner, err := ta.app.users.Directory().WalletOwner(context.Background(), "ethereum", strings.ToUpper("0x"+addr[2:]))
 	require.NoError(t, err)
 	assert.Equal(t, p.UserID, owner)
+	ws, err := ta.app.users.Directory().Wallets(context.Background(), p.UserID)
+	require.NoError(t, err)
+	assert.Equal(t, []contracts.Wallet{{Chain: "ethereum", Address: addr}}, ws)
+	_, err = ta.app.users.Directory().WalletOwner(context.Background(), "ethereum", "0x0000000000000000000000000000000000000001")
+	assert.ErrorIs(t, err, contracts.ErrUserNotFound)
 
 	var n int
 	require.NoError(t, ta.app.pool.QueryRow(context.Background(), `SELECT count(*) FROM platform.events WHERE type = $1`, contracts.WalletLinkedV1).Scan(&n))
@@ -278,4 +284,30 @@ func TestWalletInputValidation(t *testing.T) {
 	res = ta.do(http.MethodGet, "/api/v1/users/me/wallets", nil, withToken(tok))
 	require.Equal(t, http.StatusOK, res.Status)
 	assert.JSONEq(t, `{"items": []}`, string(res.Body))
+}
+
+// One signed challenge posted several times at once links once.
+func TestConcurrentUsesOfOneNonce(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	_, tok := registerUser(t, ta, "listener")
+	key, addr := ethKey(t)
+	c := getChallenge(t, ta, tok, "ethereum", addr)
+	sig := personalSign(t, key, c.Message)
+	const n = 6
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses[i] = linkWallet(ta, tok, "ethereum", addr, c.Message, sig).Status
+		}()
+	}
+	wg.Wait()
+	count := map[int]int{}
+	for _, s := range statuses {
+		count[s]++
+	}
+	assert.Equal(t, map[int]int{http.StatusCreated: 1, http.StatusConflict: n - 1}, count)
 }

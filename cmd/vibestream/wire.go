@@ -4,8 +4,11 @@ import (
 	"crypto/ed25519"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
@@ -19,15 +22,20 @@ import (
 // wireContexts builds every bounded context and the orchestrator's workflows. Each context
 // gets the shared plumbing and only the other contexts' contracts it needs.
 func (a *app) wireContexts() error {
-	users, err := newUserModule(a.cfg, a.pool, a.bus, a.runner, a.logger)
+	users, err := newUserModule(a.cfg, a.pool, a.bus, a.runner, a.logger, a.registry)
 	if err != nil {
 		return err
 	}
 	a.users = users
 	// Every route sees the caller: anonymous requests pass, bad tokens are rejected, and
-	// routes declare what they need with httpx.Require.
-	a.echo.Use(httpx.Authenticate(users.Authenticator()))
+	// routes declare what they need with httpx.Require. The credential routes (register, login,
+	// refresh, logout) ignore the Authorization header: a client whose access token expired
+	// must still be able to refresh it.
+	a.echo.Use(skipRoutes(credentialRoutes, httpx.Authenticate(users.Authenticator())))
 	if err := users.Routes(a.echo, a.api); err != nil {
+		return err
+	}
+	if err := a.wirePayment(); err != nil {
 		return err
 	}
 	if err := a.wireMusic(); err != nil {
@@ -36,9 +44,26 @@ func (a *app) wireContexts() error {
 	return nil
 }
 
+// credentialRoutes are the routes that take credentials in their body instead of a bearer token.
+const credentialRoutes = "/api/v1/auth/"
+
+// skipRoutes applies mw except to routes under prefix (echo runs Use middleware after routing,
+// so c.Path() is the matched route).
+func skipRoutes(prefix string, mw echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		withMW := mw(next)
+		return func(c echo.Context) error {
+			if strings.HasPrefix(c.Path(), prefix) {
+				return next(c)
+			}
+			return withMW(c)
+		}
+	}
+}
+
 // newUserModule builds the user context from the configuration (also used by the
 // `users grant-role` command).
-func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs.Runner, logger *slog.Logger) (*user.Module, error) {
+func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs.Runner, logger *slog.Logger, reg prometheus.Registerer) (*user.Module, error) {
 	uc := cfg.User
 	var (
 		key ed25519.PrivateKey
@@ -61,7 +86,7 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 		verify = append(verify, pub)
 	}
 	return user.New(user.Deps{
-		Pool: pool, Bus: bus, Runner: runner, Logger: logger,
+		Pool: pool, Bus: bus, Runner: runner, Logger: logger, Registerer: reg,
 		Config: user.Config{
 			SigningKey: key, VerifyKeys: verify, Issuer: uc.JWTIssuer, Audience: uc.JWTAudience,
 			AccessTTL: uc.AccessTokenTTL, RefreshTTL: uc.RefreshTokenTTL,

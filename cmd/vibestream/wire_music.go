@@ -43,10 +43,9 @@ func (a *app) wireMusic() error {
 	}
 	m.Routes(a.api)
 	orchestrator.ProvisionArtistProfiles(a.bus, m.ArtistProfiles())
-	// The cache listener and the stream recorder need only the pool: they run from wiring
-	// until the application's closers stop them (before the pool closes).
-	m.Start(ctx)
-	a.closers = append(a.closers, m.Stop)
+	// The cache invalidation listener and the stream recorder run with the other background
+	// work, and stop (writing what is queued) before the pool closes.
+	a.background = append(a.background, m.Run)
 	a.music = m
 	return nil
 }

@@ -74,9 +74,6 @@ type Module struct {
 	tools    *media.Tools
 	pool     *pgxpool.Pool
 	logger   *slog.Logger
-
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
 }
 
 // New builds the context and registers its transcoding worker and health reports.
@@ -147,25 +144,14 @@ func New(ctx context.Context, d Deps) (*Module, error) {
 // Routes registers the HTTP routes under /api/v1.
 func (m *Module) Routes(api *echo.Group) { m.handler.Routes(api) }
 
-// Start runs the cache invalidation listener and the stream recorder until Stop.
-func (m *Module) Start(ctx context.Context) {
-	ctx, m.cancel = context.WithCancel(ctx)
-	ready := make(chan struct{})
-	m.wg.Add(2)
-	go func() { defer m.wg.Done(); m.cache.Listen(ctx, m.pool, m.logger, ready) }()
-	go func() { defer m.wg.Done(); m.recorder.Run(ctx) }()
-	select {
-	case <-ready:
-	case <-time.After(5 * time.Second):
-	}
-}
-
-// Stop ends the background work, writing the stream records still queued.
-func (m *Module) Stop() {
-	if m.cancel != nil {
-		m.cancel()
-	}
-	m.wg.Wait()
+// Run runs the cache invalidation listener and the stream recorder until ctx ends; the
+// recorder writes what is still queued before Run returns.
+func (m *Module) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); m.cache.Listen(ctx, m.pool, m.logger, nil) }()
+	go func() { defer wg.Done(); m.recorder.Run(ctx) }()
+	wg.Wait()
 }
 
 // FlushStreams waits until queued stream records are written (tests).

@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"github.com/vibestream/vibestream/internal/platform/events"
@@ -59,8 +60,10 @@ type Deps struct {
 	Bus    events.Publisher
 	Runner *jobs.Runner // optional: schedules the clean-up of expired rows
 	Logger *slog.Logger
-	Config Config
-	Now    func() time.Time // optional, for tests
+	// Registerer exports the context's metrics (optional).
+	Registerer prometheus.Registerer
+	Config     Config
+	Now        func() time.Time // optional, for tests
 }
 
 // Module is the wired context.
@@ -109,7 +112,7 @@ func New(d Deps) (*Module, error) {
 		return nil, err
 	}
 	m := &Module{store: store, signer: signer, sessions: sessions, logger: d.Logger}
-	h := &httpapi.Handlers{JWKS: signer.JWKS}
+	h := &httpapi.Handlers{JWKS: signer.JWKS, Metrics: httpapi.NewMetrics(d.Registerer)}
 	if h.Register, err = application.NewRegister(store, hasher, sessions, now); err != nil {
 		return nil, err
 	}
@@ -134,6 +137,9 @@ func New(d Deps) (*Module, error) {
 		Domain: u.Host, URI: c.PublicURL, ChallengeTTL: c.ChallengeTTL,
 		ChainIDs: map[domain.Chain]string{domain.ChainEthereum: c.EthereumChainID, domain.ChainSolana: c.SolanaChainID},
 	}, now); err != nil {
+		return nil, err
+	}
+	if h.ChangeRoles, err = application.NewChangeRoles(store, now); err != nil {
 		return nil, err
 	}
 	if m.auth, err = application.NewAuthenticate(signer, now); err != nil {

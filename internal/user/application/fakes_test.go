@@ -99,19 +99,20 @@ type fakeThrottles struct {
 
 func newFakeThrottles() *fakeThrottles { return &fakeThrottles{states: map[string]domain.Throttle{}} }
 
-func (f *fakeThrottles) States(_ context.Context, keys []string) (map[string]domain.Throttle, error) {
-	out := map[string]domain.Throttle{}
-	for _, k := range keys {
-		if s, ok := f.states[k]; ok {
-			out[k] = s
-		}
-	}
-	return out, nil
+func (f *fakeThrottles) Attempt(_ context.Context, key string, p domain.ThrottlePolicy, now time.Time) (domain.Throttle, bool, error) {
+	st, ok := p.Attempt(f.states[key], now)
+	f.states[key] = st
+	return st, ok, nil
 }
 
 func (f *fakeThrottles) Fail(_ context.Context, key string, p domain.ThrottlePolicy, now time.Time) (domain.Throttle, error) {
-	f.states[key] = p.Fail(f.states[key], now)
+	f.states[key] = p.Failed(f.states[key], now)
 	return f.states[key], nil
+}
+
+func (f *fakeThrottles) Release(_ context.Context, key string) error {
+	f.states[key] = f.states[key].Succeeded()
+	return nil
 }
 
 func (f *fakeThrottles) Reset(_ context.Context, key string) error {

@@ -51,8 +51,9 @@ func NewLogin(users domain.Users, throttles domain.Throttles, hasher PasswordHas
 	return &Login{users: users, throttles: throttles, hasher: hasher, sessions: sessions, policy: policy, now: now, dummyHash: dummy}, nil
 }
 
-// Handle checks the throttles, then the password, and answers the same ErrInvalidCredentials
-// for an unknown login and a wrong password.
+// Handle counts the attempt against the account and the client address (refusing it with 429
+// when either is locked), checks the password, and answers the same ErrInvalidCredentials for
+// an unknown login and a wrong password, at the same cost.
 func (h *Login) Handle(ctx context.Context, cmd LoginCommand) (TokenPair, error) {
 	login := strings.TrimSpace(cmd.Login)
 	if !domain.LooksLikeEmail(login) {
@@ -71,19 +72,30 @@ func (h *Login) Handle(ctx context.Context, cmd LoginCommand) (TokenPair, error)
 	if u != nil {
 		accountKey = "user:" + u.ID().String()
 	}
-	addressKey := "ip:" + cmd.ClientIP
-	keys := []string{accountKey}
+	addressKey := ""
 	if cmd.ClientIP != "" {
-		keys = append(keys, addressKey)
+		addressKey = "ip:" + cmd.ClientIP
 	}
 	now := h.now()
-	states, err := h.throttles.States(ctx, keys)
+
+	st, ok, err := h.throttles.Attempt(ctx, accountKey, h.policy.PerAccount, now)
 	if err != nil {
 		return TokenPair{}, err
 	}
-	for _, k := range keys {
-		if wait := states[k].RetryAfter(now); wait > 0 {
-			return TokenPair{}, domain.ErrTooManyAttempts.WithRetryAfter(wait)
+	if !ok {
+		return TokenPair{}, domain.ErrTooManyAttempts.WithRetryAfter(st.RetryAfter(now))
+	}
+	if addressKey != "" {
+		st, ok, err := h.throttles.Attempt(ctx, addressKey, h.policy.PerAddress, now)
+		if err != nil {
+			return TokenPair{}, err
+		}
+		if !ok {
+			// Not checked, so not counted against the account.
+			if err := h.throttles.Release(ctx, accountKey); err != nil {
+				return TokenPair{}, err
+			}
+			return TokenPair{}, domain.ErrTooManyAttempts.WithRetryAfter(st.RetryAfter(now))
 		}
 	}
 
@@ -91,23 +103,28 @@ func (h *Login) Handle(ctx context.Context, cmd LoginCommand) (TokenPair, error)
 	if u != nil {
 		hash = u.PasswordHash()
 	}
-	ok, err := h.hasher.Verify(hash, cmd.Password)
+	match, err := h.hasher.Verify(hash, cmd.Password)
 	if err != nil {
 		return TokenPair{}, err
 	}
-	if !ok || u == nil {
+	if !match || u == nil {
 		if _, err := h.throttles.Fail(ctx, accountKey, h.policy.PerAccount, now); err != nil {
 			return TokenPair{}, err
 		}
-		if cmd.ClientIP != "" {
+		if addressKey != "" {
 			if _, err := h.throttles.Fail(ctx, addressKey, h.policy.PerAddress, now); err != nil {
 				return TokenPair{}, err
 			}
 		}
 		return TokenPair{}, domain.ErrInvalidCredentials
 	}
-	if states[accountKey].Failures > 0 {
-		if err := h.throttles.Reset(ctx, accountKey); err != nil {
+	// Success: the account's failures are forgiven; the address only uncounts this attempt,
+	// since other accounts behind the same address may be guessing.
+	if err := h.throttles.Reset(ctx, accountKey); err != nil {
+		return TokenPair{}, err
+	}
+	if addressKey != "" {
+		if err := h.throttles.Release(ctx, addressKey); err != nil {
 			return TokenPair{}, err
 		}
 	}

@@ -16,6 +16,8 @@ var (
 	ErrRoleNotSelectable  = errs.New(errs.Unprocessable, "user.role_not_selectable", "a new account is a listener or an artist")
 	ErrEmailTaken         = errs.New(errs.Conflict, "user.email_taken", "an account with this email already exists")
 	ErrUsernameTaken      = errs.New(errs.Conflict, "user.username_taken", "this username is taken")
+	ErrLastRole           = errs.New(errs.Conflict, "user.last_role", "an account keeps at least one role")
+	ErrSelfDemotion       = errs.New(errs.Conflict, "user.self_demotion", "admins cannot revoke their own admin role")
 
 	ErrInvalidCredentials = errs.New(errs.Unauthenticated, "user.invalid_credentials", "the login or password is wrong")
 	ErrTooManyAttempts    = errs.New(errs.TooManyRequests, "user.too_many_login_attempts", "too many failed logins; try again later")

@@ -42,13 +42,17 @@ type RefreshTokens interface {
 	RevokeFamily(ctx context.Context, hash []byte, now time.Time) error
 }
 
-// Throttles keeps failed-login counters shared by every instance.
+// Throttles keeps failed-login counters shared by every instance. Each method locks the key's
+// row, applies the domain rule and saves, so concurrent logins on any instance all count.
 type Throttles interface {
-	// States returns the current state of each key (zero value when unknown).
-	States(ctx context.Context, keys []string) (map[string]Throttle, error)
-	// Fail records a failure for key under policy atomically and returns the new state.
+	// Attempt applies ThrottlePolicy.Attempt; false means the attempt must be refused with the
+	// returned state's RetryAfter.
+	Attempt(ctx context.Context, key string, policy ThrottlePolicy, now time.Time) (Throttle, bool, error)
+	// Fail applies ThrottlePolicy.Failed.
 	Fail(ctx context.Context, key string, policy ThrottlePolicy, now time.Time) (Throttle, error)
-	// Reset forgets a key (after a successful login).
+	// Release applies Throttle.Succeeded.
+	Release(ctx context.Context, key string) error
+	// Reset forgets a key (after a successful login to that account).
 	Reset(ctx context.Context, key string) error
 }
 

@@ -47,14 +47,15 @@ func (t *RefreshToken) Rotate(now time.Time) error {
 }
 
 // ThrottlePolicy limits failed logins for one key (an account or a client address): after
-// MaxFailures failures within Window, the key is blocked for Lockout.
+// MaxFailures failures within Window, the key is blocked for Lockout. Attempts are counted
+// before the password is checked, so parallel guesses cannot slip past the limit.
 type ThrottlePolicy struct {
 	MaxFailures int
 	Window      time.Duration
 	Lockout     time.Duration
 }
 
-// Throttle is the failure counter of one key.
+// Throttle is the counter of one key: attempts that failed or are still being checked.
 type Throttle struct {
 	Failures      int
 	WindowStarted time.Time
@@ -69,15 +70,39 @@ func (t Throttle) RetryAfter(now time.Time) time.Duration {
 	return t.BlockedUntil.Sub(now)
 }
 
-// Fail records a failure at now under policy p and returns the new state.
-func (p ThrottlePolicy) Fail(t Throttle, now time.Time) Throttle {
-	if t.WindowStarted.IsZero() || now.Sub(t.WindowStarted) >= p.Window {
+// Attempt counts an attempt at now and reports whether it may go on to the password check. A
+// blocked key is not counted; the attempt past the limit starts the lockout.
+func (p ThrottlePolicy) Attempt(t Throttle, now time.Time) (Throttle, bool) {
+	if t.RetryAfter(now) > 0 {
+		return t, false
+	}
+	if t.WindowStarted.IsZero() || now.Sub(t.WindowStarted) >= p.Window || t.BlockedUntil != nil {
+		// A new window, or a lockout that has ended: start counting again.
 		t = Throttle{WindowStarted: now}
 	}
 	t.Failures++
-	if t.Failures >= p.MaxFailures {
+	if t.Failures > p.MaxFailures {
 		until := now.Add(p.Lockout)
 		t.BlockedUntil = &until
+		return t, false
+	}
+	return t, true
+}
+
+// Failed records that a counted attempt failed: reaching the limit starts the lockout.
+func (p ThrottlePolicy) Failed(t Throttle, now time.Time) Throttle {
+	if t.Failures >= p.MaxFailures && t.BlockedUntil == nil {
+		until := now.Add(p.Lockout)
+		t.BlockedUntil = &until
+	}
+	return t
+}
+
+// Succeeded uncounts a counted attempt that succeeded (for keys shared by many accounts, such
+// as a client address, where a success must not wipe other accounts' failures).
+func (t Throttle) Succeeded() Throttle {
+	if t.Failures > 0 {
+		t.Failures--
 	}
 	return t
 }

@@ -258,3 +258,18 @@ func (u *User) GrantRole(r Role, now time.Time) bool {
 	u.updatedAt = now.UTC()
 	return true
 }
+
+// RevokeRole removes a role; it reports whether anything changed. An account keeps at least one
+// role (ErrLastRole).
+func (u *User) RevokeRole(r Role, now time.Time) (bool, error) {
+	i := slices.Index(u.roles, r)
+	if i < 0 {
+		return false, nil
+	}
+	if len(u.roles) == 1 {
+		return false, ErrLastRole
+	}
+	u.roles = slices.Delete(u.roles, i, i+1)
+	u.updatedAt = now.UTC()
+	return true, nil
+}

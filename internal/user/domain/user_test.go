@@ -190,25 +190,76 @@ func TestThrottlePolicy(t *testing.T) {
 	t.Parallel()
 	p := ThrottlePolicy{MaxFailures: 3, Window: 10 * time.Minute, Lockout: 5 * time.Minute}
 	var st Throttle
+	var ok bool
 	for i := 1; i <= 2; i++ {
-		st = p.Fail(st, now.Add(time.Duration(i)*time.Second))
+		at := now.Add(time.Duration(i) * time.Second)
+		st, ok = p.Attempt(st, at)
+		require.True(t, ok)
+		st = p.Failed(st, at)
 		assert.Equal(t, i, st.Failures)
-		assert.Zero(t, st.RetryAfter(now.Add(time.Duration(i)*time.Second)))
+		assert.Zero(t, st.RetryAfter(at))
 	}
 	at := now.Add(3 * time.Second)
-	st = p.Fail(st, at)
-	assert.Equal(t, 5*time.Minute, st.RetryAfter(at))
+	st, ok = p.Attempt(st, at)
+	require.True(t, ok, "the third attempt is still checked")
+	st = p.Failed(st, at)
+	assert.Equal(t, 5*time.Minute, st.RetryAfter(at), "the third failure starts the lockout")
 	assert.Equal(t, time.Minute, st.RetryAfter(at.Add(4*time.Minute)))
-	assert.Zero(t, st.RetryAfter(at.Add(5*time.Minute)), "the lockout ends")
+	blocked, ok := p.Attempt(st, at.Add(time.Minute))
+	assert.False(t, ok)
+	assert.Equal(t, st, blocked, "a refused attempt is not counted")
+
+	// After the lockout, counting starts again.
+	st, ok = p.Attempt(st, at.Add(5*time.Minute))
+	require.True(t, ok)
+	assert.Equal(t, 1, st.Failures)
+	assert.Nil(t, st.BlockedUntil)
 
 	// Failures outside the window start a new count.
-	later := p.Fail(Throttle{Failures: 2, WindowStarted: now}, now.Add(11*time.Minute))
+	later, ok := p.Attempt(Throttle{Failures: 2, WindowStarted: now}, now.Add(11*time.Minute))
+	assert.True(t, ok)
 	assert.Equal(t, 1, later.Failures)
-	assert.Nil(t, later.BlockedUntil)
+}
+
+func TestThrottleCountsAttemptsInFlight(t *testing.T) {
+	t.Parallel()
+	// Five guesses arrive together: each is counted before its password check, so only the
+	// first three are checked and the fourth starts the lockout.
+	p := ThrottlePolicy{MaxFailures: 3, Window: time.Hour, Lockout: time.Minute}
+	var st Throttle
+	var allowed []bool
+	for range 5 {
+		var ok bool
+		st, ok = p.Attempt(st, now)
+		allowed = append(allowed, ok)
+	}
+	assert.Equal(t, []bool{true, true, true, false, false}, allowed)
+	assert.Equal(t, time.Minute, st.RetryAfter(now))
+
+	// A success uncounts its attempt.
+	s := Throttle{Failures: 2, WindowStarted: now}.Succeeded()
+	assert.Equal(t, 1, s.Failures)
+	assert.Equal(t, 0, Throttle{}.Succeeded().Failures)
 }
 
 func TestErrorsAreDistinct(t *testing.T) {
 	t.Parallel()
 	assert.False(t, errors.Is(ErrEmailTaken, ErrUsernameTaken))
 	assert.NotEqual(t, ErrEmailTaken.Code(), ErrUsernameTaken.Code())
+}
+
+func TestRevokeRole(t *testing.T) {
+	t.Parallel()
+	u := newTestUser(t, RoleListener)
+	u.GrantRole(RoleArtist, now)
+	changed, err := u.RevokeRole(RoleListener, now)
+	require.NoError(t, err)
+	assert.True(t, changed)
+	assert.Equal(t, []Role{RoleArtist}, u.Roles())
+	changed, err = u.RevokeRole(RoleAdmin, now)
+	require.NoError(t, err)
+	assert.False(t, changed, "revoking a role the user lacks changes nothing")
+	_, err = u.RevokeRole(RoleArtist, now)
+	assert.ErrorIs(t, err, ErrLastRole)
+	assert.Equal(t, []Role{RoleArtist}, u.Roles())
 }

@@ -21,14 +21,20 @@ type Handlers struct {
 	Profiles      *application.Profiles
 	UpdateProfile *application.UpdateProfile
 	Wallets       *application.Wallets
+	ChangeRoles   *application.ChangeRoles
 	// JWKS returns the public key set served at /.well-known/jwks.json.
 	JWKS func() []byte
+	// Metrics is optional.
+	Metrics *Metrics
 }
 
 func (h *Handlers) valid() error {
 	if h.Register == nil || h.Login == nil || h.Refresh == nil || h.Logout == nil || h.Profiles == nil ||
-		h.UpdateProfile == nil || h.Wallets == nil || h.JWKS == nil {
+		h.UpdateProfile == nil || h.Wallets == nil || h.ChangeRoles == nil || h.JWKS == nil {
 		return errors.New("user httpapi: every handler dependency is required")
+	}
+	if h.Metrics == nil {
+		h.Metrics = NewMetrics(nil)
 	}
 	return nil
 }
@@ -51,6 +57,8 @@ func Routes(root *echo.Echo, api *echo.Group, h *Handlers) error {
 	api.POST("/users/me/wallets", h.link, httpx.Require())
 	api.GET("/users/me/wallets", h.wallets, httpx.Require())
 	api.DELETE("/users/me/wallets/:chain/:address", h.unlink, httpx.Require())
+	api.PUT("/admin/users/:id/roles/:role", h.grantRole, httpx.Require(contracts.PermAdminUsers))
+	api.DELETE("/admin/users/:id/roles/:role", h.revokeRole, httpx.Require(contracts.PermAdminUsers))
 	return nil
 }
 
@@ -68,6 +76,7 @@ func (h *Handlers) register(c echo.Context) error {
 	}
 	res, err := h.Register.Handle(c.Request().Context(), application.RegisterCommand{Email: req.Email, Username: req.Username,
 		Password: req.Password, DisplayName: req.DisplayName, Role: req.Role, Birthdate: req.Birthdate})
+	h.Metrics.registration(err)
 	if err != nil {
 		return err
 	}
@@ -81,6 +90,7 @@ func (h *Handlers) login(c echo.Context) error {
 		return err
 	}
 	pair, err := h.Login.Handle(c.Request().Context(), application.LoginCommand{Login: req.Login, Password: req.Password, ClientIP: c.RealIP()})
+	h.Metrics.login(err)
 	if err != nil {
 		return err
 	}
@@ -94,6 +104,7 @@ func (h *Handlers) refresh(c echo.Context) error {
 		return err
 	}
 	pair, err := h.Refresh.Handle(c.Request().Context(), req.RefreshToken)
+	h.Metrics.refresh(err)
 	if err != nil {
 		return err
 	}
@@ -166,6 +177,7 @@ func (h *Handlers) link(c echo.Context) error {
 	}
 	w, err := h.Wallets.Link(c.Request().Context(), application.LinkCommand{UserID: httpx.MustPrincipal(c).UserID,
 		Chain: req.Chain, Address: req.Address, Message: req.Message, Signature: req.Signature})
+	h.Metrics.walletLink(err)
 	if err != nil {
 		return err
 	}
@@ -189,4 +201,28 @@ func (h *Handlers) unlink(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+func (h *Handlers) grantRole(c echo.Context) error {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		return contracts.ErrUserNotFound
+	}
+	v, err := h.ChangeRoles.Grant(c.Request().Context(), id, c.Param("role"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, userOf(v))
+}
+
+func (h *Handlers) revokeRole(c echo.Context) error {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		return contracts.ErrUserNotFound
+	}
+	v, err := h.ChangeRoles.Revoke(c.Request().Context(), httpx.MustPrincipal(c).UserID, id, c.Param("role"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, userOf(v))
 }

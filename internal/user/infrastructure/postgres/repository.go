@@ -227,22 +227,8 @@ func (s *Store) RevokeFamily(ctx context.Context, hash []byte, now time.Time) er
 	return s.q.RevokeRefreshFamily(ctx, userdb.RevokeRefreshFamilyParams{FamilyID: fam, RevokedAt: &now})
 }
 
-// States implements domain.Throttles.
-func (s *Store) States(ctx context.Context, keys []string) (map[string]domain.Throttle, error) {
-	rows, err := s.q.GetThrottles(ctx, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]domain.Throttle, len(rows))
-	for _, r := range rows {
-		out[r.Key] = domain.Throttle{Failures: int(r.Failures), WindowStarted: r.WindowStartedAt, BlockedUntil: r.BlockedUntil}
-	}
-	return out, nil
-}
-
-// Fail implements domain.Throttles: the row is locked, so concurrent failures on several
-// instances all count.
-func (s *Store) Fail(ctx context.Context, key string, policy domain.ThrottlePolicy, now time.Time) (domain.Throttle, error) {
+// modifyThrottle locks key's row (creating it), applies fn and saves the result.
+func (s *Store) modifyThrottle(ctx context.Context, key string, now time.Time, fn func(domain.Throttle) domain.Throttle) (domain.Throttle, error) {
 	var out domain.Throttle
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
@@ -253,12 +239,33 @@ func (s *Store) Fail(ctx context.Context, key string, policy domain.ThrottlePoli
 		if err != nil {
 			return err
 		}
-		cur := domain.Throttle{Failures: int(r.Failures), WindowStarted: r.WindowStartedAt, BlockedUntil: r.BlockedUntil}
-		out = policy.Fail(cur, now)
+		out = fn(domain.Throttle{Failures: int(r.Failures), WindowStarted: r.WindowStartedAt, BlockedUntil: r.BlockedUntil})
 		return q.SaveThrottle(ctx, userdb.SaveThrottleParams{Key: key, Failures: int32(out.Failures),
 			WindowStartedAt: out.WindowStarted, BlockedUntil: out.BlockedUntil})
 	})
 	return out, err
+}
+
+// Attempt implements domain.Throttles.
+func (s *Store) Attempt(ctx context.Context, key string, p domain.ThrottlePolicy, now time.Time) (domain.Throttle, bool, error) {
+	var allowed bool
+	st, err := s.modifyThrottle(ctx, key, now, func(t domain.Throttle) domain.Throttle {
+		var next domain.Throttle
+		next, allowed = p.Attempt(t, now)
+		return next
+	})
+	return st, allowed, err
+}
+
+// Fail implements domain.Throttles.
+func (s *Store) Fail(ctx context.Context, key string, p domain.ThrottlePolicy, now time.Time) (domain.Throttle, error) {
+	return s.modifyThrottle(ctx, key, now, func(t domain.Throttle) domain.Throttle { return p.Failed(t, now) })
+}
+
+// Release implements domain.Throttles.
+func (s *Store) Release(ctx context.Context, key string) error {
+	_, err := s.modifyThrottle(ctx, key, time.Now(), func(t domain.Throttle) domain.Throttle { return t.Succeeded() })
+	return err
 }
 
 // Reset implements domain.Throttles.

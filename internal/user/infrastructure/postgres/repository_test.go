@@ -226,40 +226,59 @@ func TestConcurrentRotationsOfOneToken(t *testing.T) {
 	assert.ErrorIs(t, err, domain.ErrRefreshInvalid)
 }
 
-func TestThrottleCountsConcurrentFailures(t *testing.T) {
+func TestThrottleCountsConcurrentAttempts(t *testing.T) {
 	t.Parallel()
 	s, _ := newStore(t)
 	ctx := context.Background()
-	p := domain.ThrottlePolicy{MaxFailures: 1000, Window: time.Hour, Lockout: time.Minute}
+	p := domain.ThrottlePolicy{MaxFailures: 5, Window: time.Hour, Lockout: time.Minute}
 	const n = 25
-	var wg sync.WaitGroup
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		allowed int
+	)
 	for range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, err := s.Fail(ctx, "ip:1.2.3.4", p, now)
+			_, ok, err := s.Attempt(ctx, "ip:1.2.3.4", p, now)
 			assert.NoError(t, err)
+			if ok {
+				mu.Lock()
+				allowed++
+				mu.Unlock()
+			}
 		}()
 	}
 	wg.Wait()
-	st, err := s.States(ctx, []string{"ip:1.2.3.4", "ip:unknown"})
+	assert.Equal(t, 5, allowed, "no more attempts than the limit get through, however many race")
+	st, ok, err := s.Attempt(ctx, "ip:1.2.3.4", p, now)
 	require.NoError(t, err)
-	assert.Equal(t, n, st["ip:1.2.3.4"].Failures, "no failure is lost")
-	assert.Zero(t, st["ip:unknown"].Failures)
+	assert.False(t, ok)
+	assert.Equal(t, time.Minute, st.RetryAfter(now), "the block is stored for every instance")
 
 	strict := domain.ThrottlePolicy{MaxFailures: 2, Window: time.Hour, Lockout: time.Minute}
-	_, err = s.Fail(ctx, "user:x", strict, now)
+	for range 2 {
+		_, ok, err = s.Attempt(ctx, "user:x", strict, now)
+		require.NoError(t, err)
+		require.True(t, ok)
+		_, err = s.Fail(ctx, "user:x", strict, now)
+		require.NoError(t, err)
+	}
+	_, ok, err = s.Attempt(ctx, "user:x", strict, now)
 	require.NoError(t, err)
-	got, err := s.Fail(ctx, "user:x", strict, now)
-	require.NoError(t, err)
-	assert.Equal(t, time.Minute, got.RetryAfter(now))
-	st, err = s.States(ctx, []string{"user:x"})
-	require.NoError(t, err)
-	assert.Equal(t, time.Minute, st["user:x"].RetryAfter(now), "the block is stored for every instance")
+	assert.False(t, ok)
 	require.NoError(t, s.Reset(ctx, "user:x"))
-	st, err = s.States(ctx, []string{"user:x"})
+	_, ok, err = s.Attempt(ctx, "user:x", strict, now)
 	require.NoError(t, err)
-	assert.Zero(t, st["user:x"].RetryAfter(now))
+	assert.True(t, ok, "reset forgets the key")
+
+	_, _, err = s.Attempt(ctx, "ip:9.9.9.9", strict, now)
+	require.NoError(t, err)
+	require.NoError(t, s.Release(ctx, "ip:9.9.9.9"))
+	st, _, err = s.Attempt(ctx, "ip:9.9.9.9", strict, now)
+	require.NoError(t, err)
+	assert.Equal(t, 1, st.Failures, "a released attempt no longer counts")
 }
 
 func challenge(t *testing.T, user uuid.UUID, chain domain.Chain, addr, nonce string) *domain.Challenge {

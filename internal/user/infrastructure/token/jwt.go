@@ -80,6 +80,10 @@ func (s *Signer) KeyID() string { return s.kid }
 // JWKS is the public key set as JSON (RFC 7517).
 func (s *Signer) JWKS() []byte { return s.jwks }
 
+// ClockSkew is tolerated on exp, nbf and iat, so instances whose clocks differ slightly accept
+// each other's fresh tokens.
+const ClockSkew = 5 * time.Second
+
 type tokenContext struct {
 	BlockchainAddresses map[string]string `json:"blockchain_addresses"`
 }
@@ -133,6 +137,7 @@ func (s *Signer) Verify(raw string, now time.Time) (application.AccessClaims, er
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(func() time.Time { return now }),
+		jwt.WithLeeway(ClockSkew),
 	)
 	if err != nil {
 		return application.AccessClaims{}, domain.ErrInvalidToken.Wrap(err)

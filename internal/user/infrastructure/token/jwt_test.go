@@ -152,7 +152,7 @@ func TestAttacksAreRejected(t *testing.T) {
 		"our kid, another key":            signEd(other, s.KeyID(), mapClaims(c, nil)),
 		"no kid":                          signEd(key, "", mapClaims(c, nil)),
 		"expired": signEd(key, s.KeyID(), mapClaims(c, func(m jwt.MapClaims) {
-			m["exp"] = now.Add(-time.Second).Unix()
+			m["exp"] = now.Add(-ClockSkew - time.Second).Unix()
 		})),
 		"no exp":         signEd(key, s.KeyID(), mapClaims(c, func(m jwt.MapClaims) { delete(m, "exp") })),
 		"wrong issuer":   signEd(key, s.KeyID(), mapClaims(c, func(m jwt.MapClaims) { m["iss"] = "https://evil.example" })),
@@ -185,8 +185,12 @@ func TestExpiryIsExact(t *testing.T) {
 	require.NoError(t, err)
 	_, err = s.Verify(tok, c.ExpiresAt.Add(-time.Second))
 	assert.NoError(t, err)
-	_, err = s.Verify(tok, c.ExpiresAt.Add(time.Second))
+	_, err = s.Verify(tok, c.ExpiresAt.Add(ClockSkew-time.Second))
+	assert.NoError(t, err, "a few seconds of clock skew are tolerated")
+	_, err = s.Verify(tok, c.ExpiresAt.Add(ClockSkew+time.Second))
 	assert.ErrorIs(t, err, domain.ErrInvalidToken)
+	_, err = s.Verify(tok, c.IssuedAt.Add(-ClockSkew+time.Second))
+	assert.NoError(t, err, "an instance whose clock is slightly behind accepts a fresh token")
 }
 
 func TestRotationKeepsOldTokensValid(t *testing.T) {

@@ -38,9 +38,6 @@ SELECT family_id FROM users.refresh_tokens WHERE token_hash = $1;
 -- name: DeleteExpiredRefreshTokens :execrows
 DELETE FROM users.refresh_tokens WHERE expires_at < $1;
 
--- name: GetThrottles :many
-SELECT * FROM users.login_throttle WHERE key = ANY(sqlc.arg(keys)::text[]);
-
 -- name: EnsureThrottle :exec
 INSERT INTO users.login_throttle (key, failures, window_started_at) VALUES ($1, 0, $2)
 ON CONFLICT (key) DO NOTHING;

@@ -281,35 +281,6 @@ func (q *Queries) GetThrottleForUpdate(ctx context.Context, key string) (UsersLo
 	return i, err
 }
 
-const getThrottles = `-- name: GetThrottles :many
-SELECT key, failures, window_started_at, blocked_until FROM users.login_throttle WHERE key = ANY($1::text[])
-`
-
-func (q *Queries) GetThrottles(ctx context.Context, keys []string) ([]UsersLoginThrottle, error) {
-	rows, err := q.db.Query(ctx, getThrottles, keys)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []UsersLoginThrottle
-	for rows.Next() {
-		var i UsersLoginThrottle
-		if err := rows.Scan(
-			&i.Key,
-			&i.Failures,
-			&i.WindowStartedAt,
-			&i.BlockedUntil,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const getWalletOwner = `-- name: GetWalletOwner :one
 SELECT user_id FROM users.wallets WHERE chain = $1 AND address_key = $2
 `

@@ -1,0 +1,289 @@
+// Package postgres is the payment context's persistence: the ledger (accounts, journal,
+// balances, holds), payments and refunds, on the payment schema.
+package postgres
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/application"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/postgres/paymentdb"
+	"github.com/vibestream/vibestream/internal/platform/postgres"
+)
+
+// SQLSTATEs raised by payment.post_entry.
+const (
+	codeInsufficientFunds = "VS001"
+	codeMissingBalance    = "VS002"
+	codeNumericOverflow   = "22003"
+)
+
+// LedgerStore implements application.LedgerStore.
+type LedgerStore struct {
+	pool *pgxpool.Pool
+	q    *paymentdb.Queries
+
+	// accounts never change once opened: resolve each (owner, asset, kind) once per process
+	mu       sync.RWMutex
+	accounts map[accountKey]domain.Account
+
+	retried atomic.Int64
+}
+
+type accountKey struct {
+	owner uuid.UUID
+	asset money.Asset
+	kind  string
+}
+
+var _ application.LedgerStore = (*LedgerStore)(nil)
+
+// NewLedgerStore builds the store on pool.
+func NewLedgerStore(pool *pgxpool.Pool) *LedgerStore {
+	return &LedgerStore{pool: pool, q: paymentdb.New(pool), accounts: map[accountKey]domain.Account{}}
+}
+
+// Account resolves an account, from the cache when it was seen before.
+func (s *LedgerStore) Account(ctx context.Context, owner uuid.UUID, asset money.Asset, kind string) (domain.Account, error) {
+	k := accountKey{owner, asset, kind}
+	s.mu.RLock()
+	a, ok := s.accounts[k]
+	s.mu.RUnlock()
+	if ok {
+		return a, nil
+	}
+	row, err := s.q.AccountByRef(ctx, paymentdb.AccountByRefParams{OwnerID: owner, Asset: string(asset), Kind: kind})
+	if err != nil {
+		if postgres.IsNoRows(err) {
+			return domain.Account{}, contracts.ErrAccountNotFound.WithMessage("no " + kind + " " + string(asset) + " account for " + owner.String())
+		}
+		return domain.Account{}, err
+	}
+	a = domain.Account{ID: row.ID, Owner: row.OwnerID, Asset: money.Asset(row.Asset), Kind: row.Kind,
+		AllowNegative: row.AllowNegative, Shards: int(row.Shards)}
+	s.mu.Lock()
+	s.accounts[k] = a
+	s.mu.Unlock()
+	return a, nil
+}
+
+// OpenAccounts opens kinds x assets for owner, idempotently.
+func (s *LedgerStore) OpenAccounts(ctx context.Context, owner uuid.UUID, kinds []string) error {
+	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		for _, asset := range money.Assets() {
+			for _, kind := range kinds {
+				if err := q.OpenAccount(ctx, paymentdb.OpenAccountParams{ID: uuid.New(), OwnerID: owner, Asset: string(asset), Kind: kind}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Post applies e in one statement (its own transaction).
+func (s *LedgerStore) Post(ctx context.Context, e *domain.Entry) (application.PostResult, error) {
+	for attempt := 0; ; attempt++ {
+		r, err := postEntry(ctx, s.pool, e)
+		if err != nil && postgres.IsRetryable(err) && attempt < 4 {
+			s.retried.Add(1)
+			continue
+		}
+		return r, err
+	}
+}
+
+// Retried counts postings retried after a deadlock or serialization failure. The ordered
+// locking of post_entry means it should stay zero; tests assert it.
+func (s *LedgerStore) Retried() int64 { return s.retried.Load() }
+
+// CreateHold posts the hold entry and stores the hold in one transaction.
+func (s *LedgerStore) CreateHold(ctx context.Context, h *domain.Hold, e *domain.Entry) (application.PostResult, error) {
+	var out application.PostResult
+	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		r, err := postEntry(ctx, tx, e)
+		if err != nil {
+			return err
+		}
+		out = r
+		if r.Replayed {
+			return nil
+		}
+		return s.q.WithTx(tx).InsertHold(ctx, holdParams(h))
+	})
+	return out, err
+}
+
+// UpdateHold locks the hold, replays a used key, or runs fn and stores its outcome.
+func (s *LedgerStore) UpdateHold(ctx context.Context, holdID uuid.UUID, key string, digest []byte, fn func(h *domain.Hold) (*domain.Entry, error)) (application.PostResult, error) {
+	var out application.PostResult
+	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		row, err := q.HoldForUpdate(ctx, holdID)
+		if err != nil {
+			if postgres.IsNoRows(err) {
+				return contracts.ErrHoldNotFound
+			}
+			return err
+		}
+		// Checked after the hold's lock: a concurrent request with the same key has committed
+		// by now, so its entry is visible.
+		if prev, err := q.EntryByKey(ctx, key); err == nil {
+			if prev.HoldID == nil || *prev.HoldID != holdID || !bytes.Equal(prev.Fingerprint, digest) {
+				return contracts.ErrIdempotencyKeyReused
+			}
+			out = application.PostResult{EntryID: prev.ID, CreatedAt: prev.CreatedAt, Replayed: true, HoldID: holdID}
+			return nil
+		} else if !postgres.IsNoRows(err) {
+			return err
+		}
+		h, err := holdFromRow(row)
+		if err != nil {
+			return err
+		}
+		e, err := fn(h)
+		if err != nil {
+			return err
+		}
+		r, err := postEntry(ctx, tx, e)
+		if err != nil {
+			return err
+		}
+		out = r
+		if r.Replayed {
+			return nil
+		}
+		return q.UpdateHold(ctx, paymentdb.UpdateHoldParams{ID: h.ID(), Settled: h.Settled().Units(), Released: h.Released().Units(),
+			Status: string(h.Status()), UpdatedAt: h.UpdatedAt()})
+	})
+	return out, err
+}
+
+// Balance sums an account's shards.
+func (s *LedgerStore) Balance(ctx context.Context, accountID uuid.UUID) (int64, error) {
+	return s.q.AccountBalance(ctx, accountID)
+}
+
+func holdParams(h *domain.Hold) paymentdb.InsertHoldParams {
+	return paymentdb.InsertHoldParams{ID: h.ID(), OwnerID: h.Owner(), Asset: string(h.Asset()), Amount: h.Amount().Units(),
+		Settled: h.Settled().Units(), Released: h.Released().Units(), Status: string(h.Status()), Reason: h.Reason(),
+		ExternalRef: nullable(h.ExternalRef()), CreatedAt: h.CreatedAt(), UpdatedAt: h.UpdatedAt()}
+}
+
+func holdFromRow(r paymentdb.PaymentHold) (*domain.Hold, error) {
+	asset, err := money.ParseAsset(r.Asset)
+	if err != nil {
+		return nil, err
+	}
+	mk := func(u int64) money.Amount { return money.MustNew(asset, u) }
+	return domain.RehydrateHold(r.ID, r.OwnerID, mk(r.Amount), mk(r.Settled), mk(r.Released), domain.HoldStatus(r.Status),
+		r.Reason, deref(r.ExternalRef), r.CreatedAt, r.UpdatedAt), nil
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// querier is a pool or a transaction.
+type querier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+const postEntrySQL = `SELECT entry_id, entry_created_at, replayed, same_request FROM payment.post_entry(
+	$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
+
+// postEntry writes an entry through payment.post_entry: one round trip. Postings to an account
+// kept in several balance rows go to one row chosen at random, which is what keeps a hot system
+// account from serialising every transaction that touches it.
+func postEntry(ctx context.Context, db querier, e *domain.Entry) (application.PostResult, error) {
+	ps := e.Postings()
+	accounts := make([]uuid.UUID, len(ps))
+	shards := make([]int16, len(ps))
+	assets := make([]string, len(ps))
+	amounts := make([]int64, len(ps))
+	for i, p := range ps {
+		accounts[i], assets[i], amounts[i] = p.Account.ID, string(p.Amount.Asset()), p.Amount.Units()
+		if p.Account.Shards > 1 {
+			shards[i] = int16(rand.IntN(p.Account.Shards)) //nolint:gosec // load spreading, not security
+		}
+	}
+	meta := []byte("{}")
+	if len(e.Metadata()) > 0 {
+		var err error
+		if meta, err = json.Marshal(e.Metadata()); err != nil {
+			return application.PostResult{}, err
+		}
+	}
+	var holdID *uuid.UUID
+	if e.HoldID() != uuid.Nil {
+		h := e.HoldID()
+		holdID = &h
+	}
+	var (
+		r    application.PostResult
+		same bool
+	)
+	err := db.QueryRow(ctx, postEntrySQL, e.ID(), e.Key(), e.Fingerprint(), string(e.Kind()), e.Reason(), nullable(e.ExternalRef()),
+		meta, holdID, e.CreatedAt(), accounts, shards, assets, amounts).Scan(&r.EntryID, &r.CreatedAt, &r.Replayed, &same)
+	if err != nil {
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) {
+			switch pgErr.Code {
+			case codeInsufficientFunds:
+				return application.PostResult{}, contracts.ErrInsufficientFunds
+			case codeMissingBalance:
+				return application.PostResult{}, contracts.ErrAccountNotFound.Wrap(err)
+			case codeNumericOverflow:
+				return application.PostResult{}, money.ErrOverflow
+			}
+		}
+		return application.PostResult{}, err
+	}
+	if r.Replayed && !same {
+		return application.PostResult{}, contracts.ErrIdempotencyKeyReused
+	}
+	r.CreatedAt = r.CreatedAt.UTC()
+	r.HoldID = e.HoldID()
+	if r.Replayed && e.Kind() == domain.EntryHold {
+		// the stored entry names the hold the first attempt created
+		if err := db.QueryRow(ctx, `SELECT hold_id FROM payment.journal_entries WHERE id = $1`, r.EntryID).Scan(&r.HoldID); err != nil {
+			return application.PostResult{}, err
+		}
+	}
+	return r, nil
+}
+
+// VerifyLedger runs Verify in one repeatable-read, read-only snapshot of the pool.
+func VerifyLedger(ctx context.Context, pool *pgxpool.Pool) (VerifyReport, error) {
+	var r VerifyReport
+	err := postgres.InTxOpts(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var err error
+		r, err = Verify(ctx, tx)
+		return err
+	})
+	return r, err
+}

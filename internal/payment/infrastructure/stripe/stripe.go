@@ -1,0 +1,169 @@
+// Package stripe is the payment context's adapter for Stripe (stripe-go v76): PaymentIntents,
+// refunds and webhook verification. STRIPE_API_URL points it at stripe-mock or another
+// Stripe-compatible endpoint.
+package stripe
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	stripego "github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/client"
+	"github.com/stripe/stripe-go/v76/webhook"
+
+	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/application"
+)
+
+// Gateway implements application.Gateway with a Stripe client.
+type Gateway struct {
+	api *client.API
+}
+
+var _ application.Gateway = (*Gateway)(nil)
+
+// NewGateway builds a client for secretKey; apiURL overrides Stripe's API base (empty: Stripe).
+func NewGateway(secretKey, apiURL string, timeout time.Duration) *Gateway {
+	if timeout <= 0 {
+		timeout = 20 * time.Second
+	}
+	cfg := &stripego.BackendConfig{
+		HTTPClient:        &http.Client{Timeout: timeout},
+		MaxNetworkRetries: stripego.Int64(2),
+		LeveledLogger:     &stripego.LeveledLogger{Level: stripego.LevelNull},
+	}
+	if apiURL != "" {
+		cfg.URL = stripego.String(strings.TrimRight(apiURL, "/"))
+	}
+	api := &client.API{}
+	api.Init(secretKey, stripego.NewBackendsWithConfig(cfg))
+	return &Gateway{api: api}
+}
+
+func cents(a money.Amount) (int64, error) {
+	c, exact := a.Cents()
+	if !exact {
+		return 0, money.ErrInvalidAmount.WithMessage("card amounts must be whole cents")
+	}
+	return c, nil
+}
+
+// CreateIntent creates a PaymentIntent, passing the idempotency key to Stripe so that a retry
+// returns the same intent.
+func (g *Gateway) CreateIntent(ctx context.Context, in application.CreateIntent) (application.Intent, error) {
+	c, err := cents(in.Amount)
+	if err != nil {
+		return application.Intent{}, err
+	}
+	p := &stripego.PaymentIntentParams{
+		Amount:             stripego.Int64(c),
+		Currency:           stripego.String(strings.ToLower(in.Currency)),
+		PaymentMethodTypes: stripego.StringSlice([]string{"card"}),
+	}
+	p.Context = ctx
+	p.SetIdempotencyKey(in.IdempotencyKey)
+	p.AddMetadata("payment_id", in.PaymentID.String())
+	p.AddMetadata("user_id", in.UserID.String())
+	pi, err := g.api.PaymentIntents.New(p)
+	if err != nil {
+		return application.Intent{}, translate(err)
+	}
+	return intentOf(pi), nil
+}
+
+// GetIntent reads a PaymentIntent's current state.
+func (g *Gateway) GetIntent(ctx context.Context, id string) (application.Intent, error) {
+	p := &stripego.PaymentIntentParams{}
+	p.Context = ctx
+	pi, err := g.api.PaymentIntents.Get(id, p)
+	if err != nil {
+		return application.Intent{}, translate(err)
+	}
+	return intentOf(pi), nil
+}
+
+// Refund refunds part of a PaymentIntent.
+func (g *Gateway) Refund(ctx context.Context, intentID string, amount money.Amount, key string) (string, error) {
+	c, err := cents(amount)
+	if err != nil {
+		return "", err
+	}
+	p := &stripego.RefundParams{PaymentIntent: stripego.String(intentID), Amount: stripego.Int64(c)}
+	p.Context = ctx
+	p.SetIdempotencyKey(key)
+	r, err := g.api.Refunds.New(p)
+	if err != nil {
+		return "", translate(err)
+	}
+	return r.ID, nil
+}
+
+func intentOf(pi *stripego.PaymentIntent) application.Intent {
+	in := application.Intent{ID: pi.ID, ClientSecret: pi.ClientSecret, Status: string(pi.Status)}
+	if id, err := uuid.Parse(pi.Metadata["payment_id"]); err == nil {
+		in.PaymentID = id
+	}
+	received := pi.AmountReceived
+	if received == 0 && pi.Status == stripego.PaymentIntentStatusSucceeded {
+		received = pi.Amount
+	}
+	if a, err := money.FromCents(received); err == nil {
+		in.AmountReceived = a
+	}
+	if pi.LastPaymentError != nil {
+		in.FailureReason = string(pi.LastPaymentError.Code)
+		if in.FailureReason == "" {
+			in.FailureReason = pi.LastPaymentError.Msg
+		}
+	}
+	if pi.Status == stripego.PaymentIntentStatusCanceled && in.FailureReason == "" {
+		in.FailureReason = "canceled: " + string(pi.CancellationReason)
+	}
+	return in
+}
+
+// translate keeps Stripe's error text for logs only.
+func translate(err error) error {
+	var se *stripego.Error
+	if errors.As(err, &se) {
+		switch {
+		case se.HTTPStatusCode >= 500 || se.HTTPStatusCode == 0 || se.HTTPStatusCode == http.StatusTooManyRequests:
+			return application.ErrGatewayFailed.Wrap(err)
+		default:
+			return application.ErrGatewayRefused.Wrap(err)
+		}
+	}
+	return application.ErrGatewayFailed.Wrap(err)
+}
+
+// Verifier implements application.WebhookVerifier with the endpoint's signing secret.
+type Verifier struct {
+	secret string
+}
+
+// NewVerifier builds a verifier for the webhook signing secret.
+func NewVerifier(secret string) *Verifier { return &Verifier{secret: secret} }
+
+// Verify checks the Stripe-Signature header (with Stripe's default five-minute tolerance) and
+// decodes the event. Events of any API version are accepted: only stable fields are read.
+func (v *Verifier) Verify(payload []byte, header string) (application.WebhookEvent, error) {
+	ev, err := webhook.ConstructEventWithOptions(payload, header, v.secret, webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
+	if err != nil {
+		return application.WebhookEvent{}, application.ErrBadSignature.Wrap(err)
+	}
+	out := application.WebhookEvent{ID: ev.ID, Type: string(ev.Type)}
+	if strings.HasPrefix(out.Type, "payment_intent.") && ev.Data != nil {
+		var pi stripego.PaymentIntent
+		if err := json.Unmarshal(ev.Data.Raw, &pi); err != nil {
+			return application.WebhookEvent{}, application.ErrBadSignature.WithMessage("the event's payment intent could not be read").Wrap(err)
+		}
+		in := intentOf(&pi)
+		out.Intent = &in
+	}
+	return out, nil
+}
