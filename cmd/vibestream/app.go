@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/platform/events"
@@ -54,6 +55,10 @@ type app struct {
 	bgCancel context.CancelFunc
 	bg       sync.WaitGroup
 	closers  []func()
+	// background work of the contexts, run by startBackground until stopBackground
+	background []func(ctx context.Context)
+
+	music *music.Module
 }
 
 // openDatabase connects to DATABASE_URL or starts the managed local server under DATA_DIR.
@@ -131,6 +136,13 @@ func (a *app) startBackground(ctx context.Context) error {
 		defer a.bg.Done()
 		a.bus.Listen(bgCtx)
 	}()
+	for _, run := range a.background {
+		a.bg.Add(1)
+		go func() {
+			defer a.bg.Done()
+			run(bgCtx)
+		}()
+	}
 	return nil
 }
 

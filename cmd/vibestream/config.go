@@ -28,7 +28,8 @@ type Config struct {
 	Payment         PaymentConfig
 	Chains          ChainsConfig
 
-	User UserConfig
+	User  UserConfig
+	Music MusicConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -172,6 +173,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		e.fail("DATA_DIR", "cannot be resolved: %v", err)
 	}
 	c.User = loadUserConfig(e, &c)
+	c.Music = loadMusicConfig(e, c.DataDir)
 	return c, e.err()
 }
 

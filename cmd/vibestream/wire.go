@@ -42,6 +42,9 @@ func (a *app) wireContexts() error {
 		return err
 	}
 	a.wireLive()
+	if err := a.wireMusic(); err != nil {
+		return err
+	}
 	return nil
 }
 

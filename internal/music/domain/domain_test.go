@@ -1,0 +1,148 @@
+package domain_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/music/domain"
+)
+
+var now = time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+
+func artist(t *testing.T) *domain.Artist {
+	a, err := domain.NewArtist(uuid.New(), uuid.New(), domain.ArtistProfile{Name: "  Sines "}, now)
+	require.NoError(t, err)
+	return a
+}
+
+func TestArtistValidation(t *testing.T) {
+	t.Parallel()
+	a := artist(t)
+	assert.Equal(t, "Sines", a.Name(), "trimmed")
+	_, err := domain.NewArtist(uuid.New(), uuid.Nil, domain.ArtistProfile{Name: "", ImageURL: "javascript:alert(1)"}, now)
+	e, ok := errs.As(err)
+	require.True(t, ok)
+	assert.Contains(t, e.Fields(), "name")
+	assert.Contains(t, e.Fields(), "image_url")
+	assert.Contains(t, e.Fields(), "user_id")
+	a.SetVerified(true, now)
+	assert.True(t, a.Verified())
+}
+
+func TestSongLifecycle(t *testing.T) {
+	t.Parallel()
+	a := artist(t)
+	s, err := domain.NewSong(uuid.New(), a, domain.SongDetails{Title: "Tone", Genre: " Ambient "}, now)
+	require.NoError(t, err)
+	assert.Equal(t, domain.StatusDraft, s.Status())
+	assert.Equal(t, "ambient", s.Details().Genre)
+	assert.ErrorIs(t, s.Publish(now), domain.ErrSongNotReady)
+
+	orig := domain.Original{Rendition: domain.Rendition{Key: "k1", Size: 10}, Format: "flac", DurationMS: 2000}
+	v, err := s.AcceptUpload(orig, now)
+	require.NoError(t, err)
+	assert.Equal(t, 1, v)
+	assert.Equal(t, domain.StatusProcessing, s.Status())
+	assert.Equal(t, 2000, *s.DurationMS())
+	assert.IsType(t, domain.UploadAccepted{}, s.PullEvents()[0])
+	_, err = s.AcceptUpload(orig, now)
+	assert.ErrorIs(t, err, domain.ErrSongProcessing, "no second upload while processing")
+
+	assert.ErrorIs(t, s.MarkReady(0, nil, now), domain.ErrStaleUpload, "a stale job changes nothing")
+	low := domain.Rendition{Quality: domain.QualityLow, Key: "k2", BitrateKbps: 96}
+	require.NoError(t, s.MarkReady(1, []domain.Rendition{low}, now))
+	assert.Equal(t, domain.StatusReady, s.Status())
+	evs := s.PullEvents()
+	require.Len(t, evs, 1)
+	assert.Equal(t, domain.SongReady{SongID: s.ID(), ArtistID: a.ID(), DurationMS: 2000, At: now}, evs[0])
+	assert.ErrorIs(t, s.MarkReady(1, nil, now), domain.ErrStaleUpload, "only once")
+
+	// renditions: a missing rung falls back to the original
+	r, err := s.Rendition(domain.QualityLow)
+	require.NoError(t, err)
+	assert.Equal(t, "k2", r.Key)
+	r, err = s.Rendition(domain.QualityHigh)
+	require.NoError(t, err)
+	assert.Equal(t, "k1", r.Key)
+
+	require.NoError(t, s.Publish(now))
+	assert.True(t, s.VisibleToPublic())
+	s.Delete(now)
+	assert.False(t, s.VisibleToPublic())
+	assert.ErrorIs(t, s.Publish(now), domain.ErrSongDeleted)
+	_, err = s.AcceptUpload(orig, now)
+	assert.ErrorIs(t, err, domain.ErrSongDeleted)
+}
+
+func TestSongFailureKeepsAReadableReason(t *testing.T) {
+	t.Parallel()
+	s, err := domain.NewSong(uuid.New(), artist(t), domain.SongDetails{Title: "T"}, now)
+	require.NoError(t, err)
+	_, err = s.AcceptUpload(domain.Original{Rendition: domain.Rendition{Key: "k"}}, now)
+	require.NoError(t, err)
+	require.NoError(t, s.MarkFailed(1, "ffmpeg: boom", now))
+	assert.Equal(t, domain.StatusFailed, s.Status())
+	assert.Equal(t, "ffmpeg: boom", s.FailureReason())
+	_, err = s.AcceptUpload(domain.Original{Rendition: domain.Rendition{Key: "k3"}}, now)
+	require.NoError(t, err, "a failed song accepts a new upload")
+	assert.Empty(t, s.FailureReason())
+}
+
+func TestSongDetailsValidation(t *testing.T) {
+	t.Parallel()
+	track := 0
+	_, err := domain.NewSong(uuid.New(), artist(t), domain.SongDetails{Title: " ", TrackNumber: &track}, now)
+	e, ok := errs.As(err)
+	require.True(t, ok)
+	assert.Equal(t, "is required", e.Fields()["title"])
+	assert.Contains(t, e.Fields(), "track_number")
+}
+
+func TestParseQuality(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]domain.Quality{"": domain.QualityHigh, "low": domain.QualityLow, "original": domain.QualityOriginal} {
+		q, err := domain.ParseQuality(in)
+		require.NoError(t, err)
+		assert.Equal(t, want, q)
+	}
+	_, err := domain.ParseQuality("../../etc")
+	assert.ErrorIs(t, err, errs.ErrValidation)
+}
+
+func TestPlaylistEditing(t *testing.T) {
+	t.Parallel()
+	owner := uuid.New()
+	p, err := domain.NewPlaylist(uuid.New(), owner, domain.PlaylistDetails{Name: "Mix"}, now)
+	require.NoError(t, err)
+	a, b, c := uuid.New(), uuid.New(), uuid.New()
+	require.NoError(t, p.AddSong(a, nil, now))
+	require.NoError(t, p.AddSong(b, nil, now))
+	zero := 0
+	require.NoError(t, p.AddSong(c, &zero, now))
+	assert.Equal(t, []uuid.UUID{c, a, b}, p.Songs())
+	assert.ErrorIs(t, p.AddSong(a, nil, now), domain.ErrAlreadyInPlaylist)
+	neg := -1
+	assert.Error(t, p.AddSong(uuid.New(), &neg, now))
+	far := 99
+	d := uuid.New()
+	require.NoError(t, p.AddSong(d, &far, now))
+	assert.Equal(t, d, p.Songs()[3], "past the end appends")
+
+	assert.Error(t, p.Reorder([]uuid.UUID{a, b, c}, now), "must list every song")
+	assert.Error(t, p.Reorder([]uuid.UUID{a, a, b, c}, now), "no duplicates")
+	require.NoError(t, p.Reorder([]uuid.UUID{d, c, b, a}, now))
+	require.NoError(t, p.RemoveSong(c, now))
+	assert.Equal(t, []uuid.UUID{d, b, a}, p.Songs())
+	assert.ErrorIs(t, p.RemoveSong(c, now), domain.ErrNotInPlaylist)
+
+	assert.False(t, p.VisibleTo(uuid.New()))
+	assert.True(t, p.VisibleTo(owner))
+	require.NoError(t, p.Update(domain.PlaylistDetails{Name: "Public mix", Public: true}, now))
+	assert.True(t, p.VisibleTo(uuid.New()))
+	assert.Error(t, p.Update(domain.PlaylistDetails{Name: ""}, now))
+}

@@ -1,0 +1,197 @@
+package media
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Probe is what ffprobe says about a file.
+type Probe struct {
+	FormatName  string // ffprobe's format, e.g. "mp3", "flac", "ogg", "mov,mp4,m4a,3gp,3g2,mj2"
+	Codec       string // the first audio stream's codec
+	DurationMS  int
+	BitrateKbps int
+	SampleRate  int
+	Channels    int
+	Tags        map[string]string
+}
+
+// Tools runs ffprobe and ffmpeg. A missing ffmpeg makes Transcode unavailable; a missing
+// ffprobe makes Probe unavailable (the upload then relies on sniffing alone).
+type Tools struct {
+	ffmpeg  string
+	ffprobe string
+}
+
+// NewTools looks the binaries up: ffmpegPath may be a name on PATH or a path; ffprobe is
+// looked for beside it, then on PATH.
+func NewTools(ffmpegPath string) *Tools {
+	t := &Tools{}
+	if ffmpegPath == "" {
+		ffmpegPath = "ffmpeg"
+	}
+	if p, err := exec.LookPath(ffmpegPath); err == nil {
+		t.ffmpeg = p
+		probe := strings.TrimSuffix(p, "ffmpeg") + "ffprobe"
+		if strings.HasSuffix(p, "ffmpeg") {
+			if pp, err := exec.LookPath(probe); err == nil {
+				t.ffprobe = pp
+			}
+		}
+	}
+	if t.ffprobe == "" {
+		if p, err := exec.LookPath("ffprobe"); err == nil {
+			t.ffprobe = p
+		}
+	}
+	return t
+}
+
+// CanTranscode reports whether ffmpeg is there.
+func (t *Tools) CanTranscode() bool { return t.ffmpeg != "" }
+
+// CanProbe reports whether ffprobe is there.
+func (t *Tools) CanProbe() bool { return t.ffprobe != "" }
+
+// ErrNotAudio is returned by Probe for a file without a decodable audio stream.
+var ErrNotAudio = errors.New("media: no audio stream")
+
+// Probe reads duration, bitrate and tags.
+func (t *Tools) Probe(ctx context.Context, path string) (Probe, error) {
+	if t.ffprobe == "" {
+		return Probe{}, errors.New("media: ffprobe is not installed")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, t.ffprobe, "-v", "error", "-print_format", "json", "-show_format", "-show_streams", "--", path)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		return Probe{}, fmt.Errorf("%w: ffprobe: %s", ErrNotAudio, firstLine(stderr.String(), err))
+	}
+	var raw struct {
+		Streams []struct {
+			CodecType  string            `json:"codec_type"`
+			CodecName  string            `json:"codec_name"`
+			SampleRate string            `json:"sample_rate"`
+			Channels   int               `json:"channels"`
+			BitRate    string            `json:"bit_rate"`
+			Duration   string            `json:"duration"`
+			Tags       map[string]string `json:"tags"`
+		} `json:"streams"`
+		Format struct {
+			FormatName string            `json:"format_name"`
+			Duration   string            `json:"duration"`
+			BitRate    string            `json:"bit_rate"`
+			Tags       map[string]string `json:"tags"`
+		} `json:"format"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &raw); err != nil {
+		return Probe{}, fmt.Errorf("media: read ffprobe output: %w", err)
+	}
+	p := Probe{FormatName: raw.Format.FormatName, Tags: map[string]string{}}
+	found := false
+	for _, s := range raw.Streams {
+		if s.CodecType != "audio" {
+			continue
+		}
+		found = true
+		p.Codec = s.CodecName
+		p.SampleRate, _ = strconv.Atoi(s.SampleRate)
+		p.Channels = s.Channels
+		if br, err := strconv.Atoi(s.BitRate); err == nil {
+			p.BitrateKbps = br / 1000
+		}
+		if p.DurationMS == 0 {
+			p.DurationMS = seconds(s.Duration)
+		}
+		for k, v := range s.Tags {
+			p.Tags[strings.ToLower(k)] = v
+		}
+		break
+	}
+	if !found {
+		return Probe{}, ErrNotAudio
+	}
+	if d := seconds(raw.Format.Duration); d > 0 {
+		p.DurationMS = d
+	}
+	if p.BitrateKbps == 0 {
+		if br, err := strconv.Atoi(raw.Format.BitRate); err == nil {
+			p.BitrateKbps = br / 1000
+		}
+	}
+	for k, v := range raw.Format.Tags {
+		p.Tags[strings.ToLower(k)] = v
+	}
+	if p.DurationMS <= 0 {
+		return Probe{}, fmt.Errorf("%w: no duration", ErrNotAudio)
+	}
+	return p, nil
+}
+
+// Matches reports whether ffprobe's view agrees with the sniffed format.
+func (p Probe) Matches(format string) bool {
+	switch format {
+	case FormatMP3:
+		return p.FormatName == "mp3" && p.Codec == "mp3"
+	case FormatFLAC:
+		return p.FormatName == "flac" && p.Codec == "flac"
+	case FormatWAV:
+		return p.FormatName == "wav" && strings.HasPrefix(p.Codec, "pcm_")
+	case FormatOpus:
+		return p.FormatName == "ogg" && p.Codec == "opus"
+	case FormatOgg:
+		return p.FormatName == "ogg" && (p.Codec == "vorbis" || p.Codec == "flac" || p.Codec == "opus")
+	case FormatM4A:
+		return strings.Contains(p.FormatName, "mp4") && (p.Codec == "aac" || p.Codec == "alac")
+	}
+	return false
+}
+
+func seconds(s string) int {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || f <= 0 {
+		return 0
+	}
+	return int(f*1000 + 0.5)
+}
+
+// Transcode encodes the audio of src into an MP3 at dst with the given bitrate.
+func (t *Tools) Transcode(ctx context.Context, src, dst string, kbps int) error {
+	if t.ffmpeg == "" {
+		return errors.New("media: ffmpeg is not installed")
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, t.ffmpeg, "-nostdin", "-v", "error", "-y", "-i", src,
+		"-map", "0:a:0", "-vn", "-map_metadata", "-1", "-c:a", "libmp3lame", "-b:a", strconv.Itoa(kbps)+"k",
+		"-f", "mp3", dst)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("ffmpeg: %s", firstLine(stderr.String(), err))
+	}
+	return nil
+}
+
+func firstLine(s string, err error) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return err.Error()
+	}
+	if i := strings.IndexByte(s, '\n'); i > 0 {
+		s = s[:i]
+	}
+	if len(s) > 300 {
+		s = s[:300]
+	}
+	return s
+}
