@@ -494,7 +494,10 @@ func TestMusicConcurrentUploads(t *testing.T) {
 		assert.Equal(t, "ready", waitStatus(t, ta, tok, songs[i].ID, "ready", "failed").Status)
 	}
 
-	// the same song from two clients at once: exactly one wins, the other is told it is processing
+	// the same song from two clients at once: exactly one wins, the other is told it is
+	// processing. The workers are paused meanwhile, so the winner's transcoding cannot finish
+	// (and make the song uploadable again) before the loser's request lands.
+	require.NoError(t, ta.app.runner.Stop(context.Background()))
 	s := createSong(t, ta, tok, "Contended")
 	results := make(chan response, 2)
 	for _, f := range []string{"tone.mp3", "tone.wav"} {
@@ -503,6 +506,7 @@ func TestMusicConcurrentUploads(t *testing.T) {
 	a, b := <-results, <-results
 	codes := []int{a.Status, b.Status}
 	assert.ElementsMatch(t, []int{http.StatusAccepted, http.StatusConflict}, codes)
+	require.NoError(t, ta.app.runner.Start(context.Background()))
 	final := waitStatus(t, ta, tok, s.ID, "ready", "failed")
 	assert.Equal(t, "ready", final.Status)
 }
