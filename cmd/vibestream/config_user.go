@@ -48,7 +48,7 @@ func loadUserConfig(e *env, c *Config) UserConfig {
 		LoginMaxFailuresPerIP:      e.integer("LOGIN_MAX_FAILURES_PER_IP", 20, 1, 100000),
 		LoginFailureWindow:         e.duration("LOGIN_FAILURE_WINDOW", 15*time.Minute),
 		LoginLockout:               e.duration("LOGIN_LOCKOUT", 15*time.Minute),
-		EthereumChainID:            e.str("WALLET_ETHEREUM_CHAIN_ID", "1337"),
+		EthereumChainID:            e.str("WALLET_ETHEREUM_CHAIN_ID", e.str("ETH_CHAIN_ID", localEthereumChainID)),
 		SolanaChainID:              e.str("WALLET_SOLANA_CHAIN_ID", "localnet"),
 		ChallengeTTL:               e.duration("WALLET_CHALLENGE_TTL", 10*time.Minute),
 	}
@@ -76,3 +76,7 @@ func loadUserConfig(e *env, c *Config) UserConfig {
 	}
 	return u
 }
+
+// localEthereumChainID is the chain id of the local Ethereum node `make run` starts (anvil), so
+// wallets sign in against the chain the platform actually uses.
+const localEthereumChainID = "31337"

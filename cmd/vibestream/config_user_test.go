@@ -30,7 +30,11 @@ func TestUserConfigDefaults(t *testing.T) {
 	assert.Equal(t, 15*time.Minute, u.AccessTokenTTL)
 	assert.Equal(t, 30*24*time.Hour, u.RefreshTokenTTL)
 	assert.Equal(t, 19*1024, u.Argon2MemoryKiB)
-	assert.Equal(t, "1337", u.EthereumChainID)
+	assert.Equal(t, "31337", u.EthereumChainID, "sign-in names the local anvil chain by default")
+
+	cfg, err = loadConfig(envOf(map[string]string{"ETH_CHAIN_ID": "11155111"}))
+	require.NoError(t, err)
+	assert.Equal(t, "11155111", cfg.User.EthereumChainID, "sign-in follows the configured chain")
 
 	cfg, err = loadConfig(envOf(map[string]string{"JWT_PRIVATE_KEY_FILE": "/etc/vs/key.pem", "JWT_VERIFY_KEY_FILES": "/a.pem, /b.pem"}))
 	require.NoError(t, err)

@@ -72,7 +72,7 @@ func TestLinkEthereumWallet(t *testing.T) {
 	assert.Equal(t, addr, c.Address, "the address is returned EIP-55 checksummed")
 	host := mustHost(t, ta.app.cfg.PublicURL)
 	assert.True(t, strings.HasPrefix(c.Message, host+" wants you to sign in with your Ethereum account:\n"+addr+"\n\n"), c.Message)
-	for _, line := range []string{"URI: " + ta.app.cfg.PublicURL, "Version: 1", "Chain ID: 1337", "Nonce: " + c.Nonce, "Issued At: ", "Expiration Time: "} {
+	for _, line := range []string{"URI: " + ta.app.cfg.PublicURL, "Version: 1", "Chain ID: 31337", "Nonce: " + c.Nonce, "Issued At: ", "Expiration Time: "} {
 		assert.Contains(t, c.Message, "\n"+line)
 	}
 	assert.WithinDuration(t, time.Now().Add(10*time.Minute), c.ExpiresAt, 5*time.Second)
@@ -169,8 +169,8 @@ func TestLinkEthereumRejectsForgeries(t *testing.T) {
 			personalSign(t, key, replaceLine(c.Message, "Expiration Time: ", far)), "user.wallet_message_mismatch"},
 		"another domain": {strings.Replace(c.Message, mustHost(t, ta.app.cfg.PublicURL), "evil.example", 1),
 			personalSign(t, key, strings.Replace(c.Message, mustHost(t, ta.app.cfg.PublicURL), "evil.example", 1)), "user.wallet_message_mismatch"},
-		"another chain id": {strings.Replace(c.Message, "Chain ID: 1337", "Chain ID: 1", 1),
-			personalSign(t, key, strings.Replace(c.Message, "Chain ID: 1337", "Chain ID: 1", 1)), "user.wallet_message_mismatch"},
+		"another chain id": {strings.Replace(c.Message, "Chain ID: 31337", "Chain ID: 1", 1),
+			personalSign(t, key, strings.Replace(c.Message, "Chain ID: 31337", "Chain ID: 1", 1)), "user.wallet_message_mismatch"},
 		"not a sign-in message": {"hello", personalSign(t, key, "hello"), "user.wallet_message_invalid"},
 		"garbage signature":     {c.Message, "0xdeadbeef", "user.wallet_signature_invalid"},
 	} {
