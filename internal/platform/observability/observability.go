@@ -43,7 +43,7 @@ func NewLogger(w io.Writer, level string) *slog.Logger {
 }
 
 // DiscardLogger is a logger for tests.
-func DiscardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+func DiscardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // requestIDHandler adds the request id from the context to every record logged with one.
 type requestIDHandler struct{ slog.Handler }
