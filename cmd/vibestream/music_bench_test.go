@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -97,7 +98,19 @@ http {
 	require.NoError(t, os.WriteFile(confPath, []byte(conf), 0o644))
 	nginx := exec.Command("nginx", "-c", confPath, "-p", dir)
 	require.NoError(t, nginx.Start())
-	t.Cleanup(func() { _ = nginx.Process.Kill(); _ = nginx.Wait() })
+	t.Cleanup(func() {
+		// SIGQUIT is nginx's graceful stop: the master takes its workers down with it (a killed
+		// master would leave them running).
+		_ = nginx.Process.Signal(syscall.SIGQUIT)
+		done := make(chan struct{})
+		go func() { _ = nginx.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = nginx.Process.Kill()
+			<-done
+		}
+	})
 	nginxURL := fmt.Sprintf("http://127.0.0.1:%d/song.mp3", port)
 	eventually(t, 5*time.Second, func() bool {
 		r, err := http.Get(nginxURL)
