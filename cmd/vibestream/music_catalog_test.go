@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vibestream/vibestream/internal/orchestrator"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
@@ -242,7 +243,8 @@ func TestMusicArtistProfileFromRegistrationEvent(t *testing.T) {
 	ctx := context.Background()
 	completed := func() int {
 		var n int
-		_ = ta.app.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE args->>'subscriber' = 'music.artist_profile_on_registration' AND state = 'completed'`).Scan(&n)
+		_ = ta.app.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE args->>'subscriber' = $1 AND state = 'completed'`,
+			orchestrator.ArtistProfilesSubscriber).Scan(&n)
 		return n
 	}
 	profiles := func() int {

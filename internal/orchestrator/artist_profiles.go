@@ -1,5 +1,3 @@
-// Package orchestrator holds the workflows that cross contexts, driven by their integration
-// events and carried out through their contracts.
 package orchestrator
 
 import (
@@ -12,11 +10,11 @@ import (
 )
 
 // ArtistProfilesSubscriber names the subscription that gives new artists their profile.
-const ArtistProfilesSubscriber = "music.artist_profile_on_registration"
+const ArtistProfilesSubscriber = "orchestrator.open_artist_profiles"
 
 // ProvisionArtistProfiles gives every user registered with the artist role an artist profile
 // in the music context. Redelivery is harmless: EnsureArtist is idempotent.
-func ProvisionArtistProfiles(bus *events.Bus, artists musiccontracts.ArtistProfiles) {
+func ProvisionArtistProfiles(bus Subscriber, artists musiccontracts.ArtistProfiles) {
 	bus.Subscribe(ArtistProfilesSubscriber, usercontracts.UserRegisteredV1, func(ctx context.Context, e events.Envelope) error {
 		var p usercontracts.UserRegistered
 		if err := e.Decode(&p); err != nil {
