@@ -50,15 +50,14 @@ type app struct {
 
 	users   *user.Module
 	payment *payment.Module
+	music   *music.Module
 
-	// background goroutines (listeners, supervisors) stop when bgCancel is called
-	bgCancel context.CancelFunc
-	bg       sync.WaitGroup
-	closers  []func()
-	// background work of the contexts, run by startBackground until stopBackground
+	// background work (the event listener, the contexts' loops), run by startBackground until
+	// stopBackground cancels bgCancel; closers run after it has all returned
 	background []func(ctx context.Context)
-
-	music *music.Module
+	bgCancel   context.CancelFunc
+	bg         sync.WaitGroup
+	closers    []func()
 }
 
 // openDatabase connects to DATABASE_URL or starts the managed local server under DATA_DIR.
@@ -95,6 +94,7 @@ func newApp(cfg Config, pool *pgxpool.Pool, logger *slog.Logger, jobOpts jobs.Op
 	}
 	a.runner = jobs.NewRunner(pool, jobOpts)
 	a.bus = events.NewBus(pool, a.runner, logger)
+	a.background = append(a.background, a.bus.Listen)
 	a.echo = httpx.New(httpx.Options{Logger: logger, Registerer: a.registry, BodyLimit: cfg.BodyLimit,
 		CORSOrigins: cfg.CORSOrigins, TrustProxy: cfg.TrustProxy})
 	a.health.AddCheck("database", true, func(ctx context.Context) error { return pool.Ping(ctx) })
@@ -123,7 +123,7 @@ func newApp(cfg Config, pool *pgxpool.Pool, logger *slog.Logger, jobOpts jobs.Op
 	return a, nil
 }
 
-// startBackground starts the job runner and the event listener.
+// startBackground starts the job runner and the background work (the event listener first).
 func (a *app) startBackground(ctx context.Context) error {
 	bgCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a.bgCancel = cancel
@@ -131,11 +131,6 @@ func (a *app) startBackground(ctx context.Context) error {
 		cancel()
 		return err
 	}
-	a.bg.Add(1)
-	go func() {
-		defer a.bg.Done()
-		a.bus.Listen(bgCtx)
-	}()
 	for _, run := range a.background {
 		a.bg.Add(1)
 		go func() {
