@@ -134,16 +134,11 @@ var MemoProgramID = sol.MustPublicKeyFromBase58("MemoSq4gqABAXKb96qnH8TysNcWxMyW
 // otherwise identical transfers in the same slot distinct transactions (identical bytes would be
 // one transaction) and ties the chain record to ours.
 func (c *Client) Transfer(ctx context.Context, to sol.PublicKey, amount uint64, reference string, persist Persist) (SignedTx, error) {
-	stx, err := c.SignTransfer(ctx, to, amount, reference)
+	ixs, err := c.transferInstructions(ctx, to, amount, reference)
 	if err != nil {
 		return SignedTx{}, err
 	}
-	if persist != nil {
-		if err := persist(ctx, stx); err != nil {
-			return SignedTx{}, err
-		}
-	}
-	return stx, c.Broadcast(ctx, stx.Raw)
+	return c.signAndSend(ctx, ixs, nil, persist)
 }
 
 // SignTransfer builds and signs a transfer with the latest blockhash without broadcasting it
