@@ -24,8 +24,6 @@ type Cache struct {
 	mu      sync.RWMutex
 	entries map[string]cacheEntry
 	gen     uint64
-
-	hits, misses uint64
 }
 
 type cacheEntry struct {
