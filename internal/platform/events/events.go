@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -117,7 +118,7 @@ type Bus struct {
 	mu     sync.RWMutex
 	byType map[string][]subscription
 	byName map[string]subscription
-	sealed bool
+	sealed atomic.Bool // set by the first Publish; Subscribe after it is a wiring bug
 
 	observers []func(Envelope)
 }
@@ -137,7 +138,7 @@ func NewBus(pool *pgxpool.Pool, runner *jobs.Runner, logger *slog.Logger) *Bus {
 func (b *Bus) Subscribe(name, eventType string, h Handler) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.sealed {
+	if b.sealed.Load() {
 		panic("events: Subscribe after the first Publish")
 	}
 	if _, dup := b.byName[name]; dup {
@@ -189,9 +190,7 @@ func riverPriority(p string) int {
 
 // Publish stores envs in the outbox and schedules one delivery per subscriber, all inside tx.
 func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
-	b.mu.Lock()
-	b.sealed = true
-	b.mu.Unlock()
+	b.sealed.Store(true)
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	var params []river.InsertManyParams
