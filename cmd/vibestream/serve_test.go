@@ -116,6 +116,16 @@ func TestBinaryStartsWithEmbeddedDefaultsAndStopsCleanly(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode == http.StatusOK
 	}, "the binary to become ready")
+	// The container HEALTHCHECK: the binary asks the instance at HTTP_ADDR.
+	healthcheck := func() (string, error) {
+		hc := exec.Command(bin, "healthcheck")
+		hc.Env = append(os.Environ(), "HTTP_ADDR="+addr)
+		out, err := hc.CombinedOutput()
+		return string(out), err
+	}
+	hcOut, err := healthcheck()
+	require.NoError(t, err, hcOut)
+	assert.Contains(t, hcOut, `"status":"ready"`)
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	waitErr := make(chan error, 1)
@@ -130,4 +140,9 @@ func TestBinaryStartsWithEmbeddedDefaultsAndStopsCleanly(t *testing.T) {
 	assert.Contains(t, logs.String(), "local postgres stopped")
 	_, err = os.Stat(filepath.Join(dir, "var", "postgres", "postmaster.pid"))
 	assert.True(t, os.IsNotExist(err), "postgres was stopped cleanly")
+	hcOut, err = healthcheck()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "healthcheck of a stopped instance must fail: %s", hcOut)
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, hcOut, "healthcheck: http://"+addr+"/health/ready")
 }
