@@ -19,7 +19,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 vs_podman_setup
 
 # Bump when the recipe below changes, so cached images are remade.
-RECIPE=3
+RECIPE=4
 SUITE=bookworm
 MIRROR="${VS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 GOROOT_HOST="$(go env GOROOT)"
@@ -72,6 +72,7 @@ Dir::Cache::pkgcache ""; Dir::Cache::srcpkgcache "";
 APT
 	echo 'APT::Install-Recommends "false";' >"$root/etc/apt/apt.conf.d/no-recommends"
 	find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete 2>/dev/null || true
+	find "$root/usr/share/locale" -mindepth 1 -maxdepth 1 -not -name locale.alias -exec rm -rf {} +
 	rm -rf "$root/usr/share/man/"* "$root/usr/share/info/"* "$root/var/cache/apt/"*.bin \
 		"$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"* "$root/var/log/"*.log
 	# This host's extra CA certificates (the local stand-ins only: see the header).

@@ -30,5 +30,12 @@ vs_podman_setup() {
 
 # vs_podman runs podman with the runtime flags that work here. VS_PODMAN_RUNTIME overrides runc.
 vs_podman() {
-	podman --runtime "${VS_PODMAN_RUNTIME:-$(command -v runc || echo /usr/sbin/runc)}" --cgroup-manager=cgroupfs "$@"
+	command podman --runtime "${VS_PODMAN_RUNTIME:-$(command -v runc || echo /usr/sbin/runc)}" --cgroup-manager=cgroupfs "$@"
+}
+
+# vs_podman_t <seconds> <args...>: vs_podman bounded by a timeout.
+vs_podman_t() {
+	local t="$1"
+	shift
+	timeout --kill-after=10 "$t" podman --runtime "${VS_PODMAN_RUNTIME:-$(command -v runc || echo /usr/sbin/runc)}" --cgroup-manager=cgroupfs "$@"
 }
