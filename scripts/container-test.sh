@@ -115,7 +115,9 @@ healthcheck_passes() {
 # stop_cleanly <container> <shutdown timeout seconds>: SIGTERM, then exit code 0 within the bound.
 stop_cleanly() {
 	local c="$1" bound="$2" start=$SECONDS code
-	vs_podman_t $((bound + 40)) stop -t $((bound + 30)) "$c" >/dev/null || vs_die "podman stop $c failed"
+	# (podman's complaints about the systemd health timers it cannot remove here are noise)
+	vs_podman_t $((bound + 40)) stop -t $((bound + 30)) "$c" >/dev/null 2>"$work/stop-$c.err" ||
+		{ cat "$work/stop-$c.err" >&2; vs_die "podman stop $c failed"; }
 	code="$(podman inspect --format '{{.State.ExitCode}}' "$c")"
 	[ "$code" = "0" ] || vs_die "$c exited with $code after SIGTERM (want 0: a clean stop)"
 	[ $((SECONDS - start)) -le $((bound + 5)) ] || vs_die "$c took $((SECONDS - start)) s to stop (SHUTDOWN_TIMEOUT ${bound}s)"
@@ -129,9 +131,10 @@ run_container() {
 	local name="$1" image="$2"
 	shift 2
 	containers+=("$name")
-	# --health-interval=disable: no systemd timers here; the test runs the HEALTHCHECK itself.
-	vs_podman_t 120 run -d --name "$name" --pull=never --network=host --health-interval=disable "$@" "$image" >/dev/null ||
-		vs_die "podman run $name failed"
+	# No systemd here to run health timers (podman says so on stderr, which is kept for failures):
+	# --health-interval=disable, and the test runs the image's HEALTHCHECK itself.
+	vs_podman_t 120 run -d --name "$name" --pull=never --network=host --health-interval=disable "$@" "$image" \
+		>/dev/null 2>"$work/run-$name.err" || { cat "$work/run-$name.err" >&2; vs_die "podman run $name failed"; }
 }
 # podman below always gets the runtime flags this machine needs.
 podman() { vs_podman_t 120 "$@"; }
