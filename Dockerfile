@@ -50,6 +50,7 @@ RUN mkdir -p /tmp/node20 && ln -s /usr/local/bin/node20 /tmp/node20/node \
  && test -x node_modules/.bin/anvil && test -d node_modules/litesvm
 
 ############################ runtime: what both images share ############################
+# The binary is copied last, in each target, so that a code change rebuilds no package layer.
 FROM debian:bookworm-slim AS runtime
 # ffmpeg/ffprobe (audio probing and transcoding), CA certificates (Stripe, RPC, S3 over TLS),
 # tini (PID 1: forwards SIGTERM, reaps children). ffmpeg only handles audio here: the GPU
@@ -64,11 +65,8 @@ RUN printf '%s\n' 'path-exclude=/usr/lib/*/dri/*' 'path-exclude=/usr/lib/*/libLL
  && useradd --system --uid 10001 --gid vibestream --home-dir /data --no-create-home \
       --shell /usr/sbin/nologin vibestream \
  && mkdir -p /data /app && chown vibestream:vibestream /data
-COPY --from=build /out/vibestream /usr/local/bin/vibestream
-ARG VERSION=dev
 LABEL org.opencontainers.image.title="VibeStream" \
-      org.opencontainers.image.description="Music streaming where every qualified listen moves money: the whole backend in one Go binary" \
-      org.opencontainers.image.version="${VERSION}"
+      org.opencontainers.image.description="Music streaming where every qualified listen moves money: the whole backend in one Go binary"
 # SHUTDOWN_TIMEOUT stays below `docker stop`'s default 10 s grace period so a plain stop drains
 # cleanly; raise both together (docker stop -t, Kubernetes terminationGracePeriodSeconds).
 ENV DATA_DIR=/data \
@@ -99,7 +97,13 @@ COPY --from=stripe-mock /out/stripe-mock /usr/local/bin/stripe-mock
 # The local chains are found from the working directory (node_modules, chains/solana-rpc).
 COPY --from=node /app/node_modules /app/node_modules
 COPY chains/solana-rpc /app/chains/solana-rpc
+COPY --from=build /out/vibestream /usr/local/bin/vibestream
+ARG VERSION=dev
+LABEL org.opencontainers.image.version="${VERSION}"
 USER 10001:10001
 
 ############################ production (default target) ############################
 FROM runtime AS production
+COPY --from=build /out/vibestream /usr/local/bin/vibestream
+ARG VERSION=dev
+LABEL org.opencontainers.image.version="${VERSION}"

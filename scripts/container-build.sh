@@ -28,9 +28,14 @@ for target in "${targets[@]}"; do
 	start=$SECONDS
 	# --format docker keeps HEALTHCHECK (the OCI format has no such field); --pull=never: the
 	# base images are the local ones; --network=host: RUN steps reach apt, the Go proxy, npm.
-	vs_podman build --format docker --pull=never --network=host --layers \
-		--target "$target" --build-arg "VERSION=$version" --build-arg "STRIPE_MOCK_VERSION=$stripe_mock" \
-		-t "$tag" -f "$root/Dockerfile" "$root" ||
-		vs_die "podman build of the $target target failed (output above)"
+	# One retry: a RUN step that fetches (apt, the Go proxy, npm) can meet a passing network
+	# error; the layers already built are reused, so the retry costs only what failed.
+	build=(vs_podman build --format docker --pull=never --network=host --layers
+		--target "$target" --build-arg "VERSION=$version" --build-arg "STRIPE_MOCK_VERSION=$stripe_mock"
+		-t "$tag" -f "$root/Dockerfile" "$root")
+	if ! "${build[@]}"; then
+		vs_log "podman build of $target failed; retrying once"
+		"${build[@]}" || vs_die "podman build of the $target target failed twice (output above)"
+	fi
 	vs_log "built $tag in $((SECONDS - start)) s: $(vs_podman image inspect --format '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}')"
 done
