@@ -43,7 +43,7 @@ cleanup() {
 		done
 		[ -n "$pg_data" ] && [ -f "$pg_data/server.log" ] && { vs_log "host postgres log:"; tail -20 "$pg_data/server.log" | sed 's/^/    /' >&2; }
 	fi
-	for c in "${containers[@]}"; do vs_podman_t 60 rm -f -t 5 "$c" >/dev/null 2>&1; done
+	for c in "${containers[@]}"; do vs_podman_t 60 rm -f -v -t 5 "$c" >/dev/null 2>&1; done
 	for v in "${volumes[@]}"; do vs_podman_t 30 volume rm -f "$v" >/dev/null 2>&1; done
 	if [ -n "$pg_ctl" ]; then runuser -u postgres -- "$pg_ctl" -D "$pg_data" -m fast -w -t 30 stop >/dev/null 2>&1; fi
 	rm -rf "$work"
