@@ -2,9 +2,10 @@
 # The container test (`make container-test`, run by .ci/run after `make test`): builds both
 # images from the unchanged Dockerfile with podman and proves them.
 #
-#   production  against a PostgreSQL on the host (same binaries the test suite uses, over TCP on
-#               127.0.0.1 with a password, owned by a non-superuser role) via DATABASE_URL:
-#               ready, register an artist, upload a real audio file (ffmpeg's sine source), wait
+#   production  two containers against one PostgreSQL on the host (same binaries the test suite
+#               uses, over TCP on 127.0.0.1 with a password, owned by a non-superuser role) via
+#               DATABASE_URL, sharing a JWT key: ready, register an artist (known to both, its
+#               token accepted by both), upload a real audio file (ffmpeg's sine source), wait
 #               for transcoding, stream it (full and ranged, bytes checked), the image's
 #               HEALTHCHECK passes, SIGTERM stops it cleanly within SHUTDOWN_TIMEOUT
 #   all-in-one  on a volume: ready, register, stop, a new container on the same volume, login
@@ -164,24 +165,39 @@ printf '%s\n' "$pg_pass" >"$work/pgpass" && chown postgres "$work/pgpass"
 runuser -u postgres -- "$pg_bin/initdb" -D "$pg_data" -U postgres --pwfile="$work/pgpass" --auth-local=trust \
 	--auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; vs_die "initdb failed"; }
 pg_ctl="$pg_bin/pg_ctl"
-runuser -u postgres -- "$pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w -t 60 \
-	-o "-p $pg_port -k $work/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100" start >/dev/null ||
-	vs_die "the host PostgreSQL did not start"
+pg_start() {
+	runuser -u postgres -- "$pg_ctl" -D "$pg_data" -l "$pg_data/server.log" -w -t 60 \
+		-o "-p $pg_port -k $work/pgsock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100" start >/dev/null ||
+		vs_die "the host PostgreSQL did not start"
+}
+pg_start
 psql=(runuser -u postgres -- "$pg_bin/psql" -h "$work/pgsock" -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -qAt)
 "${psql[@]}" -c "CREATE ROLE vibestream LOGIN PASSWORD '$pg_pass'" -c "CREATE DATABASE vibestream OWNER vibestream" >/dev/null ||
 	vs_die "could not create the vibestream role and database"
 database_url="postgres://vibestream:$pg_pass@127.0.0.1:$pg_port/vibestream?sslmode=disable"
 vs_log "host PostgreSQL on 127.0.0.1:$pg_port (role vibestream, not a superuser)"
 
-######## production image ########
+######## production image: two instances on one Postgres, sharing the JWT signing key ########
+openssl genpkey -algorithm ed25519 -out "$work/jwt-ed25519.pem" 2>/dev/null || vs_die "openssl could not make a JWT key"
+chmod 644 "$work/jwt-ed25519.pem" # read by uid 10001 in the containers (a secret mount elsewhere)
 prod="$run_id-prod"
+prod2="$run_id-prod2"
 port="$(free_port)"
+port2="$(free_port)"
 base="http://127.0.0.1:$port"
-run_container "$prod" "$VS_IMAGE" -e "DATABASE_URL=$database_url" -e "HTTP_ADDR=127.0.0.1:$port" \
-	-e "PUBLIC_URL=$base" -e CHAINS_ENABLED=false -e SHUTDOWN_TIMEOUT=10s -e TRANSCODE_RETRY_DELAY=1s
+base2="http://127.0.0.1:$port2"
+prod_env=(-e "DATABASE_URL=$database_url" -e CHAINS_ENABLED=false -e SHUTDOWN_TIMEOUT=10s -e TRANSCODE_RETRY_DELAY=1s
+	-v "$work/jwt-ed25519.pem:/run/secrets/jwt-ed25519.pem:ro" -e JWT_PRIVATE_KEY_FILE=/run/secrets/jwt-ed25519.pem
+	-e JWT_ISSUER=https://vibestream.test)
+run_container "$prod" "$VS_IMAGE" "${prod_env[@]}" -e "HTTP_ADDR=127.0.0.1:$port" -e "PUBLIC_URL=$base" -e INSTANCE_ID=ct-a
 wait_ready "$prod" "$base" 120
+run_container "$prod2" "$VS_IMAGE" "${prod_env[@]}" -e "HTTP_ADDR=127.0.0.1:$port2" -e "PUBLIC_URL=$base2" -e INSTANCE_ID=ct-b
+wait_ready "$prod2" "$base2" 120
 [ "$(podman exec "$prod" id -u)" != "0" ] || vs_die "the production container runs as root"
 ver="$(podman exec "$prod" vibestream version)" && [[ "$ver" == "vibestream "* ]] || vs_die "vibestream version failed in the image"
+if [ "${VS_SKIP_BUILD:-}" != 1 ] && [ -n "${VERSION:-}" ]; then
+	[ "$ver" = "vibestream $VERSION" ] || vs_die "the image says '$ver', built as version $VERSION"
+fi
 
 email="artist-$RANDOM@example.test"
 reg="$(api POST "$base/api/v1/auth/register" -H 'Content-Type: application/json' \
@@ -189,6 +205,14 @@ reg="$(api POST "$base/api/v1/auth/register" -H 'Content-Type: application/json'
 token="$(jq -r .access_token <<<"$reg")"
 [ -n "$token" ] && [ "$token" != null ] || vs_die "register returned no access token: $reg"
 auth=(-H "Authorization: Bearer $token")
+me="$(api GET "$base2/api/v1/users/me" "${auth[@]}")"
+[ "$(jq -r .email <<<"$me")" = "$email" ] || vs_die "the second instance does not know the user registered on the first: $me"
+api POST "$base2/api/v1/auth/login" -H 'Content-Type: application/json' \
+	-d "{\"login\":\"$email\",\"password\":\"correct horse battery\"}" >/dev/null
+vs_log "two production containers on one Postgres: a token from one is accepted by the other, login works on both"
+# Local media storage is per container (several instances need MEDIA_STORAGE=s3): the second one
+# stops before the upload, so that the transcoding job cannot land on it.
+stop_cleanly "$prod2" 10
 song="$(api POST "$base/api/v1/music/songs" "${auth[@]}" -H 'Content-Type: application/json' -d '{"title":"Container Tone"}' | jq -r .id)"
 [ -n "$song" ] && [ "$song" != null ] || vs_die "no song id"
 api PUT "$base/api/v1/music/songs/$song/audio" "${auth[@]}" -H 'Content-Type: application/octet-stream' \
@@ -212,6 +236,17 @@ ranged="$(curl -sS --max-time 30 -o /dev/null -w '%{http_code} %{size_download}'
 [ "$ranged" = "206 100" ] || vs_die "ranged stream answered '$ranged' (want '206 100')"
 vs_log "streamed the song: original byte-identical, low rendition MP3, ranges work"
 healthcheck_passes "$prod"
+# The HEALTHCHECK means something: with the database gone it fails, and passes again after.
+runuser -u postgres -- "$pg_ctl" -D "$pg_data" -m fast -w -t 30 stop >/dev/null || vs_die "could not stop the host PostgreSQL"
+! vs_podman_t 30 healthcheck run "$prod" >/dev/null 2>&1 || vs_die "the HEALTHCHECK of $prod passed with its database down"
+vs_log "HEALTHCHECK of $prod fails while its database is down"
+pg_start
+start=$SECONDS
+until vs_podman_t 30 healthcheck run "$prod" >/dev/null 2>&1; do
+	[ $((SECONDS - start)) -lt 60 ] || vs_die "the HEALTHCHECK of $prod still fails 60 s after its database came back"
+	sleep 1
+done
+vs_log "HEALTHCHECK of $prod passes again once the database is back"
 stop_cleanly "$prod" 10
 
 ######## all-in-one image ########
