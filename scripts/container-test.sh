@@ -23,7 +23,6 @@ root="$(cd "$here/.." && pwd)"
 t0=$SECONDS
 
 "$here/container-deps.sh"
-command -v jq >/dev/null 2>&1 || { apt-get install -y -qq jq >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq jq >/dev/null; }; }
 vs_podman_setup
 
 run_id="vsct-$$"
