@@ -10,7 +10,8 @@
 #               HEALTHCHECK passes, SIGTERM stops it cleanly within SHUTDOWN_TIMEOUT
 #   all-in-one  on a volume: ready, register, stop, a new container on the same volume, login
 #               works (the data survived), the local chains answer GET /api/v1/chains with the
-#               same token addresses as before, HEALTHCHECK passes, stops cleanly
+#               same token addresses as before, HEALTHCHECK passes; after a SIGKILL (a crash) a
+#               new container on the volume recovers the same way; clean stops
 #
 # Containers share the host network (--network=host: the only mode that works on this kind of
 # machine); every server binds 127.0.0.1 only. Everything it starts is removed on exit.
@@ -279,7 +280,18 @@ for chain in ethereum solana; do
 done
 vs_log "the local chains answer GET /api/v1/chains; VIBE token addresses kept across the restart"
 healthcheck_passes "$run_id-aio2"
-stop_cleanly "$run_id-aio2" 10
+# A crash (SIGKILL: the managed Postgres gets no shutdown) loses nothing committed either.
+vs_podman_t 60 kill --signal KILL "$run_id-aio2" >/dev/null 2>&1 || vs_die "podman kill failed"
+vs_podman_t 60 wait "$run_id-aio2" >/dev/null 2>&1 || true
+run_container "$run_id-aio3" "$VS_IMAGE_AIO" "${aio_env[@]}"
+wait_ready "$run_id-aio3" "$aio" 240
+login="$(api POST "$aio/api/v1/auth/login" -H 'Content-Type: application/json' -d "{\"login\":\"$listener\",\"password\":\"$password\"}")"
+[ "$(jq -r .access_token <<<"$login")" != null ] || vs_die "login after the crash returned no token: $login"
+chains3="$(api GET "$aio/api/v1/chains")"
+[ "$(jq -c '[.chains[] | .token_address]' <<<"$chains3")" = "$(jq -c '[.chains[] | .token_address]' <<<"$chains1")" ] ||
+	vs_die "the chains changed across the crash: $chains3"
+vs_log "after a SIGKILL, a new container on the volume recovers: login works, same chains"
+stop_cleanly "$run_id-aio3" 10
 
 vs_log "images: $(podman image inspect --format '{{.Size}}' "$VS_IMAGE" | awk '{printf "production %.0f MB", $1/1e6}'), $(podman image inspect --format '{{.Size}}' "$VS_IMAGE_AIO" | awk '{printf "all-in-one %.0f MB", $1/1e6}'); build $((build_done - t0)) s, tests $((SECONDS - build_done)) s"
 # Old build-cache images pile up across runs; a week's worth is kept.
