@@ -1,8 +1,10 @@
 package domain_test
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -145,4 +147,25 @@ func TestPlaylistEditing(t *testing.T) {
 	require.NoError(t, p.Update(domain.PlaylistDetails{Name: "Public mix", Public: true}, now))
 	assert.True(t, p.VisibleTo(uuid.New()))
 	assert.Error(t, p.Update(domain.PlaylistDetails{Name: ""}, now))
+}
+
+func TestNormalizeSessionIDKeepsOnlyStorableText(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 127) + "é" // é is two bytes: it would end at byte 129
+	for _, tc := range []struct{ name, in, want string }{
+		{"plain", "abc-123", "abc-123"},
+		{"nul dropped", "ab\x00c", "abc"},
+		{"invalid utf-8 dropped", "ab\xe2\x82", "ab"},
+		{"lone continuation dropped", "\x80x", "x"},
+		{"control dropped", "a\tb\x7f", "ab"},
+		{"cut on a character boundary", long, strings.Repeat("a", 127)},
+		{"multi-byte kept", "café", "café"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := domain.NormalizeSessionID(tc.in)
+			assert.Equal(t, tc.want, got)
+			assert.True(t, utf8.ValidString(got))
+			assert.LessOrEqual(t, len(got), domain.MaxSessionIDBytes)
+		})
+	}
 }

@@ -102,13 +102,7 @@ func (h *Handler) streamViewer(c echo.Context, id uuid.UUID, q domain.Quality) (
 	return application.Viewer{UserID: p.UserID}, nil
 }
 
-func session(c echo.Context) string {
-	s := c.QueryParam("session")
-	if len(s) > 128 {
-		s = s[:128]
-	}
-	return s
-}
+func session(c echo.Context) string { return domain.NormalizeSessionID(c.QueryParam("session")) }
 
 // rangeStart reads the first byte of "bytes 100-199/1000".
 func rangeStart(cr string) int64 {

@@ -2,11 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vibestream/vibestream/internal/music/contracts"
 	"github.com/vibestream/vibestream/internal/music/domain"
@@ -38,9 +41,7 @@ func (r *StreamRecorder) Record(ctx context.Context, rec domain.StreamRecord) {
 	select {
 	case r.in <- recorderItem{rec: &rec}:
 	default:
-		if err := r.write(context.WithoutCancel(ctx), []domain.StreamRecord{rec}); err != nil {
-			r.logger.Error("record stream", "song_id", rec.SongID, "error", err)
-		}
+		r.writeIsolating(context.WithoutCancel(ctx), []domain.StreamRecord{rec})
 	}
 }
 
@@ -67,9 +68,7 @@ func (r *StreamRecorder) Run(ctx context.Context) {
 	var waiters []chan struct{}
 	flush := func() {
 		if len(batch) > 0 {
-			if err := r.write(context.WithoutCancel(ctx), batch); err != nil {
-				r.logger.Error("record streams", "count", len(batch), "error", err)
-			}
+			r.writeIsolating(context.WithoutCancel(ctx), batch)
 			batch = batch[:0]
 		}
 		for _, w := range waiters {
@@ -108,6 +107,31 @@ func (r *StreamRecorder) Run(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// writeIsolating writes a batch; when Postgres refuses its data (a value it cannot store), the
+// batch is split in halves and each half retried, so a bad record costs only itself (k bad
+// records of n cost O(k log n) extra statements). Other errors (the database unreachable) drop
+// the batch with a log line, as retrying record by record would only multiply the load.
+func (r *StreamRecorder) writeIsolating(ctx context.Context, recs []domain.StreamRecord) {
+	err := r.write(ctx, recs)
+	if err == nil {
+		return
+	}
+	if len(recs) == 1 || !isDataError(err) {
+		r.logger.Error("record streams: dropped", "count", len(recs), "song_id", recs[0].SongID, "error", err)
+		return
+	}
+	mid := len(recs) / 2
+	r.writeIsolating(ctx, recs[:mid])
+	r.writeIsolating(ctx, recs[mid:])
+}
+
+// isDataError reports a refusal caused by the values written (SQLSTATE classes 22, data
+// exception, and 23, integrity constraint violation), which a smaller batch can avoid.
+func isDataError(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23"))
 }
 
 func (r *StreamRecorder) write(ctx context.Context, recs []domain.StreamRecord) error {
