@@ -74,6 +74,7 @@ type Module struct {
 	auth      *application.Authenticate
 	directory *application.Directory
 	grant     *application.GrantRole
+	current   *application.CurrentPermissions
 	sessions  *application.Sessions
 	logger    *slog.Logger
 }
@@ -151,6 +152,9 @@ func New(d Deps) (*Module, error) {
 	if m.grant, err = application.NewGrantRole(store, now); err != nil {
 		return nil, err
 	}
+	if m.current, err = application.NewCurrentPermissions(store); err != nil {
+		return nil, err
+	}
 	m.handlers = h
 	if d.Runner != nil {
 		river.AddWorker(d.Runner.Workers(), &cleanupWorker{store: store, now: now, logger: d.Logger})
@@ -166,7 +170,7 @@ func (m *Module) Routes(root *echo.Echo, api *echo.Group) error {
 }
 
 // Authenticator verifies bearer tokens for httpx.Authenticate.
-func (m *Module) Authenticator() httpx.Authenticator { return authenticator{m.auth} }
+func (m *Module) Authenticator() httpx.Authenticator { return authenticator{m.auth, m.current} }
 
 // Directory answers other contexts' questions about users.
 func (m *Module) Directory() contracts.Directory { return m.directory }
@@ -181,7 +185,15 @@ func (m *Module) GrantRole(ctx context.Context, email, role string) (uuid.UUID, 
 // KeyID is the id of the current signing key.
 func (m *Module) KeyID() string { return m.signer.KeyID() }
 
-type authenticator struct{ uc *application.Authenticate }
+type authenticator struct {
+	uc      *application.Authenticate
+	current *application.CurrentPermissions
+}
+
+// CurrentPermissions implements httpx.CurrentPermissions from the account's roles now.
+func (a authenticator) CurrentPermissions(ctx context.Context, userID uuid.UUID) ([]string, error) {
+	return a.current.Handle(ctx, userID)
+}
 
 func (a authenticator) Authenticate(ctx context.Context, tok string) (httpx.Principal, error) {
 	c, err := a.uc.Handle(ctx, tok)

@@ -183,3 +183,44 @@ func TestQueryTokenOnlyWhereAllowed(t *testing.T) {
 	assert.Equal(t, 401, call(e, "GET", "/socket?access_token=bad", "").Code)
 	assert.Equal(t, 401, call(e, "GET", "/plain?access_token=good", "").Code, "other routes ignore the query token")
 }
+
+// currentAuth's tokens claim admin:users; the account's current permissions decide.
+type currentAuth struct{ now map[uuid.UUID][]string }
+
+var adminID = uuid.New()
+
+func (currentAuth) Authenticate(_ context.Context, _ string) (httpx.Principal, error) {
+	return httpx.Principal{UserID: adminID, Permissions: []string{"admin:users"}}, nil
+}
+
+func (a currentAuth) CurrentPermissions(_ context.Context, id uuid.UUID) ([]string, error) {
+	return a.now[id], nil
+}
+
+func TestPrivilegedPermissionsAreCheckedAgainstTheCurrentRoles(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		auth httpx.Authenticator
+		want int
+	}{
+		{"still an admin", currentAuth{now: map[uuid.UUID][]string{adminID: {"admin:users"}}}, 204},
+		{"demoted since the token was issued", currentAuth{now: map[uuid.UUID][]string{adminID: {"read:music"}}}, 403},
+		{"no source of current permissions", fakeAdminOnlyToken{}, 403},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := httpx.New(httpx.Options{Logger: observability.DiscardLogger(), Registerer: prometheus.NewRegistry()})
+			e.Use(httpx.Authenticate(tc.auth))
+			e.GET("/admin", func(c echo.Context) error { return c.NoContent(204) }, httpx.Require("admin:users"))
+			e.GET("/plain", func(c echo.Context) error { return c.NoContent(204) }, httpx.Require())
+			assert.Equal(t, tc.want, call(e, "GET", "/admin", "", "Authorization", "Bearer x").Code)
+			assert.Equal(t, 204, call(e, "GET", "/plain", "", "Authorization", "Bearer x").Code)
+		})
+	}
+}
+
+type fakeAdminOnlyToken struct{}
+
+func (fakeAdminOnlyToken) Authenticate(_ context.Context, _ string) (httpx.Principal, error) {
+	return httpx.Principal{UserID: adminID, Permissions: []string{"admin:users"}}, nil
+}

@@ -141,6 +141,9 @@ type User struct {
 	roles        []Role
 	createdAt    time.Time
 	updatedAt    time.Time
+	// sessionsEnded: a change made since loading requires every session (refresh-token family)
+	// of the account to end, so no token minted under the old roles is renewed.
+	sessionsEnded bool
 
 	events []any
 }
@@ -256,6 +259,7 @@ func (u *User) GrantRole(r Role, now time.Time) bool {
 	}
 	u.roles = append(u.roles, r)
 	u.updatedAt = now.UTC()
+	u.sessionsEnded = true
 	return true
 }
 
@@ -271,5 +275,11 @@ func (u *User) RevokeRole(r Role, now time.Time) (bool, error) {
 	}
 	u.roles = slices.Delete(u.roles, i, i+1)
 	u.updatedAt = now.UTC()
+	u.sessionsEnded = true
 	return true, nil
 }
+
+// SessionsEnded reports whether a change made to the account (a role granted or revoked) ends
+// all its sessions: the repository revokes every refresh-token family in the same transaction,
+// so the next access token can only come from a new sign-in with the new roles.
+func (u *User) SessionsEnded() bool { return u.sessionsEnded }

@@ -263,3 +263,13 @@ func TestRevokeRole(t *testing.T) {
 	assert.ErrorIs(t, err, ErrLastRole)
 	assert.Equal(t, []Role{RoleArtist}, u.Roles())
 }
+
+func TestRoleChangesEndTheAccountsSessions(t *testing.T) {
+	t.Parallel()
+	u := newTestUser(t, RoleListener)
+	assert.False(t, u.SessionsEnded())
+	assert.False(t, u.GrantRole(RoleListener, now), "granting a held role changes nothing")
+	assert.False(t, u.SessionsEnded())
+	assert.True(t, u.GrantRole(RoleArtist, now))
+	assert.True(t, u.SessionsEnded())
+}

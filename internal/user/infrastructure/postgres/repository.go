@@ -163,6 +163,12 @@ func (s *Store) Update(ctx context.Context, id uuid.UUID, fn func(*domain.User) 
 			AvatarUrl: u.AvatarURL(), Roles: roleStrings(u.Roles()), UpdatedAt: u.UpdatedAt()}); err != nil {
 			return fmt.Errorf("update account: %w", err)
 		}
+		if u.SessionsEnded() {
+			at := u.UpdatedAt()
+			if err := q.RevokeUserRefreshTokens(ctx, userdb.RevokeUserRefreshTokensParams{UserID: id, RevokedAt: &at}); err != nil {
+				return fmt.Errorf("end sessions: %w", err)
+			}
+		}
 		return s.publish(ctx, tx, u.PullEvents())
 	})
 }

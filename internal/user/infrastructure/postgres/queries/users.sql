@@ -32,6 +32,9 @@ UPDATE users.refresh_tokens SET used_at = $2 WHERE id = $1;
 -- name: RevokeRefreshFamily :exec
 UPDATE users.refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL;
 
+-- name: RevokeUserRefreshTokens :exec
+UPDATE users.refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL;
+
 -- name: GetRefreshFamily :one
 SELECT family_id FROM users.refresh_tokens WHERE token_hash = $1;
 
