@@ -224,3 +224,49 @@ type fakeAdminOnlyToken struct{}
 func (fakeAdminOnlyToken) Authenticate(_ context.Context, _ string) (httpx.Principal, error) {
 	return httpx.Principal{UserID: adminID, Permissions: []string{"admin:users"}}, nil
 }
+
+func TestNULAndInvalidUTF8AreRefusedAtTheEdge(t *testing.T) {
+	t.Parallel()
+	e := newServer(t)
+	e.GET("/things/:id", func(c echo.Context) error { return c.NoContent(204) })
+	e.POST("/things", func(c echo.Context) error {
+		var body map[string]any
+		if err := httpx.Bind(c, &body); err != nil {
+			return err
+		}
+		return c.NoContent(204)
+	})
+	for _, tc := range []struct {
+		name, method, target, body string
+		header                     []string
+		status                     int
+		code, field                string
+	}{
+		{"clean", "POST", "/things", `{"title":"Caf\u00e9 ok","tags":["a"]}`, nil, 204, "", ""},
+		{"NUL in a string field", "POST", "/things", `{"title":"a\u0000b"}`, nil, 422, "http.invalid_text", "title"},
+		{"NUL nested", "POST", "/things", `{"a":{"b":["x","y\u0000"]}}`, nil, 422, "http.invalid_text", "a.b[1]"},
+		{"invalid UTF-8 in the body", "POST", "/things", "{\"title\":\"a\xffb\"}", nil, 422, "http.invalid_text", ""},
+		{"malformed JSON is Bind's 400", "POST", "/things", `{"title":`, nil, 400, "bad_request", ""},
+		{"NUL in a query value", "GET", "/things/x?q=a%00b", "", nil, 422, "http.invalid_text", "q"},
+		{"invalid UTF-8 in a query value", "GET", "/things/x?genre=%ff", "", nil, 422, "http.invalid_text", "genre"},
+		{"cut multi-byte character in a query value", "GET", "/things/x?q=%e2%82", "", nil, 422, "http.invalid_text", "q"},
+		{"bad percent-encoding", "GET", "/things/x?q=%zz", "", nil, 422, "http.invalid_text", ""},
+		{"NUL in a path segment", "GET", "/things/a%00b", "", nil, 422, "http.invalid_text", "path"},
+		{"invalid UTF-8 in a path segment", "GET", "/things/%c3", "", nil, 422, "http.invalid_text", "path"},
+		{"invalid UTF-8 in Idempotency-Key", "GET", "/things/x", "", []string{"Idempotency-Key", "k\xff"}, 400, "http.invalid_header", ""},
+		{"multi-byte query is fine", "GET", "/things/x?q=caf%C3%A9", "", nil, 204, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := call(e, tc.method, tc.target, tc.body, tc.header...)
+			require.Equal(t, tc.status, rec.Code, rec.Body.String())
+			if tc.code == "" {
+				return
+			}
+			d := decode(t, rec)
+			assert.Equal(t, tc.code, d.Code)
+			if tc.field != "" {
+				assert.Contains(t, d.Fields, tc.field)
+			}
+		})
+	}
+}
