@@ -214,3 +214,12 @@ func TestMarkReadyTakesTheDecodedDuration(t *testing.T) {
 	require.NotEmpty(t, ev)
 	assert.Equal(t, 29_950, ev[len(ev)-1].(domain.SongReady).DurationMS)
 }
+
+func TestPlayThresholdIsThirtySecondsOfTheFileOrAllOfIt(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, int64(1_000_000), domain.PlayThresholdBytes(1_000_000, 20_000), "a short song: all of it")
+	assert.Equal(t, int64(250_000), domain.PlayThresholdBytes(1_000_000, 120_000), "30 s of a 2 min song")
+	assert.Equal(t, int64(1000), domain.PlayThresholdBytes(1000, 0), "unknown duration: the file, at most 256 KiB")
+	assert.Equal(t, int64(256<<10), domain.PlayThresholdBytes(10<<20, 0))
+	assert.Equal(t, int64(1), domain.PlayThresholdBytes(0, 0))
+}

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -25,4 +26,24 @@ func NormalizeSessionID(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// PlayListen is how much of a song must be served for it to count as a play: 30 seconds, or
+// the whole song when it is shorter.
+const PlayListen = 30 * time.Second
+
+// PlayThresholdBytes converts PlayListen into bytes of a rendition of size bytes lasting
+// durationMS: at least one byte, never more than the file.
+func PlayThresholdBytes(size int64, durationMS int) int64 {
+	if size <= 0 {
+		return 1
+	}
+	if durationMS <= 0 {
+		return min(size, 256<<10)
+	}
+	listenMS := PlayListen.Milliseconds()
+	if int64(durationMS) <= listenMS {
+		return size
+	}
+	return max(1, size*listenMS/int64(durationMS))
 }

@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -69,8 +71,10 @@ func (h *Handler) stream(c echo.Context) error {
 		if start == 0 && w.n > 0 {
 			h.metrics.StreamStarts.Inc()
 		}
-		h.app.RecordStream(ctx, domain.StreamRecord{SongID: id, UserID: v.UserID, SessionID: session(c), Quality: target.Rendition.Quality,
-			RangeStart: start, BytesServed: w.n, Started: start == 0 && w.n > 0})
+		sess := session(c)
+		h.app.RecordStream(ctx, domain.StreamRecord{SongID: id, UserID: v.UserID, SessionID: sess, Quality: target.Rendition.Quality,
+			RangeStart: start, BytesServed: w.n, Started: start == 0 && w.n > 0, LinkKey: linkKey(c, q, sess),
+			PlayThreshold: domain.PlayThresholdBytes(target.Rendition.Size, durationOf(target.Song))})
 	}
 	return nil
 }
@@ -100,6 +104,25 @@ func (h *Handler) streamViewer(c echo.Context, id uuid.UUID, q domain.Quality) (
 		return application.Viewer{}, errs.ErrForbidden.WithMessage("this needs the permission " + usercontracts.PermReadMusic)
 	}
 	return application.Viewer{UserID: p.UserID}, nil
+}
+
+// linkKey names the stream link a request belongs to, for play counting: a signed link by its
+// signature, a bearer request by its quality and session label.
+func linkKey(c echo.Context, q domain.Quality, session string) string {
+	h := sha256.New()
+	if sig := c.QueryParam("sig"); sig != "" {
+		h.Write([]byte("sig\x00" + sig))
+	} else {
+		h.Write([]byte("bearer\x00" + string(q) + "\x00" + session))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func durationOf(s *domain.Song) int {
+	if d := s.DurationMS(); d != nil {
+		return *d
+	}
+	return 0
 }
 
 func session(c echo.Context) string { return domain.NormalizeSessionID(c.QueryParam("session")) }

@@ -135,14 +135,31 @@ func isDataError(err error) bool {
 }
 
 func (r *StreamRecorder) write(ctx context.Context, recs []domain.StreamRecord) error {
-	counts := map[uuid.UUID]int64{}
+	type playKey struct {
+		user, song uuid.UUID
+		link       string
+	}
+	type play struct {
+		bytes, threshold int64
+		at               time.Time
+	}
+	plays := map[playKey]*play{}
+	var order []playKey
 	rows := make([][]any, len(recs))
 	for i, rec := range recs {
 		// [16]byte takes pgx's binary uuid path (uuid.UUID would go through driver.Valuer).
 		rows[i] = []any{[16]byte(rec.SongID), [16]byte(rec.UserID), rec.SessionID, string(rec.Quality), rec.RangeStart, rec.BytesServed, rec.Started, rec.At}
-		if rec.Started {
-			counts[rec.SongID]++
+		if rec.BytesServed <= 0 {
+			continue
 		}
+		k := playKey{rec.UserID, rec.SongID, rec.LinkKey}
+		p, ok := plays[k]
+		if !ok {
+			p = &play{threshold: max(1, rec.PlayThreshold), at: rec.At}
+			plays[k] = p
+			order = append(order, k)
+		}
+		p.bytes += rec.BytesServed
 	}
 	return r.store.inTx(ctx, func(q *musicdb.Queries, tx pgx.Tx, inv *invalidation) error {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"music", "stream_requests"},
@@ -150,15 +167,29 @@ func (r *StreamRecorder) write(ctx context.Context, recs []domain.StreamRecord) 
 			pgx.CopyFromRows(rows)); err != nil {
 			return err
 		}
-		if len(counts) == 0 {
+		if len(order) == 0 {
 			return nil
 		}
-		ids := make([]uuid.UUID, 0, len(counts))
-		ns := make([]int64, 0, len(counts))
-		for id, n := range counts {
-			ids = append(ids, id)
-			ns = append(ns, n)
-			inv.add(songKey(id))
+		in := musicdb.AccumulatePlaysParams{Batch: uuid.New()}
+		for _, k := range order {
+			p := plays[k]
+			in.UserIds = append(in.UserIds, k.user)
+			in.SongIds = append(in.SongIds, k.song)
+			in.LinkKeys = append(in.LinkKeys, k.link)
+			in.Bytes = append(in.Bytes, p.bytes)
+			in.Thresholds = append(in.Thresholds, p.threshold)
+			in.Ats = append(in.Ats, p.at)
+		}
+		counted, err := q.AccumulatePlays(ctx, in)
+		if err != nil || len(counted) == 0 {
+			return err
+		}
+		ids := make([]uuid.UUID, 0, len(counted))
+		ns := make([]int64, 0, len(counted))
+		for _, c := range counted {
+			ids = append(ids, c.SongID)
+			ns = append(ns, c.Plays)
+			inv.add(songKey(c.SongID))
 		}
 		return q.IncrementPlayCounts(ctx, musicdb.IncrementPlayCountsParams{SongIds: ids, Counts: ns})
 	})

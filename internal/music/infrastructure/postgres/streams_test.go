@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -45,6 +47,46 @@ func TestRecorderIsolatesARecordPostgresRefuses(t *testing.T) {
 	var n int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM music.stream_requests WHERE song_id = $1`, sg.ID()).Scan(&n))
 	assert.Equal(t, 38, n, "only the two refused records are lost")
+	cancel()
+	<-done
+}
+
+func TestRecorderCountsAPlayOncePerLinkPastItsThreshold(t *testing.T) {
+	t.Parallel()
+	pool := pgtest.NewDB(t)
+	s := newStore(t, pool, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs strings.Builder
+	rec := postgres.NewStreamRecorder(s, slog.New(slog.NewTextHandler(&logs, nil)))
+	done := make(chan struct{})
+	go func() { defer close(done); rec.Run(ctx) }()
+	a := addArtist(t, s, "A")
+	sg := addReadySong(t, s, a, "Song", "", now)
+	user := uuid.New()
+	send := func(link string, bytes int64, n int) {
+		for range n {
+			rec.Record(ctx, domain.StreamRecord{SongID: sg.ID(), UserID: user, Quality: domain.QualityOriginal, BytesServed: bytes,
+				At: now, LinkKey: link, PlayThreshold: 1000})
+		}
+		rec.Flush(ctx)
+	}
+	plays := func() int64 {
+		var n int64
+		require.NoError(t, pool.QueryRow(ctx, `SELECT play_count FROM music.songs WHERE id = $1`, sg.ID()).Scan(&n))
+		return n
+	}
+	send("a", 1, 50)
+	assert.Equal(t, int64(0), plays(), "50 bytes are not a play")
+	send("a", 100, 9) // 950 bytes
+	assert.Equal(t, int64(0), plays())
+	send("a", 100, 1) // 1,050: past the threshold
+	assert.Equal(t, int64(1), plays())
+	send("a", 5000, 3)
+	assert.Equal(t, int64(1), plays(), "once per link")
+	send("b", 2000, 2) // two requests of one batch past the threshold: one play
+	assert.Equal(t, int64(2), plays())
+	assert.Empty(t, logs.String())
 	cancel()
 	<-done
 }
