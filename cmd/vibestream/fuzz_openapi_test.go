@@ -27,6 +27,8 @@ type fuzzCase struct {
 	contentType string
 	header      map[string]string
 	token       string
+	// over: the request exceeds a documented maxLength, so it must be refused (4xx).
+	over bool
 }
 
 // The fuzzer walks every operation of the document the server serves (so operations added by
@@ -66,7 +68,12 @@ func TestFuzzEveryOpenAPIOperationAnswersWithoutA500AndInTheOneErrorShape(t *tes
 	require.Greater(t, ops, 40, "the served document lists the operations")
 
 	client := &http.Client{Timeout: 20 * time.Second}
-	failures := 0
+	failures, over := 0, 0
+	for _, c := range cases {
+		if c.over {
+			over++
+		}
+	}
 	statuses := map[int]int{}
 	start := time.Now()
 	for _, c := range cases {
@@ -79,7 +86,8 @@ func TestFuzzEveryOpenAPIOperationAnswersWithoutA500AndInTheOneErrorShape(t *tes
 			}
 		}
 	}
-	t.Logf("%d operations, %d requests in %s; statuses %v", ops, len(cases), time.Since(start).Round(time.Millisecond), statuses)
+	t.Logf("%d operations, %d requests (%d over a documented maxLength) in %s; statuses %v", ops, len(cases), over, time.Since(start).Round(time.Millisecond), statuses)
+	require.Greater(t, over, 10, "the documented length limits are exercised")
 	require.Zero(t, failures, "requests answered with a 500 or outside the error shape")
 }
 
@@ -113,6 +121,9 @@ func sendFuzz(client *http.Client, base string, c fuzzCase) (int, string) {
 	b, _ := io.ReadAll(io.LimitReader(res.Body, 1<<20))
 	if res.StatusCode >= 500 && res.StatusCode != http.StatusServiceUnavailable {
 		return res.StatusCode, fmt.Sprintf("status %d: %.300s", res.StatusCode, b)
+	}
+	if c.over && res.StatusCode < 400 {
+		return res.StatusCode, fmt.Sprintf("status %d for a value over its documented maxLength", res.StatusCode)
 	}
 	if res.StatusCode < 400 || c.method == http.MethodHead {
 		return res.StatusCode, ""
@@ -320,6 +331,12 @@ func fuzzOperation(path, method string, item *openapi3.PathItem, op *openapi3.Op
 				c.body = bytes.Replace(marked, []byte(`"`+fuzzMarker+`"`), []byte(v.raw), 1)
 				add(c, lf.name+": "+v.what)
 			}
+			if lf.maxLength > 0 {
+				c := base
+				c.body = bytes.Replace(marked, []byte(`"`+fuzzMarker+`"`), []byte(`"`+strings.Repeat("a", lf.maxLength+1)+`"`), 1)
+				c.over = true
+				add(c, lf.name+": one character over maxLength")
+			}
 		}
 	}
 	return out
@@ -409,9 +426,10 @@ func sampleSchema(s *openapi3.Schema, depth int) any {
 
 // jsonLeaf is one scalar field of a sample body.
 type jsonLeaf struct {
-	path []any // keys and indexes
-	name string
-	kind string
+	path      []any // keys and indexes
+	name      string
+	kind      string
+	maxLength int // documented, 0 when none
 }
 
 // mark returns the template with this leaf replaced by the marker string.
@@ -462,20 +480,41 @@ func collectLeaves(v any, path []any, s *openapi3.Schema, out *[]jsonLeaf) {
 		}
 		sort.Strings(keys)
 		for _, k := range keys {
-			collectLeaves(x[k], cp(k), nil, out)
+			collectLeaves(x[k], cp(k), propertyOf(s, k), out)
 		}
 	case []any:
+		var items *openapi3.Schema
+		if s != nil && s.Items != nil {
+			items = s.Items.Value
+		}
 		for i, e := range x {
-			collectLeaves(e, cp(i), nil, out)
+			collectLeaves(e, cp(i), items, out)
 		}
 	case string:
-		*out = append(*out, jsonLeaf{path: path, name: name(), kind: "string"})
+		lf := jsonLeaf{path: path, name: name(), kind: "string"}
+		if s != nil && s.MaxLength != nil && len(s.Enum) == 0 && s.Pattern == "" {
+			lf.maxLength = int(*s.MaxLength)
+		}
+		*out = append(*out, lf)
 	case bool:
 		*out = append(*out, jsonLeaf{path: path, name: name(), kind: "boolean"})
 	case float64, int, int64:
 		*out = append(*out, jsonLeaf{path: path, name: name(), kind: "number"})
 	}
-	if len(path) == 0 && len(*out) == 0 && s != nil {
-		_ = s // an empty object body: only the top-level variants apply
+}
+
+// propertyOf finds a property's schema, through allOf.
+func propertyOf(s *openapi3.Schema, k string) *openapi3.Schema {
+	if s == nil {
+		return nil
 	}
+	if p, ok := s.Properties[k]; ok && p.Value != nil {
+		return p.Value
+	}
+	for _, sub := range s.AllOf {
+		if p := propertyOf(sub.Value, k); p != nil {
+			return p
+		}
+	}
+	return nil
 }

@@ -270,3 +270,20 @@ func TestNULAndInvalidUTF8AreRefusedAtTheEdge(t *testing.T) {
 		})
 	}
 }
+
+func TestOverlongTextIsRefusedWhateverTheField(t *testing.T) {
+	t.Parallel()
+	e := httpx.New(httpx.Options{Logger: observability.DiscardLogger(), Registerer: prometheus.NewRegistry(), BodyLimit: "1M"})
+	e.POST("/things", func(c echo.Context) error { return c.NoContent(204) })
+	e.GET("/things", func(c echo.Context) error { return c.NoContent(204) })
+	ok := `{"reason":"` + strings.Repeat("é", httpx.MaxJSONStringChars) + `"}`
+	assert.Equal(t, 204, call(e, "POST", "/things", ok).Code, "the ceiling counts characters, not bytes")
+	rec := call(e, "POST", "/things", `{"a":{"reason":"`+strings.Repeat("x", 900_000/10)+`"}}`)
+	require.Equal(t, 422, rec.Code)
+	d := decode(t, rec)
+	assert.Equal(t, "http.text_too_long", d.Code)
+	assert.Contains(t, d.Fields, "a.reason")
+	rec = call(e, "GET", "/things?q="+strings.Repeat("q", httpx.MaxQueryValueBytes+1), "")
+	require.Equal(t, 422, rec.Code)
+	assert.Equal(t, "http.text_too_long", decode(t, rec).Code)
+}

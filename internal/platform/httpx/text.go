@@ -21,6 +21,14 @@ import (
 var (
 	ErrInvalidText   = errs.New(errs.Unprocessable, "http.invalid_text", "text must be valid UTF-8 without NUL characters")
 	ErrInvalidHeader = errs.New(errs.Invalid, "http.invalid_header", "a header value is not valid text")
+	ErrTextTooLong   = errs.New(errs.Unprocessable, "http.text_too_long", "a text value is longer than any field allows")
+)
+
+// Ceilings that hold whatever the field: each field documents (and its domain enforces) its own,
+// smaller limit; these only keep an unlimited field from storing megabytes.
+const (
+	MaxJSONStringChars = 10_000
+	MaxQueryValueBytes = 2048
 )
 
 // checkedHeaders are the headers whose values the application keeps or echoes; their values
@@ -54,6 +62,7 @@ func ValidText() echo.MiddlewareFunc {
 				return ErrInvalidText.WithField("path", p)
 			}
 			fields := errs.Fields{}
+			long := errs.Fields{}
 			query, err := parseQuery(r.URL.RawQuery)
 			if err != nil {
 				return ErrInvalidText.WithMessage("the query string is not valid percent-encoding")
@@ -66,11 +75,16 @@ func ValidText() echo.MiddlewareFunc {
 				for _, v := range vs {
 					if p := textProblem(v); p != "" {
 						fields.Add(k, p)
+					} else if len(v) > MaxQueryValueBytes {
+						long.Add(k, "must be at most "+strconv.Itoa(MaxQueryValueBytes)+" bytes")
 					}
 				}
 			}
 			if len(fields) > 0 {
 				return fields.Err(ErrInvalidText)
+			}
+			if len(long) > 0 {
+				return long.Err(ErrTextTooLong)
 			}
 			for _, h := range checkedHeaders {
 				for _, v := range r.Header.Values(h) {
@@ -157,7 +171,7 @@ func checkJSONText(body []byte) error {
 	if !utf8.Valid(body) {
 		return ErrInvalidText.WithMessage("the request body is not valid UTF-8")
 	}
-	if !bytes.Contains(body, []byte(`\u0000`)) {
+	if !bytes.Contains(body, []byte(`\u0000`)) && len(body) <= MaxJSONStringChars {
 		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -166,15 +180,25 @@ func checkJSONText(body []byte) error {
 	if err := dec.Decode(&v); err != nil {
 		return nil
 	}
-	fields := errs.Fields{}
-	walkJSON(v, "", func(path string) { fields.Add(path, problemNUL) })
+	fields, long := errs.Fields{}, errs.Fields{}
+	walkJSON(v, "", func(path string, s string) {
+		if strings.IndexByte(s, 0) >= 0 {
+			fields.Add(path, problemNUL)
+		} else if utf8.RuneCountInString(s) > MaxJSONStringChars {
+			long.Add(path, "must be at most "+strconv.Itoa(MaxJSONStringChars)+" characters")
+		}
+	})
 	if len(fields) > 0 {
 		return fields.Err(ErrInvalidText)
+	}
+	if len(long) > 0 {
+		return long.Err(ErrTextTooLong)
 	}
 	return nil
 }
 
-func walkJSON(v any, path string, bad func(string)) {
+// walkJSON calls check with every string of v (keys included) and its JSON path.
+func walkJSON(v any, path string, check func(path, s string)) {
 	name := func(p string) string {
 		if p == "" {
 			return "body"
@@ -183,12 +207,10 @@ func walkJSON(v any, path string, bad func(string)) {
 	}
 	switch x := v.(type) {
 	case string:
-		if strings.IndexByte(x, 0) >= 0 {
-			bad(name(path))
-		}
+		check(name(path), x)
 	case []any:
 		for i, e := range x {
-			walkJSON(e, path+"["+strconv.Itoa(i)+"]", bad)
+			walkJSON(e, path+"["+strconv.Itoa(i)+"]", check)
 		}
 	case map[string]any:
 		keys := make([]string, 0, len(x))
@@ -201,11 +223,8 @@ func walkJSON(v any, path string, bad func(string)) {
 			if path != "" {
 				p = path + "." + k
 			}
-			if strings.IndexByte(k, 0) >= 0 {
-				bad(name(path))
-				continue
-			}
-			walkJSON(x[k], p, bad)
+			check(name(path), k)
+			walkJSON(x[k], p, check)
 		}
 	}
 }
