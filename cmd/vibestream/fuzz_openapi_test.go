@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,6 +21,8 @@ import (
 
 // fuzzCase is one hostile request derived from an operation of the served OpenAPI document.
 type fuzzCase struct {
+	op          string // "METHOD /path/{template}"
+	documented  func(status int) bool
 	what        string
 	method      string
 	path        string // already escaped
@@ -75,16 +79,30 @@ func TestFuzzEveryOpenAPIOperationAnswersWithoutA500AndInTheOneErrorShape(t *tes
 		}
 	}
 	statuses := map[int]int{}
+	observed := map[string]map[int]bool{}
 	start := time.Now()
 	for _, c := range cases {
 		status, problem := sendFuzz(client, ta.srv.URL, c)
 		statuses[status]++
+		if status >= 400 {
+			if observed[c.op] == nil {
+				observed[c.op] = map[int]bool{}
+			}
+			observed[c.op][status] = true
+			if problem == "" && status != http.StatusNotFound && status != http.StatusMethodNotAllowed && !c.documented(status) {
+				problem = fmt.Sprintf("status %d is not documented for the operation", status)
+			}
+		}
 		if problem != "" {
 			failures++
 			if failures <= 40 {
 				t.Errorf("%s %.120s?%.120s [%s]: %s", c.method, c.path, c.query, c.what, problem)
 			}
 		}
+	}
+	if out := os.Getenv("FUZZ_STATUS_OUT"); out != "" {
+		b, _ := json.MarshalIndent(observed, "", " ")
+		require.NoError(t, os.WriteFile(out, b, 0o644))
 	}
 	t.Logf("%d operations, %d requests (%d over a documented maxLength) in %s; statuses %v", ops, len(cases), over, time.Since(start).Round(time.Millisecond), statuses)
 	require.Greater(t, over, 10, "the documented length limits are exercised")
@@ -240,7 +258,16 @@ func fuzzOperation(path, method string, item *openapi3.PathItem, op *openapi3.Op
 		base.body = []byte("\x00\xff not what was asked for")
 	}
 	var out []fuzzCase
+	documented := func(status int) bool {
+		if op.Responses == nil {
+			return false
+		}
+		code := strconv.Itoa(status)
+		return op.Responses.Value(code) != nil || op.Responses.Value(code[:1]+"XX") != nil
+	}
 	add := func(c fuzzCase, what string) {
+		c.op = method + " " + path
+		c.documented = documented
 		c.what = what
 		c.header = hdr(c.header)
 		out = append(out, c)
