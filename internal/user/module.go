@@ -45,7 +45,9 @@ type Config struct {
 	HashConcurrency int
 
 	AccountThrottle domain.ThrottlePolicy
-	AddressThrottle domain.ThrottlePolicy
+	// UnknownClientsThrottle counts one account's failures from every unknown client together.
+	UnknownClientsThrottle domain.ThrottlePolicy
+	AddressThrottle        domain.ThrottlePolicy
 
 	// PublicURL gives the sign-in messages their domain (its host) and URI.
 	PublicURL       string
@@ -117,8 +119,8 @@ func New(d Deps) (*Module, error) {
 	if h.Register, err = application.NewRegister(store, hasher, sessions, now); err != nil {
 		return nil, err
 	}
-	if h.Login, err = application.NewLogin(store, store, hasher, sessions,
-		application.LoginPolicy{PerAccount: c.AccountThrottle, PerAddress: c.AddressThrottle}, now); err != nil {
+	if h.Login, err = application.NewLogin(store, store, store, hasher, sessions,
+		application.LoginPolicy{PerAccount: c.AccountThrottle, PerAccountUnknownClients: c.UnknownClientsThrottle, PerAddress: c.AddressThrottle}, now); err != nil {
 		return nil, err
 	}
 	if h.Refresh, err = application.NewRefresh(store, store, sessions, now); err != nil {

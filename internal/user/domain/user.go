@@ -279,6 +279,23 @@ func (u *User) RevokeRole(r Role, now time.Time) (bool, error) {
 	return true, nil
 }
 
+// LoginThrottled is recorded when failed sign-ins start slowing down logins to an account, so
+// its owner can be told (someone may be guessing their password).
+type LoginThrottled struct {
+	UserID      uuid.UUID
+	ClientIP    string
+	KnownDevice bool
+	Failures    int
+	RetryAfter  time.Duration
+	At          time.Time
+}
+
+// RecordLoginThrottled notes that logins to the account are being slowed down.
+func (u *User) RecordLoginThrottled(e LoginThrottled) {
+	e.UserID = u.id
+	u.events = append(u.events, e)
+}
+
 // SessionsEnded reports whether a change made to the account (a role granted or revoked) ends
 // all its sessions: the repository revokes every refresh-token family in the same transaction,
 // so the next access token can only come from a new sign-in with the new roles.
