@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,4 +88,39 @@ func TestMusicPlayCountsListensNotRequests(t *testing.T) {
 	}
 	assert.Equal(t, int64(3), plays())
 	eventually(t, 5*time.Second, func() bool { return getSong(t, ta, listener, s.ID).PlayCount == 3 }, "the song shows its plays")
+}
+
+// The reported loss: a session label with a multi-byte character cut at the 128-byte limit (or
+// a NUL) made Postgres refuse the recorder's whole batch. Now the label is normalised at the
+// edge (or refused), and every listener's record is kept.
+func TestMusicHostileSessionLabelsCostNoRecords(t *testing.T) {
+	ta := musicApp(t)
+	_, artist := musicUser(t, ta, usercontracts.RoleArtist)
+	_, listener := musicUser(t, ta, usercontracts.RoleListener)
+	s := readySong(t, ta, artist, "Sessions", "tone.mp3", true)
+	base := "/api/v1/music/stream/" + s.ID + "?quality=original&session="
+	cut := url.QueryEscape(strings.Repeat("a", 127) + "é") // é would end at byte 129
+	for _, sess := range []string{"plain", cut, "caf%C3%A9"} {
+		res := ta.do(http.MethodGet, base+sess, nil, withToken(listener), withHeader("Range", "bytes=0-9"))
+		require.Equal(t, http.StatusPartialContent, res.Status, sess)
+	}
+	res := ta.do(http.MethodGet, base+"bad%00nul", nil, withToken(listener))
+	assert.Equal(t, http.StatusUnprocessableEntity, res.Status)
+	assert.Equal(t, "http.invalid_text", res.ErrorCode(t))
+
+	var sessions []string
+	eventually(t, 5*time.Second, func() bool {
+		ta.app.music.FlushStreams(context.Background())
+		rows, err := ta.app.pool.Query(context.Background(), `SELECT session_id FROM music.stream_requests WHERE song_id = $1 ORDER BY id`, s.ID)
+		require.NoError(t, err)
+		defer rows.Close()
+		sessions = sessions[:0]
+		for rows.Next() {
+			var v string
+			require.NoError(t, rows.Scan(&v))
+			sessions = append(sessions, v)
+		}
+		return len(sessions) == 3
+	}, "all three records written")
+	assert.Equal(t, []string{"plain", strings.Repeat("a", 127), "café"}, sessions)
 }
