@@ -136,7 +136,7 @@ func TestRegistrationPublishesEvent(t *testing.T) {
 // Not parallel: the timing comparison runs while no other test of this package does.
 func TestLoginFailuresLookTheSame(t *testing.T) {
 	ta := newTestApp(t, func(c *Config) {
-		c.User.LoginMaxFailuresPerAccount, c.User.LoginMaxFailuresPerIP = 1000, 1000
+		c.User.LoginMaxFailuresPerAccount, c.User.LoginMaxFailuresPerIP, c.User.LoginMaxFailuresUnknown = 1000, 1000, 1000
 	})
 	_, _, email := registerUserFull(t, ta, "listener")
 

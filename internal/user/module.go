@@ -187,6 +187,9 @@ func (m *Module) GrantRole(ctx context.Context, email, role string) (uuid.UUID, 
 // KeyID is the id of the current signing key.
 func (m *Module) KeyID() string { return m.signer.KeyID() }
 
+// Privileged routes rely on the authenticator knowing the account's current permissions.
+var _ httpx.CurrentPermissions = authenticator{}
+
 type authenticator struct {
 	uc      *application.Authenticate
 	current *application.CurrentPermissions

@@ -89,6 +89,8 @@ func Authenticate(a Authenticator) echo.MiddlewareFunc {
 			c.Set(principalKey, p)
 			if cp, ok := a.(CurrentPermissions); ok {
 				c.Set(currentKey, cp)
+			} else {
+				c.Set(currentKey, noCurrentPermissions{})
 			}
 			return next(c)
 		}
@@ -96,8 +98,16 @@ func Authenticate(a Authenticator) echo.MiddlewareFunc {
 }
 
 // SetPrincipal attaches a principal (used by handlers that authenticate by other means, such as
-// signed URLs, and by tests).
-func SetPrincipal(c echo.Context, p Principal) { c.Set(principalKey, p) }
+// signed URLs, and by tests). Whoever sets it vouches for its permissions: privileged routes
+// re-check only principals that came from a bearer token through Authenticate.
+func SetPrincipal(c echo.Context, p Principal) {
+	c.Set(principalKey, p)
+	c.Set(currentKey, nil)
+}
+
+// noCurrentPermissions marks a token principal whose authenticator cannot say what the account
+// holds now: privileged routes refuse it.
+type noCurrentPermissions struct{}
 
 // PrincipalOf returns the caller, if authenticated.
 func PrincipalOf(c echo.Context) (Principal, bool) {
@@ -113,8 +123,8 @@ func MustPrincipal(c echo.Context) Principal {
 
 // Require rejects anonymous callers (401) and callers lacking any listed permission (403).
 // With no permissions it only requires authentication. A privileged permission (admin:*) must
-// be held both by the token and by the account now (CurrentPermissions); without a source of
-// current permissions it is refused.
+// be held both by the token and by the account now (CurrentPermissions); when the
+// authenticator cannot tell what the account holds now, it is refused.
 func Require(permissions ...string) echo.MiddlewareFunc {
 	privileged := slices.ContainsFunc(permissions, func(p string) bool { return strings.HasPrefix(p, PrivilegedPrefix) })
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
@@ -138,11 +148,16 @@ func Require(permissions ...string) echo.MiddlewareFunc {
 	}
 }
 
-// requireCurrent checks privileged permissions against the account's current roles.
+// requireCurrent checks privileged permissions of a token principal against the account's
+// current roles.
 func requireCurrent(c echo.Context, p Principal, permissions []string) error {
-	cp, ok := c.Get(currentKey).(CurrentPermissions)
+	src := c.Get(currentKey)
+	if src == nil {
+		return nil // set by SetPrincipal: its setter vouched for it
+	}
+	cp, ok := src.(CurrentPermissions)
 	if !ok {
-		return errs.ErrForbidden.WithMessage("privileged permissions need a bearer token")
+		return errs.ErrForbidden.WithMessage("the account's current permissions cannot be checked")
 	}
 	now, err := cp.CurrentPermissions(c.Request().Context(), p.UserID)
 	if err != nil {
