@@ -42,10 +42,11 @@ RUN npm install --global --no-audit --no-fund --loglevel=error "${NODE_PACKAGE}"
  && /usr/local/bin/node20 --version
 WORKDIR /app
 COPY package.json package-lock.json ./
-# anvil and litesvm as package-lock.json pins them; the Solidity compiler and OpenZeppelin only
-# serve `make contracts` (the compiled contracts are in the binary) and stay out of the image.
+# anvil and litesvm as package-lock.json pins them; the development tools (devDependencies), the
+# Solidity compiler and OpenZeppelin only serve `make contracts` and the tests (the compiled
+# contracts are in the binary) and stay out of the image.
 RUN mkdir -p /tmp/node20 && ln -s /usr/local/bin/node20 /tmp/node20/node \
- && PATH="/tmp/node20:$PATH" npm ci --no-audit --no-fund --loglevel=error \
+ && PATH="/tmp/node20:$PATH" npm ci --omit=dev --no-audit --no-fund --loglevel=error \
  && rm -rf node_modules/solc node_modules/@openzeppelin /root/.npm \
  && test -x node_modules/.bin/anvil && test -d node_modules/litesvm
 
