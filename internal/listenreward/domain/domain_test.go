@@ -50,7 +50,9 @@ func newActive(t *testing.T, f fixture) *domain.Session {
 	return s
 }
 
-func served(secs int64) domain.Served { return domain.Served{Bytes: secs * bps, HighestOffset: secs * bps} }
+func served(secs int64) domain.Served {
+	return domain.Served{Bytes: secs * bps, HighestOffset: secs * bps}
+}
 
 func goodObs(secs int64) domain.Observation {
 	return domain.Observation{Served: served(secs), Playable: true, FeeBPS: 500}
@@ -82,7 +84,7 @@ func TestRules(t *testing.T) {
 		{name: "bytes short by the slack only", listened: 60, at: 61 * time.Second,
 			obs: func(o *domain.Observation) { o.Served = served(58) }},
 		{name: "one range far ahead does not cover the listening", listened: 60, at: 61 * time.Second,
-			obs: func(o *domain.Observation) { o.Served = domain.Served{Bytes: 10 * bps, HighestOffset: 100 * bps} },
+			obs:  func(o *domain.Observation) { o.Served = domain.Served{Bytes: 10 * bps, HighestOffset: 100 * bps} },
 			want: []domain.Reason{domain.ReasonBytesNotServed}},
 		{name: "session longer than 2 h", f: fixture{durationMS: 3 * 3600_000}, listened: 60, at: 2*time.Hour + time.Second,
 			want: []domain.Reason{domain.ReasonSessionTooLong}},
@@ -100,7 +102,7 @@ func TestRules(t *testing.T) {
 		{name: "unpublished or deleted song never pays", listened: 30, at: 31 * time.Second,
 			obs: func(o *domain.Observation) { o.Playable = false }, want: []domain.Reason{domain.ReasonSongUnavailable}},
 		{name: "a lying client gets every reason that applies", listened: 180, at: 40 * time.Second,
-			obs: func(o *domain.Observation) { o.Served = served(35) },
+			obs:  func(o *domain.Observation) { o.Served = served(35) },
 			want: []domain.Reason{domain.ReasonExceedsElapsed, domain.ReasonBytesNotServed}},
 	}
 	for _, c := range cases {

@@ -18,8 +18,8 @@ type Sessions interface {
 	Get(ctx context.Context, id uuid.UUID) (*Session, error)
 	// Update locks the session, runs fn and saves it.
 	Update(ctx context.Context, id uuid.UUID, fn func(*Session) error) error
-	// Decide locks the session's listener, then the session, counts its History and runs fn.
-	Decide(ctx context.Context, id uuid.UUID, fn func(*Session, History) error) error
+	// Decide locks the session's listener, then the session, counts its History as of now and runs fn.
+	Decide(ctx context.Context, id uuid.UUID, now time.Time, fn func(*Session, History) error) error
 	// Open lists a listener's pending and active sessions.
 	Open(ctx context.Context, listenerID uuid.UUID) ([]*Session, error)
 	// List pages a listener's sessions, newest first, strictly before the cursor (zero: first page).
@@ -49,14 +49,15 @@ type SongEarnings struct {
 
 // Rewards stores rewards; changes write their events to the outbox in the same transaction.
 type Rewards interface {
-	// Begin locks the listener, loads the session's reward (nil when none) and what the listener
+	// BeginReward locks the listener, loads the session's reward (nil when none) and what the listener
 	// earned on day (pending, accrued and capped rewards), and stores the reward decide returns
 	// unless one existed. It returns the stored reward.
-	Begin(ctx context.Context, sessionID, listenerID uuid.UUID, day time.Time,
+	BeginReward(ctx context.Context, sessionID, listenerID uuid.UUID, day time.Time,
 		decide func(existing *Reward, earnedToday money.Amount) (*Reward, error)) (*Reward, error)
-	// Update locks the reward, runs fn and saves it.
-	Update(ctx context.Context, sessionID uuid.UUID, fn func(*Reward) error) error
-	Get(ctx context.Context, sessionID uuid.UUID) (*Reward, error)
+	// UpdateReward locks the reward, runs fn and saves it.
+	UpdateReward(ctx context.Context, sessionID uuid.UUID, fn func(*Reward) error) error
+	// GetReward returns the session's reward (nil when none).
+	GetReward(ctx context.Context, sessionID uuid.UUID) (*Reward, error)
 	// Earned sums a listener's rewards (pending, accrued, capped) of day.
 	Earned(ctx context.Context, listenerID uuid.UUID, day time.Time) (money.Amount, error)
 	// Recent lists a listener's latest rewards.

@@ -172,6 +172,7 @@ type Session struct {
 	ownSong        bool
 	previewOnly    bool
 	holdID         uuid.UUID
+	starting       bool // the start has not recorded its hold outcome yet
 	stream         Stream
 	status         Status
 	startedAt      time.Time
@@ -199,16 +200,16 @@ func NewSession(id, listenerID uuid.UUID, song Song, quality, clientIP string, p
 	}
 	life := time.Duration(song.DurationMS)*time.Millisecond + policy.Grace
 	return &Session{id: id, listenerID: listenerID, song: song, clientIP: clientIP, quality: quality,
-		ownSong: song.ArtistUserID == listenerID, status: StatusPending, startedAt: now,
+		ownSong: song.ArtistUserID == listenerID, status: StatusPending, starting: true, startedAt: now,
 		expiresAt: now.Add(min(life, policy.MaxSession)), payment: PaymentNone}, nil
 }
 
 // RehydrateSession is for repositories only.
 func RehydrateSession(id, listenerID uuid.UUID, song Song, clientIP, quality string, previewOnly bool, holdID uuid.UUID,
-	stream Stream, status Status, startedAt, expiresAt time.Time, position, listened int, reasons []Reason, endedBy EndedBy,
+	starting bool, stream Stream, status Status, startedAt, expiresAt time.Time, position, listened int, reasons []Reason, endedBy EndedBy,
 	decidedAt *time.Time, split *Split, payment PaymentStatus, entryID uuid.UUID, paidAt *time.Time) *Session {
 	return &Session{id: id, listenerID: listenerID, song: song, clientIP: clientIP, quality: quality,
-		ownSong: song.ArtistUserID == listenerID, previewOnly: previewOnly, holdID: holdID, stream: stream, status: status,
+		ownSong: song.ArtistUserID == listenerID, previewOnly: previewOnly, holdID: holdID, starting: starting, stream: stream, status: status,
 		startedAt: startedAt, expiresAt: expiresAt, position: position, listened: listened, reasons: reasons,
 		endedBy: endedBy, decidedAt: decidedAt, split: split, payment: payment, entryID: entryID, paidAt: paidAt}
 }
@@ -222,6 +223,7 @@ func (s *Session) Quality() string                       { return s.quality }
 func (s *Session) OwnSong() bool                         { return s.ownSong }
 func (s *Session) PreviewOnly() bool                     { return s.previewOnly }
 func (s *Session) HoldID() uuid.UUID                     { return s.holdID }
+func (s *Session) Starting() bool                        { return s.starting }
 func (s *Session) Stream() Stream                        { return s.stream }
 func (s *Session) Status() Status                        { return s.status }
 func (s *Session) StartedAt() time.Time                  { return s.startedAt }
@@ -249,6 +251,7 @@ func (s *Session) PullEvents() []any {
 // that a newer one ended while it was starting stays rejected: its hold, if any, is recorded
 // and its release announced, and ErrSessionSuperseded is returned.
 func (s *Session) Activate(holdID uuid.UUID, previewOnly bool, stream Stream, now time.Time) error {
+	s.starting = false
 	if s.status != StatusPending {
 		if holdID != uuid.Nil && s.holdID == uuid.Nil {
 			s.holdID = holdID
@@ -263,6 +266,10 @@ func (s *Session) Activate(holdID uuid.UUID, previewOnly bool, stream Stream, no
 
 // Abort rejects a session whose start could not finish (the hold, if it was made, is released).
 func (s *Session) Abort(reason Reason, holdID uuid.UUID, now time.Time) error {
+	if !s.starting {
+		return nil
+	}
+	s.starting = false
 	if s.status.Terminal() {
 		if holdID != uuid.Nil && s.holdID == uuid.Nil {
 			s.holdID = holdID
