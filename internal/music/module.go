@@ -72,6 +72,7 @@ type Deps struct {
 // Module is the wired music context.
 type Module struct {
 	app      *application.App
+	sessions *application.SessionStreams
 	store    *postgres.Store
 	storage  storage.Store
 	cache    *postgres.Cache
@@ -136,9 +137,13 @@ func New(ctx context.Context, d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	sessions, err := application.NewSessionStreams(app, postgres.NewSessionServes(store))
+	if err != nil {
+		return nil, err
+	}
 	metrics := httpapi.NewMetrics(d.Registerer)
-	m := &Module{app: app, store: store, storage: st, cache: cache, recorder: recorder, tools: tools, pool: d.Pool, logger: d.Logger,
-		handler: httpapi.New(app, st, c.PublicURL, c.UploadMaxBytes, metrics)}
+	m := &Module{app: app, sessions: sessions, store: store, storage: st, cache: cache, recorder: recorder, tools: tools, pool: d.Pool, logger: d.Logger,
+		handler: httpapi.New(app, sessions, st, c.PublicURL, c.UploadMaxBytes, metrics)}
 	river.AddWorker(d.Runner.Workers(), &transcodeWorker{app: app, retryBase: c.TranscodeRetryBase, metrics: metrics})
 	d.Health.AddComponent("transcoding", func() string {
 		if tools.CanTranscode() {
@@ -174,6 +179,9 @@ func (m *Module) Cache() *postgres.Cache { return m.cache }
 
 // ArtistProfiles is the contract the orchestrator uses for new artist accounts.
 func (m *Module) ArtistProfiles() contracts.ArtistProfiles { return m.app }
+
+// Streams issues stream links bound to listen sessions and reports what they served.
+func (m *Module) Streams() contracts.Streams { return m.sessions }
 
 // Catalog is the contract other contexts use to ask about songs.
 func (m *Module) Catalog() contracts.Catalog { return catalog{m} }

@@ -29,6 +29,7 @@ import (
 // Handler serves /api/v1/music.
 type Handler struct {
 	app       *application.App
+	sessions  *application.SessionStreams
 	store     storage.Store
 	publicURL string
 	maxUpload int64
@@ -36,11 +37,11 @@ type Handler struct {
 }
 
 // New builds the handler. publicURL is the externally visible base URL for signed links.
-func New(app *application.App, store storage.Store, publicURL string, maxUpload int64, metrics *Metrics) *Handler {
+func New(app *application.App, sessions *application.SessionStreams, store storage.Store, publicURL string, maxUpload int64, metrics *Metrics) *Handler {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
-	return &Handler{app: app, store: store, publicURL: strings.TrimRight(publicURL, "/"), maxUpload: maxUpload, metrics: metrics}
+	return &Handler{app: app, sessions: sessions, store: store, publicURL: strings.TrimRight(publicURL, "/"), maxUpload: maxUpload, metrics: metrics}
 }
 
 // Routes registers every music route on the /api/v1 group.
