@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	musiccontracts "github.com/vibestream/vibestream/internal/music/contracts"
+	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
+)
+
+// streamFile returns the bytes of a song's rendition, fetched with the artist's token.
+func streamFile(t *testing.T, ta *testApp, tok, songID, quality string) []byte {
+	t.Helper()
+	res := ta.do(http.MethodGet, "/api/v1/music/stream/"+songID+"?quality="+quality, nil, withToken(tok))
+	require.Equal(t, http.StatusOK, res.Status)
+	return res.Body
+}
+
+func TestMusicSessionStreamCountsWhatItServesBeforeTheClientHasIt(t *testing.T) {
+	ta := musicApp(t)
+	_, artist := musicUser(t, ta, usercontracts.RoleArtist)
+	listenerID, listener := musicUser(t, ta, usercontracts.RoleListener)
+	_, other := musicUser(t, ta, usercontracts.RoleListener)
+	song := readySong(t, ta, artist, "Session", "tone.flac", true)
+	songID := uuid.MustParse(song.ID)
+	file := streamFile(t, ta, artist, song.ID, "low")
+	streams := ta.app.music.Streams()
+	ctx := context.Background()
+
+	sid := uuid.New()
+	link, err := streams.OpenSessionStream(ctx, musiccontracts.SessionStreamRequest{SessionID: sid, UserID: listenerID, SongID: songID,
+		Quality: "low", ExpiresAt: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	assert.Equal(t, "low", link.Quality)
+	assert.Equal(t, int64(len(file)), link.SizeBytes)
+	assert.Zero(t, link.MaxBytes, "a paid session streams the whole rendition")
+	assert.InDelta(t, float64(len(file))/2, float64(link.BytesPerSecond), float64(len(file))/10, "size / duration (2 s tone)")
+
+	// no token needed; every response is counted by the time the client has read it
+	res := ta.do(http.MethodGet, link.URL, nil)
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	assert.Equal(t, file, res.Body)
+	got, err := streams.SessionStreamed(ctx, sid)
+	require.NoError(t, err)
+	assert.Equal(t, musiccontracts.SessionStreamed{Requests: 1, BytesServed: int64(len(file)), HighestOffset: int64(len(file))}, got)
+
+	res = ta.do(http.MethodGet, link.URL, nil, withHeader("Range", "bytes=100-199"))
+	require.Equal(t, http.StatusPartialContent, res.Status)
+	assert.Equal(t, file[100:200], res.Body)
+	got, err = streams.SessionStreamed(ctx, sid)
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(file)+100), got.BytesServed)
+	assert.Equal(t, int64(2), got.Requests)
+
+	// HEAD serves no bytes and counts none
+	assert.Equal(t, http.StatusOK, ta.do(http.MethodHead, link.URL, nil).Status)
+	got, err = streams.SessionStreamed(ctx, sid)
+	require.NoError(t, err)
+	assert.Equal(t, int64(2), got.Requests)
+
+	// the listener's own token may come along; another user's token is refused
+	assert.Equal(t, http.StatusPartialContent, ta.do(http.MethodGet, link.URL, nil, withToken(listener), withHeader("Range", "bytes=0-9")).Status)
+	res = ta.do(http.MethodGet, link.URL, nil, withToken(other), withHeader("Range", "bytes=0-9"))
+	assert.Equal(t, http.StatusForbidden, res.Status)
+	assert.Equal(t, "music.stream_link_foreign", res.ErrorCode(t))
+	got, err = streams.SessionStreamed(ctx, sid)
+	require.NoError(t, err)
+	assert.Equal(t, int64(len(file)+110), got.BytesServed, "a refused request serves nothing")
+
+	// the MAC covers the session, the cap, the user, the quality and the expiry
+	u, err := url.Parse(link.URL)
+	require.NoError(t, err)
+	tamper := func(key, val string) string {
+		q := u.Query()
+		q.Set(key, val)
+		return u.Path + "?" + q.Encode()
+	}
+	for name, p := range map[string]string{
+		"other session": tamper("sid", uuid.NewString()),
+		"a cap":         tamper("max", "100"),
+		"negative cap":  tamper("max", "-1"),
+		"other user":    tamper("uid", uuid.NewString()),
+		"other quality": tamper("quality", "original"),
+		"later expiry":  tamper("exp", fmt.Sprint(time.Now().Add(48*time.Hour).Unix())),
+		"bad session":   tamper("sid", "nope"),
+	} {
+		res := ta.do(http.MethodGet, p, nil)
+		assert.Equal(t, http.StatusForbidden, res.Status, name)
+		assert.Equal(t, "music.bad_signature", res.ErrorCode(t), name)
+	}
+
+	// a song nobody may play gets no link
+	draft := createSong(t, ta, artist, "Draft")
+	_, err = streams.OpenSessionStream(ctx, musiccontracts.SessionStreamRequest{SessionID: uuid.New(), UserID: listenerID,
+		SongID: uuid.MustParse(draft.ID), ExpiresAt: time.Now().Add(time.Hour)})
+	assert.ErrorContains(t, err, "music.song_not_found")
+}
+
+func TestMusicSessionStreamPreviewNeverServesAByteAtOrBeyondTheCap(t *testing.T) {
+	ta := musicApp(t)
+	_, artist := musicUser(t, ta, usercontracts.RoleArtist)
+	listenerID, _ := musicUser(t, ta, usercontracts.RoleListener)
+	song := readySong(t, ta, artist, "Preview", "tone.flac", true)
+	file := streamFile(t, ta, artist, song.ID, "high")
+	streams := ta.app.music.Streams()
+	ctx := context.Background()
+
+	sid := uuid.New()
+	link, err := streams.OpenSessionStream(ctx, musiccontracts.SessionStreamRequest{SessionID: sid, UserID: listenerID,
+		SongID: uuid.MustParse(song.ID), PreviewSeconds: 1, ExpiresAt: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	capped := link.MaxBytes
+	require.Positive(t, capped)
+	assert.InDelta(t, float64(len(file))/2, float64(capped), 1, "1 s of a 2 s rendition")
+	require.Less(t, capped, int64(len(file)))
+
+	res := ta.do(http.MethodGet, link.URL, nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	assert.Equal(t, file[:capped], res.Body, "the whole preview, nothing past the cap")
+
+	res = ta.do(http.MethodGet, link.URL, nil, withHeader("Range", fmt.Sprintf("bytes=%d-%d", capped-10, capped+500)))
+	require.Equal(t, http.StatusPartialContent, res.Status)
+	assert.Equal(t, file[capped-10:capped], res.Body, "a range across the cap is clipped")
+	assert.Equal(t, fmt.Sprintf("bytes %d-%d/%d", capped-10, capped-1, capped), res.Header.Get("Content-Range"))
+
+	for _, r := range []string{fmt.Sprintf("bytes=%d-", capped), fmt.Sprintf("bytes=%d-%d", capped+1, capped+100)} {
+		res = ta.do(http.MethodGet, link.URL, nil, withHeader("Range", r))
+		assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, res.Status, r)
+		assert.NotContains(t, string(res.Body), string(file[capped:capped+16]), r)
+	}
+	// several ranges: only the first is served
+	res = ta.do(http.MethodGet, link.URL, nil, withHeader("Range", fmt.Sprintf("bytes=0-9,%d-%d", capped, capped+9)))
+	require.Equal(t, http.StatusPartialContent, res.Status)
+	assert.Equal(t, file[:10], res.Body)
+
+	got, err := streams.SessionStreamed(ctx, sid)
+	require.NoError(t, err)
+	assert.Equal(t, capped+20, got.BytesServed)
+	assert.Equal(t, capped, got.HighestOffset, "never past the cap")
+	assert.Equal(t, int64(3), got.Requests, "416s serve and count nothing")
+}
+
+func TestMusicSessionStreamConcurrentRangesSumRight(t *testing.T) {
+	ta := musicApp(t)
+	_, artist := musicUser(t, ta, usercontracts.RoleArtist)
+	listenerID, _ := musicUser(t, ta, usercontracts.RoleListener)
+	song := readySong(t, ta, artist, "Ranges", "tone.wav", true)
+	file := streamFile(t, ta, artist, song.ID, "original")
+	streams := ta.app.music.Streams()
+	ctx := context.Background()
+	sid := uuid.New()
+	link, err := streams.OpenSessionStream(ctx, musiccontracts.SessionStreamRequest{SessionID: sid, UserID: listenerID,
+		SongID: uuid.MustParse(song.ID), Quality: "original", ExpiresAt: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+
+	const n = 24
+	chunk := len(file) / n
+	var wg sync.WaitGroup
+	bodies := make([][]byte, n)
+	statuses := make([]int, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, err := http.NewRequest(http.MethodGet, ta.srv.URL+link.URL, nil)
+			if err != nil {
+				return
+			}
+			req.Header.Set("Range", fmt.Sprintf("bytes=%d-%d", i*chunk, (i+1)*chunk-1))
+			res, err := ta.srv.Client().Do(req)
+			if err != nil {
+				return
+			}
+			defer res.Body.Close()
+			var buf bytes.Buffer
+			_, _ = buf.ReadFrom(res.Body)
+			bodies[i], statuses[i] = buf.Bytes(), res.StatusCode
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		require.Equal(t, http.StatusPartialContent, statuses[i], "request %d", i)
+		require.Equal(t, file[i*chunk:(i+1)*chunk], bodies[i], "request %d", i)
+	}
+	got, err := streams.SessionStreamed(ctx, sid)
+	require.NoError(t, err)
+	assert.Equal(t, musiccontracts.SessionStreamed{Requests: n, BytesServed: int64(n * chunk), HighestOffset: int64(n * chunk)}, got)
+}
