@@ -35,6 +35,7 @@ type Streams interface {
 
 // Ledger is the part of the payment ledger the context moves value through.
 type Ledger interface {
+	OpenUserAccounts(ctx context.Context, owner uuid.UUID) error
 	Hold(ctx context.Context, req paymentcontracts.HoldRequest) (paymentcontracts.HoldReceipt, error)
 	Transfer(ctx context.Context, req paymentcontracts.TransferRequest) (paymentcontracts.Receipt, error)
 	Balance(ctx context.Context, ref paymentcontracts.AccountRef) (money.Amount, error)

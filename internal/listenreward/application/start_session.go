@@ -84,6 +84,12 @@ func (h *Start) Handle(ctx context.Context, cmd StartSession) (SessionView, erro
 	holdID, preview := uuid.Nil, false
 	if s.NeedsHold() {
 		r, err := h.d.Ledger.Hold(ctx, holdRequest(s))
+		if errors.Is(err, paymentcontracts.ErrAccountNotFound) {
+			// A brand-new account whose ledger accounts the registration flow has not opened yet.
+			if err = h.d.Ledger.OpenUserAccounts(ctx, cmd.ListenerID); err == nil {
+				r, err = h.d.Ledger.Hold(ctx, holdRequest(s))
+			}
+		}
 		switch {
 		case errors.Is(err, paymentcontracts.ErrInsufficientFunds):
 			preview = true
