@@ -83,6 +83,7 @@ func fund(t *testing.T, ta *testApp, userID string, asset money.Asset, amount st
 	t.Helper()
 	a, err := money.Parse(asset, amount)
 	require.NoError(t, err)
+	require.NoError(t, ta.app.payment.Ledger().OpenUserAccounts(context.Background(), mustUUID(t, userID)))
 	_, err = ta.app.payment.Ledger().Transfer(context.Background(), paymentcontracts.TransferRequest{IdempotencyKey: "test-fund:" + uuid.NewString(),
 		From: paymentcontracts.System(paymentcontracts.KindTreasury, asset), To: []paymentcontracts.Credit{{To: paymentcontracts.Wallet(mustUUID(t, userID), asset), Amount: a}},
 		Details: paymentcontracts.Details{Reason: "test_funding"}})
