@@ -19,6 +19,7 @@ import (
 
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/music/musictest"
+	"github.com/vibestream/vibestream/internal/platform/pgtest"
 	paymentcontracts "github.com/vibestream/vibestream/internal/payment/contracts"
 )
 
@@ -31,7 +32,15 @@ func (c *listenClock) Advance(d time.Duration) { c.skew.Add(int64(d)) }
 
 func listenApp(t *testing.T, clock *listenClock, mutate ...func(*Config)) *testApp {
 	t.Helper()
-	return musicApp(t, append([]func(*Config){func(c *Config) {
+	return listenAppOn(t, pgtest.NewURL(t), clock, mutate...)
+}
+
+// listenAppOn starts the application on an existing database (several runs share it).
+func listenAppOn(t *testing.T, url string, clock *listenClock, mutate ...func(*Config)) *testApp {
+	t.Helper()
+	musictest.Dir(t) // skips without ffmpeg
+	return newTestAppOn(t, url, append([]func(*Config){func(c *Config) {
+		c.Music.TranscodeRetryDelay = 20 * time.Millisecond
 		c.Listen.Clock = clock.Now
 		c.Listen.PlatformFeeBPS = 1_500
 		c.User.Argon2MemoryKiB, c.User.Argon2Time = 8*1024, 1
