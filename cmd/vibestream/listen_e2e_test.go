@@ -19,15 +19,15 @@ import (
 
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/music/musictest"
-	"github.com/vibestream/vibestream/internal/platform/pgtest"
 	paymentcontracts "github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/platform/pgtest"
 )
 
 // listenClock is the listen-reward context's clock in these tests: real time plus whatever the
 // test skipped ahead, so the rules run on 30-second listens without waiting 30 seconds.
 type listenClock struct{ skew atomic.Int64 }
 
-func (c *listenClock) Now() time.Time         { return time.Now().Add(time.Duration(c.skew.Load())) }
+func (c *listenClock) Now() time.Time          { return time.Now().Add(time.Duration(c.skew.Load())) }
 func (c *listenClock) Advance(d time.Duration) { c.skew.Add(int64(d)) }
 
 func listenApp(t *testing.T, clock *listenClock, mutate ...func(*Config)) *testApp {
@@ -105,8 +105,8 @@ func fundRewardPool(t *testing.T, ta *testApp, amount string) {
 	a, err := money.Parse(money.VIBE, amount)
 	require.NoError(t, err)
 	_, err = ta.app.payment.Ledger().Transfer(context.Background(), paymentcontracts.TransferRequest{IdempotencyKey: "test-pool:" + uuid.NewString(),
-		From: paymentcontracts.System(paymentcontracts.KindTreasury, money.VIBE),
-		To:   []paymentcontracts.Credit{{To: paymentcontracts.System(paymentcontracts.KindRewardPool, money.VIBE), Amount: a}},
+		From:    paymentcontracts.System(paymentcontracts.KindTreasury, money.VIBE),
+		To:      []paymentcontracts.Credit{{To: paymentcontracts.System(paymentcontracts.KindRewardPool, money.VIBE), Amount: a}},
 		Details: paymentcontracts.Details{Reason: "test_funding"}})
 	require.NoError(t, err)
 }
@@ -388,5 +388,54 @@ func TestListenEndToEnd(t *testing.T) {
 	require.Len(t, page.Items, 1)
 	assert.Equal(t, s.ID, page.Items[0].ID)
 	assert.Empty(t, page.NextCursor)
+	ledgerOK(t, ta)
+}
+
+// TestListenRewardPoolDepleted: when the pool cannot pay a reward the listen is still paid to
+// the artist, the reward is unfunded (not owed later) with an event, and the pool never goes
+// below zero.
+func TestListenRewardPoolDepleted(t *testing.T) {
+	clock := &listenClock{}
+	ta := listenApp(t, clock, func(c *Config) { c.Listen.PoolLockBelow = money.MustNew(money.VIBE, 1_000_000_000_000_000) })
+	artistID, artistTok := registerUser(t, ta, "artist")
+	song := listenSong(t, ta, artistTok)
+	bps := bytesPerSecond(song)
+	fundRewardPool(t, ta, "1.5")
+	start := balance(t, ta, paymentcontracts.System(paymentcontracts.KindRewardPool, money.VIBE))
+	var sessions []string
+	var toks []string
+	for range 2 {
+		id, tok := registerUser(t, ta, "listener")
+		fund(t, ta, id, money.USD, "1.000000")
+		s := startListen(t, ta, tok, song.ID)
+		streamBytes(t, ta, tok, s.StreamURL, 30*bps)
+		sessions, toks = append(sessions, s.ID), append(toks, tok)
+	}
+	clock.Advance(30 * time.Second)
+	for i := range sessions {
+		_, s := completeListen(t, ta, toks[i], sessions[i], 29)
+		require.Equal(t, "qualified", s.Status)
+		// one at a time, so the first is the funded one
+		eventually(t, 15*time.Second, func() bool {
+			g := getListen(t, ta, toks[i], sessions[i])
+			return g.Reward != nil && g.Reward.Status != "pending"
+		}, "reward decided")
+	}
+	assert.Equal(t, "accrued", getListen(t, ta, toks[0], sessions[0]).Reward.Status)
+	second := getListen(t, ta, toks[1], sessions[1])
+	assert.Equal(t, "unfunded", second.Reward.Status)
+	assert.Equal(t, "paid", second.Payment.Status, "the artist is paid anyway")
+	assert.EqualValues(t, 2*3_400, balance(t, ta, paymentcontracts.UserAccount(mustUUID(t, artistID), money.USD, paymentcontracts.KindEarnings)))
+	assert.Equal(t, start-1_000_000_000, balance(t, ta, paymentcontracts.System(paymentcontracts.KindRewardPool, money.VIBE)))
+	var depleted int
+	require.NoError(t, ta.app.pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM platform.events WHERE type = 'listenreward.reward_pool_depleted.v1' AND payload->>'session_id' = $1`, sessions[1]).Scan(&depleted))
+	assert.Equal(t, 1, depleted)
+	res := ta.do(http.MethodGet, "/api/v1/listen-rewards", nil, withToken(toks[1]))
+	var rw struct {
+		Claimable string `json:"claimable"`
+	}
+	res.JSON(t, &rw)
+	assert.Equal(t, "0.000000000", rw.Claimable, "an unfunded reward is not owed")
 	ledgerOK(t, ta)
 }
