@@ -104,13 +104,18 @@ func parseSessionLink(c echo.Context, id uuid.UUID, q domain.Quality) (applicati
 	return application.SessionLink{SongID: id, UserID: uid, Quality: q, SessionID: sid, MaxBytes: maxBytes, ExpiresAt: exp}, nil
 }
 
+// reserver counts a range on its session.
+type reserver interface {
+	Reserve(ctx context.Context, s application.SessionServe) error
+}
+
 // sessionWriter counts the range of a 200 or 206 on the session when the header goes out,
 // before any body byte; if that fails, the request answers 503 and sends no audio.
 type sessionWriter struct {
 	countingWriter
 	get      bool
 	ctx      context.Context
-	sessions *application.SessionStreams
+	sessions reserver
 	serve    application.SessionServe
 	reserved bool
 	failed   bool
