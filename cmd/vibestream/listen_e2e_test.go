@@ -439,3 +439,56 @@ func TestListenRewardPoolDepleted(t *testing.T) {
 	assert.Equal(t, "0.000000000", rw.Claimable, "an unfunded reward is not owed")
 	ledgerOK(t, ta)
 }
+
+// TestListenRewardClaimOnChain: a listener's reward is claimed to their linked Ethereum wallet
+// through the transactions flow (anvil), and a claim to a chain without a linked wallet is
+// refused with nothing moved.
+func TestListenRewardClaimOnChain(t *testing.T) {
+	clock := &listenClock{}
+	ta := listenApp(t, clock, withChains)
+	_, adminTok := registerAdmin(t, ta)
+	_, artistTok := registerUser(t, ta, "artist")
+	listenerID, tok := registerUser(t, ta, "listener")
+	song := listenSong(t, ta, artistTok)
+	treasuryMint(t, ta, adminTok, "ethereum", "100") // the mint credits the reward pool
+	fund(t, ta, listenerID, money.USD, "1.000000")
+	_, ethAddr := linkEthWallet(t, ta, tok)
+	lid := mustUUID(t, listenerID)
+
+	s := startListen(t, ta, tok, song.ID)
+	streamBytes(t, ta, tok, s.StreamURL, 30*bytesPerSecond(song))
+	clock.Advance(30 * time.Second)
+	_, done := completeListen(t, ta, tok, s.ID, 29)
+	require.Equal(t, "qualified", done.Status)
+	eventually(t, 15*time.Second, func() bool {
+		g := getListen(t, ta, tok, s.ID)
+		return g.Reward != nil && g.Reward.Status == "accrued"
+	}, "reward accrued")
+
+	res := ta.do(http.MethodPost, "/api/v1/listen-rewards", map[string]any{"destination": "solana"},
+		withToken(tok), withHeader("Idempotency-Key", "claim-sol"))
+	assert.Equal(t, http.StatusConflict, res.Status, string(res.Body))
+	assert.Equal(t, "listenreward.no_linked_wallet", res.ErrorCode(t))
+	assert.EqualValues(t, 1_000_000_000, balance(t, ta, paymentcontracts.UserAccount(lid, money.VIBE, paymentcontracts.KindRewards)))
+
+	res = ta.do(http.MethodPost, "/api/v1/listen-rewards", map[string]any{"destination": "ethereum", "amount": "1"},
+		withToken(tok), withHeader("Idempotency-Key", "claim-eth"))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	var claim struct {
+		Amount      string `json:"amount"`
+		Transaction struct {
+			ID        string `json:"id"`
+			Chain     string `json:"chain"`
+			ToAddress string `json:"to_address"`
+		} `json:"transaction"`
+	}
+	res.JSON(t, &claim)
+	assert.Equal(t, "1.000000000", claim.Amount)
+	assert.Equal(t, "ethereum", claim.Transaction.Chain)
+	assert.Equal(t, ethAddr, claim.Transaction.ToAddress)
+	tx := waitTx(t, ta, tok, claim.Transaction.ID, "confirmed")
+	assert.NotEmpty(t, tx.TxHash)
+	assert.Zero(t, balance(t, ta, paymentcontracts.UserAccount(lid, money.VIBE, paymentcontracts.KindRewards)))
+	assert.Zero(t, balance(t, ta, paymentcontracts.Wallet(lid, money.VIBE)), "sent on chain, not left in the balance")
+	ledgerOK(t, ta)
+}
