@@ -80,7 +80,9 @@ func TestConcurrentBeginsLeaveOneOpenSession(t *testing.T) {
 // failingBus refuses to publish: the change that caused the event must not be stored.
 type failingBus struct{}
 
-func (failingBus) Publish(context.Context, pgx.Tx, ...events.Envelope) error { return errors.New("outbox down") }
+func (failingBus) Publish(context.Context, pgx.Tx, ...events.Envelope) error {
+	return errors.New("outbox down")
+}
 
 func TestNothingIsStoredWithoutItsEvent(t *testing.T) {
 	t.Parallel()
