@@ -20,7 +20,6 @@ import (
 	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
-	paymentcontracts "github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
@@ -55,7 +54,7 @@ type app struct {
 	music   *music.Module
 	listen  *listenreward.Module
 	// withdrawals sends users' VIBE on chain for other contexts (listen reward claims)
-	withdrawals paymentcontracts.Withdrawals
+	withdrawals *payment.Withdrawals
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned
