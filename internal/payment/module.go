@@ -84,7 +84,11 @@ func New(d Deps) (*Module, error) {
 		d.ReconcileAfter = 10 * time.Minute
 	}
 	m := newMetrics()
-	ledgerStore := paymentpg.NewLedgerStore(d.Pool)
+	var ledgerOpts []paymentpg.LedgerOption
+	if d.Bus != nil {
+		ledgerOpts = append(ledgerOpts, paymentpg.WithBalanceEvents(d.Bus))
+	}
+	ledgerStore := paymentpg.NewLedgerStore(d.Pool, ledgerOpts...)
 	ledger, err := application.NewLedger(ledgerStore, d.Now, d.NewID)
 	if err != nil {
 		return nil, err

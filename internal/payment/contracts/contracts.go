@@ -19,7 +19,28 @@ const Source = "payment"
 const (
 	// TopUpSucceededV1 is published when a Stripe top-up is credited (payload TopUpSucceeded).
 	TopUpSucceededV1 = "payment.top_up_succeeded.v1"
+	// BalanceChangedV1 is published to a user whenever a journal entry touches one of their
+	// accounts, in the entry's transaction (payload BalanceChanged): one per user and asset.
+	BalanceChangedV1 = "payment.balance_changed.v1"
 )
+
+// BalanceChanged is the payload of payment.balance_changed.v1. Amounts are decimal strings;
+// Change is signed.
+type BalanceChanged struct {
+	UserID   uuid.UUID        `json:"user_id"`
+	Asset    string           `json:"asset"`
+	EntryID  uuid.UUID        `json:"entry_id"`
+	Reason   string           `json:"reason"`
+	Accounts []AccountBalance `json:"accounts"`
+	At       time.Time        `json:"at"`
+}
+
+// AccountBalance is one account's change and its balance after the entry.
+type AccountBalance struct {
+	Kind    AccountKind `json:"kind"`
+	Change  string      `json:"change"`
+	Balance string      `json:"balance"`
+}
 
 // TopUpSucceeded is the payload of payment.top_up_succeeded.v1. Amount is a decimal string.
 type TopUpSucceeded struct {

@@ -173,7 +173,7 @@ func (s *PaymentStore) credit(ctx context.Context, tx pgx.Tx, p *domain.Payment,
 	if err != nil {
 		return err
 	}
-	if _, err := postEntry(ctx, tx, entry); err != nil {
+	if _, err := s.ledger.PostTx(ctx, tx, entry); err != nil {
 		return err
 	}
 	if s.bus == nil {
@@ -267,7 +267,7 @@ func (s *PaymentStore) move(ctx context.Context, tx pgx.Tx, wallet domain.Accoun
 	if err != nil {
 		return err
 	}
-	_, err = postEntry(ctx, tx, e)
+	_, err = s.ledger.PostTx(ctx, tx, e)
 	return err
 }
 
