@@ -76,7 +76,7 @@ func linkEthWallet(t *testing.T, ta *testApp, tok string) (*ethereum.Client, str
 	c := getChallenge(t, ta, tok, "ethereum", addr)
 	res := linkWallet(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
 	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
-	cl, err := ethereum.Dial(context.Background(), ethereum.Config{RPCURL: ta.app.chains.EthProc.URL(), Key: key, Token: ta.app.chains.Ethereum.Token()})
+	cl, err := ethereum.Dial(context.Background(), ethereum.Config{RPCURL: ta.app.payment.Chains().EthProc.URL(), Key: key, Token: ta.app.payment.Chains().Ethereum.Token()})
 	require.NoError(t, err)
 	t.Cleanup(cl.Close)
 	return cl, addr
@@ -144,11 +144,11 @@ func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
 	assert.Equal(t, solAddr, sl.To)
 
 	ctx := context.Background()
-	onChain, err := ta.app.chains.Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
+	onChain, err := ta.app.payment.Chains().Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
 	require.NoError(t, err)
 	want, _ := ethereum.ToTokenUnits(10_500_000_000)
 	assert.Equal(t, want, onChain)
-	sb, err := ta.app.chains.Solana.Balance(ctx, sol.MustPublicKeyFromBase58(solAddr))
+	sb, err := ta.app.payment.Chains().Solana.Balance(ctx, sol.MustPublicKeyFromBase58(solAddr))
 	require.NoError(t, err)
 	assert.Equal(t, uint64(20_000_000_000), sb)
 	assert.Equal(t, int64(69_500_000_000), vibeBalance(t, ta, userID).Units())
@@ -160,7 +160,7 @@ func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
 	var again txBody
 	res.JSON(t, &again)
 	assert.Equal(t, ids["ethereum"], again.ID)
-	onChain, err = ta.app.chains.Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
+	onChain, err = ta.app.payment.Chains().Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
 	require.NoError(t, err)
 	assert.Equal(t, want, onChain, "one on-chain transfer")
 
@@ -185,7 +185,7 @@ func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
 
 	// The hot wallets reconcile with the ledger.
 	var out strings.Builder
-	require.NoError(t, verifyChainBalances(ctx, ta.app.pool, ta.app.chains, &out))
+	require.NoError(t, verifyChains(ctx, ta, &out))
 	assert.Contains(t, out.String(), "ok: the hot wallets match the ledger", out.String())
 
 	// Someone else cannot see it.
@@ -216,17 +216,17 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 	require.True(t, vibeBalance(t, ta, userID).IsZero())
 
 	four, _ := ethereum.ToTokenUnits(4_000_000_000)
-	dep, err := wallet.Transfer(ctx, ta.app.chains.Ethereum.Address(), four, nil)
+	dep, err := wallet.Transfer(ctx, ta.app.payment.Chains().Ethereum.Address(), four, nil)
 	require.NoError(t, err)
 	_, err = wallet.WaitMined(ctx, dep.Hash, 1)
 	require.NoError(t, err)
 	eventually(t, 20*time.Second, func() bool {
-		_, err := ta.app.depositWatcher.Scan(ctx)
+		_, err := ta.app.payment.ScanDeposits(ctx)
 		require.NoError(t, err)
 		return vibeBalance(t, ta, userID).Units() == 4_000_000_000
 	}, "deposit credited")
 	for range 3 {
-		_, err := ta.app.depositWatcher.Scan(ctx)
+		_, err := ta.app.payment.ScanDeposits(ctx)
 		require.NoError(t, err)
 	}
 	assert.Equal(t, int64(4_000_000_000), vibeBalance(t, ta, userID).Units(), "credited exactly once")
@@ -234,7 +234,7 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 
 	// A wallet nobody linked: recorded for admins, not credited.
 	strangerKey, _ := ethKey(t)
-	stranger, err := ethereum.Dial(ctx, ethereum.Config{RPCURL: ta.app.chains.EthProc.URL(), Key: strangerKey, Token: ta.app.chains.Ethereum.Token()})
+	stranger, err := ethereum.Dial(ctx, ethereum.Config{RPCURL: ta.app.payment.Chains().EthProc.URL(), Key: strangerKey, Token: ta.app.payment.Chains().Ethereum.Token()})
 	require.NoError(t, err)
 	defer stranger.Close()
 	require.NoError(t, stranger.RPC().CallContext(ctx, nil, "anvil_setBalance", stranger.Address(), hexutil.EncodeBig(ten)))
@@ -243,12 +243,12 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 	require.NoError(t, err)
 	_, err = wallet.WaitMined(ctx, tx.Hash, 1)
 	require.NoError(t, err)
-	back, err := stranger.Transfer(ctx, ta.app.chains.Ethereum.Address(), two, nil)
+	back, err := stranger.Transfer(ctx, ta.app.payment.Chains().Ethereum.Address(), two, nil)
 	require.NoError(t, err)
 	_, err = stranger.WaitMined(ctx, back.Hash, 1)
 	require.NoError(t, err)
 	eventually(t, 20*time.Second, func() bool {
-		_, err := ta.app.depositWatcher.Scan(ctx)
+		_, err := ta.app.payment.ScanDeposits(ctx)
 		require.NoError(t, err)
 		res := ta.do(http.MethodGet, "/api/v1/admin/deposits/unmatched", nil, withToken(adminTok))
 		require.Equal(t, http.StatusOK, res.Status)
@@ -270,16 +270,16 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 	assert.Equal(t, int64(4_000_000_000), vibeBalance(t, ta, userID).Units())
 
 	var out strings.Builder
-	require.NoError(t, verifyChainBalances(ctx, ta.app.pool, ta.app.chains, &out))
+	require.NoError(t, verifyChains(ctx, ta, &out))
 	assert.Contains(t, out.String(), "ok: the hot wallets match the ledger", out.String())
 	assert.Contains(t, out.String(), "uncredited deposits")
 	// Break it: VIBE leaves the hot wallet behind the ledger's back.
-	rogue, err := ta.app.chains.Ethereum.Transfer(ctx, stranger.Address(), two, nil)
+	rogue, err := ta.app.payment.Chains().Ethereum.Transfer(ctx, stranger.Address(), two, nil)
 	require.NoError(t, err)
-	_, err = ta.app.chains.Ethereum.WaitMined(ctx, rogue.Hash, 1)
+	_, err = ta.app.payment.Chains().Ethereum.WaitMined(ctx, rogue.Hash, 1)
 	require.NoError(t, err)
 	out.Reset()
-	require.Error(t, verifyChainBalances(ctx, ta.app.pool, ta.app.chains, &out))
+	require.Error(t, verifyChains(ctx, ta, &out))
 	assert.Contains(t, out.String(), "BROKEN")
 }
 
@@ -327,7 +327,7 @@ func TestTwentyConcurrentWithdrawalsNeverOverdrawNorReuseANonce(t *testing.T) {
 			waitTx(t, ta, tok, id, "confirmed")
 		}
 	}
-	onChain, err := ta.app.chains.Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
+	onChain, err := ta.app.payment.Chains().Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
 	require.NoError(t, err)
 	want, _ := ethereum.ToTokenUnits(10_000_000_000)
 	assert.Equal(t, want, onChain)
@@ -407,8 +407,8 @@ func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
 	_, addr := linkEthWallet(t, ta, tok)
 
 	// The node goes away (its chain is kept in its state file, as a real node keeps its disk).
-	port := ta.app.chains.EthProc.URL()[len("http://127.0.0.1:"):]
-	ta.app.chains.EthProc.Stop()
+	port := ta.app.payment.Chains().EthProc.URL()[len("http://127.0.0.1:"):]
+	ta.app.payment.Chains().EthProc.Stop()
 	res := ta.do(http.MethodGet, "/health/ready", nil)
 	require.Equal(t, http.StatusOK, res.Status, "the API keeps serving")
 	assert.Contains(t, string(res.Body), `"ethereum":"degraded"`)
@@ -430,9 +430,9 @@ func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
 	proc, err := devchain.StartAnvil(context.Background(), devchain.AnvilOptions{Port: p, BlockTime: time.Second,
 		StateFile: filepath.Join(ta.app.cfg.DataDir, "chains", "anvil-state.json")})
 	require.NoError(t, err)
-	ta.app.chains.EthProc = proc
+	ta.app.payment.Chains().EthProc = proc
 	waitTx(t, ta, tok, tx.ID, "confirmed")
-	onChain, err := ta.app.chains.Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
+	onChain, err := ta.app.payment.Chains().Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
 	require.NoError(t, err)
 	want, _ := ethereum.ToTokenUnits(3_000_000_000)
 	assert.Equal(t, want, onChain)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"testing"
 
@@ -9,6 +10,8 @@ import (
 	sol "github.com/gagliardetto/solana-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/payment"
 )
 
 // withChains enables the chain adapters on local chains started for this app.
@@ -46,19 +49,19 @@ func TestChainsAreStartedDeployedAndDescribed(t *testing.T) {
 	assert.NotEmpty(t, eth.RPCURL)
 	// The token really is deployed, owned by the hot wallet that receives deposits.
 	ctx := context.Background()
-	code, err := ta.app.chains.Ethereum.Eth().CodeAt(ctx, common.HexToAddress(eth.TokenAddress), nil)
+	code, err := ta.app.payment.Chains().Ethereum.Eth().CodeAt(ctx, common.HexToAddress(eth.TokenAddress), nil)
 	require.NoError(t, err)
 	assert.NotEmpty(t, code)
-	assert.Equal(t, ta.app.chains.Ethereum.Address().Hex(), eth.DepositAddress)
+	assert.Equal(t, ta.app.payment.Chains().Ethereum.Address().Hex(), eth.DepositAddress)
 
 	assert.Equal(t, "solana", solana.Blockchain)
 	assert.Equal(t, 9, solana.Decimals)
 	mint, err := sol.PublicKeyFromBase58(solana.TokenAddress)
 	require.NoError(t, err)
-	supply, err := ta.app.chains.Solana.Supply(ctx)
+	supply, err := ta.app.payment.Chains().Solana.Supply(ctx)
 	require.NoError(t, err)
 	assert.Zero(t, supply)
-	assert.Equal(t, mint, ta.app.chains.Solana.Mint())
+	assert.Equal(t, mint, ta.app.payment.Chains().Solana.Mint())
 
 	// Readiness reports both chains.
 	res = ta.do(http.MethodGet, "/health/ready", nil)
@@ -74,7 +77,7 @@ func TestChainsAreStartedDeployedAndDescribed(t *testing.T) {
 func TestChainRPCDownIsDegradedNotUnready(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
-	ta.app.chains.EthProc.Kill()
+	ta.app.payment.Chains().EthProc.Kill()
 	res := ta.do(http.MethodGet, "/health/ready", nil)
 	require.Equal(t, http.StatusOK, res.Status, "the API keeps serving")
 	var ready struct {
@@ -87,4 +90,9 @@ func TestChainRPCDownIsDegradedNotUnready(t *testing.T) {
 	assert.Equal(t, "up", ready.Checks["solana"])
 	res = ta.do(http.MethodGet, "/api/v1/chains", nil)
 	assert.Equal(t, http.StatusOK, res.Status)
+}
+
+// verifyChains runs `ledger verify`'s chain check against ta's database and DATA_DIR.
+func verifyChains(ctx context.Context, ta *testApp, out io.Writer) error {
+	return payment.VerifyChains(ctx, payment.Deps{Pool: ta.app.pool, Chains: paymentChains(ta.app.cfg)}, out)
 }

@@ -38,9 +38,6 @@ func (a *app) wireContexts() error {
 	if err := a.wirePayment(); err != nil {
 		return err
 	}
-	if err := a.wireChains(); err != nil {
-		return err
-	}
 	a.wireLive()
 	if err := a.wireMusic(); err != nil {
 		return err

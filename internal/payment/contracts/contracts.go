@@ -35,6 +35,38 @@ type BalanceChanged struct {
 	At       time.Time        `json:"at"`
 }
 
+// Chain events. Each is written to the outbox in the transaction of the change it reports and
+// is pushed to the user it concerns over the WebSocket.
+const (
+	// ChainTransactionUpdatedV1 is published on every status change of a user's chain
+	// transfer (payload ChainTransactionUpdated).
+	ChainTransactionUpdatedV1 = "payment.chain_transaction_updated.v1"
+	// DepositCreditedV1 is published when VIBE sent on chain from a user's linked wallet is
+	// credited to their balance (payload DepositCredited).
+	DepositCreditedV1 = "payment.deposit_credited.v1"
+)
+
+// ChainTransactionUpdated is the payload of payment.chain_transaction_updated.v1.
+type ChainTransactionUpdated struct {
+	ID            uuid.UUID `json:"id"`
+	Blockchain    string    `json:"blockchain"`
+	Status        string    `json:"status"`
+	TxHash        string    `json:"tx_hash,omitempty"`
+	FailureReason string    `json:"failure_reason,omitempty"`
+}
+
+// DepositCredited is the payload of payment.deposit_credited.v1. Amount is a decimal VIBE
+// string; EntryID is the journal entry that credited it.
+type DepositCredited struct {
+	UserID     uuid.UUID `json:"user_id"`
+	Blockchain string    `json:"blockchain"`
+	TxHash     string    `json:"tx_hash"`
+	LogIndex   int       `json:"log_index"`
+	From       string    `json:"from"`
+	Amount     string    `json:"amount"`
+	EntryID    uuid.UUID `json:"entry_id"`
+}
+
 // AccountBalance is one account's change and its balance after the entry.
 type AccountBalance struct {
 	Kind    AccountKind `json:"kind"`

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -12,8 +13,10 @@ import (
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
 	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/application"
 	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
@@ -27,20 +30,22 @@ type fakeLedger struct {
 	transfers []contracts.TransferRequest
 }
 
-func (l *fakeLedger) Hold(_ context.Context, r contracts.HoldRequest) (contracts.HoldReceipt, error) {
+// PrepareHold checks and reserves at once (the real ledger reserves when the store commits
+// the hold with its transfer); a replayed key returns the first hold.
+func (l *fakeLedger) PrepareHold(_ context.Context, r contracts.HoldRequest) (application.PreparedHold, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if h, ok := l.holds[r.IdempotencyKey]; ok {
-		h.Replayed = true
-		return h, nil
+	h, ok := l.holds[r.IdempotencyKey]
+	if !ok {
+		if r.Amount.Units() > l.balance {
+			return application.PreparedHold{}, contracts.ErrInsufficientFunds
+		}
+		l.balance -= r.Amount.Units()
+		h = contracts.HoldReceipt{HoldID: uuid.New()}
+		l.holds[r.IdempotencyKey] = h
 	}
-	if r.Amount.Units() > l.balance {
-		return contracts.HoldReceipt{}, contracts.ErrInsufficientFunds
-	}
-	l.balance -= r.Amount.Units()
-	h := contracts.HoldReceipt{HoldID: uuid.New()}
-	l.holds[r.IdempotencyKey] = h
-	return h, nil
+	hold, err := domain.NewHold(h.HoldID, r.Owner, r.Amount, r.Reason, r.ExternalRef, time.Unix(0, 0))
+	return application.PreparedHold{Hold: hold}, err
 }
 
 func (l *fakeLedger) Settle(_ context.Context, r contracts.SettleRequest) (contracts.Receipt, error) {
@@ -70,6 +75,7 @@ func (u fakeUsers) Wallets(context.Context, uuid.UUID) ([]usercontracts.Wallet, 
 type fakeChains struct{ chaintx.Chains }
 
 func (fakeChains) Enabled(b string) bool { return b == "ethereum" || b == "solana" }
+func (fakeChains) IsPlatformAddress(_, a string) bool { return a == "0xHotWallet" }
 func (fakeChains) NormalizeAddress(_, a string) (string, error) {
 	if a == "bad" {
 		return "", errors.New("not an address")
@@ -90,6 +96,10 @@ func (s *fakeStore) Create(_ context.Context, t chaintx.Transaction) (bool, erro
 	}
 	s.m[t.ID] = t
 	return true, nil
+}
+
+func (s *fakeStore) CreateWithdrawal(ctx context.Context, t chaintx.Transaction, _ application.PreparedHold) (bool, error) {
+	return s.Create(ctx, t)
 }
 
 func (s *fakeStore) Get(_ context.Context, id uuid.UUID) (chaintx.Transaction, error) {
@@ -128,11 +138,14 @@ func TestWithdrawValidation(t *testing.T) {
 		{"zero", chaintx.Withdraw{UserID: user, IdempotencyKey: "k4", Blockchain: "ethereum", To: "x", Amount: "0"}, errs.ErrValidation},
 		{"no wallet linked", chaintx.Withdraw{UserID: user, IdempotencyKey: "k5", Blockchain: "solana", Amount: "1"}, chaintx.ErrNoLinkedWallet},
 		{"bad address", chaintx.Withdraw{UserID: user, IdempotencyKey: "k6", Blockchain: "ethereum", To: "bad", Amount: "1"}, chaintx.ErrInvalidAddress},
+		{"platform destination", chaintx.Withdraw{UserID: user, IdempotencyKey: "k8", Blockchain: "ethereum", To: "0xHotWallet", Amount: "1"}, chaintx.ErrPlatformDestination},
 		{"insufficient", chaintx.Withdraw{UserID: user, IdempotencyKey: "k7", Blockchain: "ethereum", To: "0xabc", Amount: "10.000000001"}, contracts.ErrInsufficientFunds},
 	}
 	for _, tt := range tests {
-		_, err := h.Handle(context.Background(), tt.cmd)
-		assert.ErrorIs(t, err, tt.want, tt.name)
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := h.Handle(context.Background(), tt.cmd)
+			assert.ErrorIs(t, err, tt.want)
+		})
 	}
 	assert.Empty(t, l.holds, "nothing held for a refused request")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"time"
 
@@ -47,6 +48,13 @@ type Executor struct {
 	// instance never reuses a nonce another instance just broadcast.
 	EthSendLock func(ctx context.Context) (unlock func(), err error)
 
+	// Lock, when set, makes each transfer's execution exclusive across workers and instances
+	// (Execute answers ErrBusy when another holds it); it dies with its holder, which is what
+	// lets Resume take over a transfer whose worker crashed.
+	Lock TryLock
+	// Logger for recovery (Resume, Audit); nil: slog.Default.
+	Logger *slog.Logger
+
 	// crashAfterPersist, in tests, simulates the process dying between storing a signed
 	// transaction and broadcasting it.
 	crashAfterPersist func() error
@@ -57,6 +65,20 @@ var errPermanent = errors.New("permanent")
 // Execute advances one transfer as far as it can within ctx. It returns nil once the transfer
 // is confirmed or failed; an error means "try again later" (the job retries with backoff).
 func (e *Executor) Execute(ctx context.Context, id uuid.UUID) error {
+	if e.Lock != nil {
+		unlock, ok, err := e.Lock(ctx, transferLockKey(id))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrBusy
+		}
+		defer unlock()
+	}
+	return e.execute(ctx, id)
+}
+
+func (e *Executor) execute(ctx context.Context, id uuid.UUID) error {
 	t, err := e.Store.Get(ctx, id)
 	if err != nil {
 		return err

@@ -344,5 +344,5 @@ func TestTwoInstancesSharingTheHotWalletNeverReuseANonce(t *testing.T) {
 }
 
 func ethKeyOf(dataDir string) (*ecdsa.PrivateKey, error) {
-	return ethKey("", dataDir+"/chains/ethereum-hot-wallet.key")
+	return ethKey("", dataDir+"/chains/ethereum-hot-wallet.key", true)
 }

@@ -46,6 +46,10 @@ func (w *TransferWorker) Work(ctx context.Context, job *river.Job[TransferArgs])
 		}
 	}
 	err := w.Executor.Execute(ctx, job.Args.ID)
+	if errors.Is(err, ErrBusy) {
+		// Another worker drives it (a resume after a crash): look again shortly.
+		return river.JobSnooze(2 * time.Second)
+	}
 	if b != nil {
 		if err == nil {
 			b.Success()
@@ -56,5 +60,80 @@ func (w *TransferWorker) Work(ctx context.Context, job *river.Job[TransferArgs])
 	if errors.Is(err, chainstore.ErrNotFound) {
 		return river.JobCancel(fmt.Errorf("transfer %s does not exist", job.Args.ID))
 	}
+	return err
+}
+
+// ResumeArgs is the periodic job that resumes transfers whose worker died (see
+// Executor.Resume). Not unique, like the deposit scan: River would count a completed run as a
+// duplicate for a day.
+type ResumeArgs struct{}
+
+// Kind names the job.
+func (ResumeArgs) Kind() string { return "chain_transfer_resume" }
+
+// InsertOpts: the chains queue, one attempt (the next period tries again).
+func (ResumeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueChains, MaxAttempts: 1}
+}
+
+// ResumeWorker runs Resume behind the chains' breakers.
+type ResumeWorker struct {
+	river.WorkerDefaults[ResumeArgs]
+	Executor *Executor
+	Breakers map[string]*Breaker
+	// OlderThan: transfers untouched this long are candidates (default 5s).
+	OlderThan time.Duration
+}
+
+// Timeout bounds one pass (a resumed transfer that needs longer continues in its own job).
+func (w *ResumeWorker) Timeout(*river.Job[ResumeArgs]) time.Duration { return 2 * time.Minute }
+
+// Work resumes what it can.
+func (w *ResumeWorker) Work(ctx context.Context, _ *river.Job[ResumeArgs]) error {
+	older := w.OlderThan
+	if older <= 0 {
+		older = 5 * time.Second
+	}
+	_, err := w.Executor.Resume(ctx, older, func(chain string) bool {
+		b := w.Breakers[chain]
+		if b == nil {
+			return true
+		}
+		ok, _ := b.Allow()
+		return ok
+	})
+	return err
+}
+
+// AuditArgs is the job that checks recently confirmed transfers against their chains (run at
+// start and periodically; see Executor.Audit).
+type AuditArgs struct{}
+
+// Kind names the job.
+func (AuditArgs) Kind() string { return "chain_transfer_audit" }
+
+// InsertOpts: the chains queue, one attempt.
+func (AuditArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueChains, MaxAttempts: 1}
+}
+
+// AuditWorker runs Audit over a recent window.
+type AuditWorker struct {
+	river.WorkerDefaults[AuditArgs]
+	Executor *Executor
+	// Window is how far back confirmed transfers are checked (default 24h).
+	Window time.Duration
+}
+
+// Timeout bounds one pass.
+func (w *AuditWorker) Timeout(*river.Job[AuditArgs]) time.Duration { return 2 * time.Minute }
+
+// Work audits once.
+func (w *AuditWorker) Work(ctx context.Context, _ *river.Job[AuditArgs]) error {
+	window := w.Window
+	if window <= 0 {
+		window = 24 * time.Hour
+	}
+	_, err := w.Executor.Audit(ctx, time.Now().Add(-window))
 	return err
 }

@@ -1,0 +1,186 @@
+package payment
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/vibestream/vibestream/internal/payment/application"
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainhttp"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
+	paymentpg "github.com/vibestream/vibestream/internal/payment/infrastructure/postgres"
+)
+
+// EthereumConfig configures the Ethereum gateway (an empty RPCURL starts a local anvil).
+type EthereumConfig = chains.EthereumConfig
+
+// SolanaConfig configures the Solana gateway (an empty RPCURL starts the local litesvm).
+type SolanaConfig = chains.SolanaConfig
+
+// ChainsConfig configures the chain half of the context: withdrawals, deposits, treasury.
+type ChainsConfig struct {
+	// Enabled starts the chain gateways; without it the chain routes answer chain.unavailable.
+	Enabled bool
+	// DataDir holds the chains' keys and local state (under DataDir/chains).
+	DataDir string
+	// DepositScanInterval: how often the chains are scanned for deposits (0: 1s).
+	DepositScanInterval time.Duration
+	// ResumeInterval: how often transfers whose worker died are looked for (0: 5s);
+	// ResumeAfter: how long a transfer must be untouched to be one (0: 5s).
+	ResumeInterval time.Duration
+	ResumeAfter    time.Duration
+	// AuditInterval: how often recently confirmed transfers are checked on chain (0: 10m; also
+	// at start); AuditWindow: how far back (0: 24h).
+	AuditInterval time.Duration
+	AuditWindow   time.Duration
+	Ethereum      EthereumConfig
+	Solana        SolanaConfig
+}
+
+type chainHalf struct {
+	chains   *chains.Chains
+	handlers *chainhttp.Handlers
+	watcher  *chains.DepositWatcher
+	exec     *chains.Executor
+	breakers map[string]*chains.Breaker
+}
+
+// wireChains builds the chain half: the use cases, their stores and, when enabled, the chain
+// gateways (starting the local chains when no RPC URL is set), the transfer jobs, the resume
+// and audit jobs and the deposit scan.
+func (m *Module) wireChains(d Deps, ledger *application.Ledger, ledgerStore *paymentpg.LedgerStore) error {
+	c := d.Chains
+	var opts []chainstore.Option
+	opts = append(opts, chainstore.WithLedger(ledgerStore))
+	if d.Bus != nil {
+		opts = append(opts, chainstore.WithBus(d.Bus))
+	}
+	if d.Runner != nil {
+		opts = append(opts, chainstore.WithEnqueue(func(ctx context.Context, tx pgx.Tx, id uuid.UUID, chain string) error {
+			return d.Runner.InsertTx(ctx, tx, river.InsertManyParams{Args: chains.TransferArgs{ID: id, Blockchain: chain}})
+		}))
+	}
+	store := chainstore.New(d.Pool, opts...)
+	h := &chainHalf{}
+	m.chain = h
+	if c.Enabled {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		ch, err := chains.Start(ctx, chains.Config{DataDir: c.DataDir, Ethereum: c.Ethereum, Solana: c.Solana, Logger: d.Logger})
+		if err != nil {
+			return err
+		}
+		h.chains = ch
+	}
+	appChains, appStore := chains.AppChains{C: h.chains}, chains.AppStore{S: store}
+	h.handlers = &chainhttp.Handlers{
+		Withdraw: chaintx.NewWithdrawHandler(ledger, d.Users, appChains, appStore),
+		Mint:     chaintx.NewMintHandler(appChains, appStore),
+		Grant:    chaintx.NewGrantHandler(ledger),
+		Queries:  chaintx.NewQueries(appChains, appStore),
+		Store:    store,
+		Pool:     d.Pool,
+	}
+	if h.chains == nil || d.Runner == nil {
+		return nil
+	}
+
+	// Durable transfers: the job that signs, stores, broadcasts and confirms, behind one
+	// circuit breaker per chain; the outcome is booked in the ledger (settle or release).
+	metrics := chains.NewMetrics(d.Registry)
+	h.breakers = map[string]*chains.Breaker{"ethereum": chains.NewBreaker(5, 10*time.Second), "solana": chains.NewBreaker(5, 10*time.Second)}
+	outcomes := chaintx.NewOutcomeHandler(ledger, appStore)
+	lock := chains.PostgresTryLock(d.Pool)
+	h.exec = &chains.Executor{Store: store, Chains: h.chains, Metrics: metrics, EthSendLock: chains.PostgresSendLock(d.Pool), Lock: lock, Logger: d.Logger,
+		OnOutcome: func(ctx context.Context, o chains.Outcome) error {
+			return outcomes.Handle(ctx, chaintx.Outcome{ID: o.ID, Status: o.Status, TxHash: o.TxHash, Reason: o.Reason})
+		}}
+	workers := d.Runner.Workers()
+	river.AddWorker(workers, &chains.TransferWorker{Executor: h.exec, Breakers: h.breakers})
+	river.AddWorker(workers, &chains.ResumeWorker{Executor: h.exec, Breakers: h.breakers, OlderThan: c.ResumeAfter})
+	river.AddWorker(workers, &chains.AuditWorker{Executor: h.exec, Window: c.AuditWindow})
+	d.Runner.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(orDefault(c.ResumeInterval, 5*time.Second)),
+		func() (river.JobArgs, *river.InsertOpts) { return chains.ResumeArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	d.Runner.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(orDefault(c.AuditInterval, 10*time.Minute)),
+		func() (river.JobArgs, *river.InsertOpts) { return chains.AuditArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+
+	// Deposits: a periodic scan credits linked wallets once (the record, the credit and the
+	// event in one transaction).
+	deposits := chaintx.NewDeposits(ledger, d.Users, appStore)
+	h.watcher = &chains.DepositWatcher{Chains: h.chains, Store: store, Deposits: deposits, Metrics: metrics, Lock: lock}
+	river.AddWorker(workers, &chains.DepositScanWorker{Watcher: h.watcher})
+	d.Runner.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(orDefault(c.DepositScanInterval, time.Second)),
+		func() (river.JobArgs, *river.InsertOpts) { return chains.DepositScanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	return nil
+}
+
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// ChainChecks are the chains' readiness probes (RPC reachable), empty when disabled.
+func (m *Module) ChainChecks() map[string]func(ctx context.Context) error {
+	if m.chain == nil || m.chain.chains == nil {
+		return nil
+	}
+	return m.chain.chains.Checks()
+}
+
+// ChainComponents describe the chains' circuit breakers for the health document.
+func (m *Module) ChainComponents() map[string]func() string {
+	out := map[string]func() string{}
+	if m.chain == nil {
+		return out
+	}
+	for name, b := range m.chain.breakers {
+		out["chain_breaker_"+name] = b.State
+	}
+	return out
+}
+
+// Chains is the live chain gateways (nil when disabled), for tests and tools.
+func (m *Module) Chains() *chains.Chains {
+	if m.chain == nil {
+		return nil
+	}
+	return m.chain.chains
+}
+
+// ScanDeposits scans the chains for deposits once (the periodic job does it on its own).
+func (m *Module) ScanDeposits(ctx context.Context) (int, error) {
+	if m.chain == nil || m.chain.watcher == nil {
+		return 0, chaintx.ErrChainUnavailable
+	}
+	return m.chain.watcher.Scan(ctx)
+}
+
+// Close stops the chain gateways (and the local chains this module started).
+func (m *Module) Close() {
+	if m.chain != nil && m.chain.chains != nil {
+		m.chain.chains.Close()
+	}
+}
+
+// VerifyChains compares the hot wallets' on-chain VIBE with the ledger (`vibestream ledger
+// verify`). It reads the chains without starting or saving anything another process owns: it
+// talks to the chains of a running instance on this DATA_DIR, to the configured RPC URLs, or
+// to a throwaway copy of the local chains' saved state.
+func VerifyChains(ctx context.Context, d Deps, out io.Writer) error {
+	ch, err := chains.Connect(ctx, chains.Config{DataDir: d.Chains.DataDir, Ethereum: d.Chains.Ethereum, Solana: d.Chains.Solana, Logger: d.Logger})
+	if err != nil {
+		return fmt.Errorf("ledger verify: chains: %w", err)
+	}
+	defer ch.Close()
+	fmt.Fprintf(out, "chains: %s\n", ch.Source())
+	return chains.VerifyBalances(ctx, d.Pool, ch, out)
+}
