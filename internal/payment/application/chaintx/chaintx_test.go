@@ -74,7 +74,7 @@ func (u fakeUsers) Wallets(context.Context, uuid.UUID) ([]usercontracts.Wallet, 
 
 type fakeChains struct{ chaintx.Chains }
 
-func (fakeChains) Enabled(b string) bool { return b == "ethereum" || b == "solana" }
+func (fakeChains) Enabled(b string) bool              { return b == "ethereum" || b == "solana" }
 func (fakeChains) IsPlatformAddress(_, a string) bool { return a == "0xHotWallet" }
 func (fakeChains) NormalizeAddress(_, a string) (string, error) {
 	if a == "bad" {
