@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/google/uuid"
@@ -104,12 +105,13 @@ func (m *Module) wireChains(d Deps, ledger *application.Ledger, ledgerStore *pay
 		}}
 	workers := d.Runner.Workers()
 	river.AddWorker(workers, &chains.TransferWorker{Executor: h.exec, Breakers: h.breakers})
-	river.AddWorker(workers, &chains.ResumeWorker{Executor: h.exec, Breakers: h.breakers, OlderThan: c.ResumeAfter})
-	river.AddWorker(workers, &chains.AuditWorker{Executor: h.exec, Window: c.AuditWindow})
-	d.Runner.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(orDefault(c.ResumeInterval, 5*time.Second)),
-		func() (river.JobArgs, *river.InsertOpts) { return chains.ResumeArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
-	d.Runner.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(orDefault(c.AuditInterval, 10*time.Minute)),
-		func() (river.JobArgs, *river.InsertOpts) { return chains.AuditArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	// Recovery runs in every instance, not only on River's leader: a restarted instance must
+	// not wait for the dead leader's lease to expire. The transfer locks keep instances apart.
+	resume := &chains.Resumer{Executor: h.exec, Breakers: h.breakers, OlderThan: c.ResumeAfter}
+	audit := &chains.Auditor{Executor: h.exec, Window: c.AuditWindow}
+	m.background = append(m.background,
+		every(orDefault(c.ResumeInterval, 5*time.Second), d.Logger, "resume chain transfers", func(ctx context.Context) error { return resume.Run(ctx) }),
+		every(orDefault(c.AuditInterval, 10*time.Minute), d.Logger, "audit confirmed chain transfers", func(ctx context.Context) error { return audit.Run(ctx) }))
 
 	// Deposits: a periodic scan credits linked wallets once (the record, the credit and the
 	// event in one transaction).
@@ -120,6 +122,28 @@ func (m *Module) wireChains(d Deps, ledger *application.Ledger, ledgerStore *pay
 		func() (river.JobArgs, *river.InsertOpts) { return chains.DepositScanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
 	return nil
 }
+
+// every runs fn at once and then every interval until ctx ends.
+func every(interval time.Duration, logger *slog.Logger, what string, fn func(ctx context.Context) error) func(ctx context.Context) {
+	return func(ctx context.Context) {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			if err := fn(ctx); err != nil && ctx.Err() == nil {
+				logger.WarnContext(ctx, what, "error", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// Background is the context's work that runs in every instance for the life of the process
+// (the chain transfers' resume and audit loops).
+func (m *Module) Background() []func(ctx context.Context) { return m.background }
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {

@@ -69,6 +69,7 @@ type Module struct {
 	after      time.Duration
 	gateway    application.Gateway
 	chain      *chainHalf
+	background []func(ctx context.Context)
 }
 
 // New builds the context, registers its metrics and its reconciliation job.

@@ -63,33 +63,20 @@ func (w *TransferWorker) Work(ctx context.Context, job *river.Job[TransferArgs])
 	return err
 }
 
-// ResumeArgs is the periodic job that resumes transfers whose worker died (see
-// Executor.Resume). Not unique, like the deposit scan: River would count a completed run as a
-// duplicate for a day.
-type ResumeArgs struct{}
-
-// Kind names the job.
-func (ResumeArgs) Kind() string { return "chain_transfer_resume" }
-
-// InsertOpts: the chains queue, one attempt (the next period tries again).
-func (ResumeArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueChains, MaxAttempts: 1}
-}
-
-// ResumeWorker runs Resume behind the chains' breakers.
-type ResumeWorker struct {
-	river.WorkerDefaults[ResumeArgs]
+// Resumer runs Resume behind the chains' breakers (a loop in every instance, see
+// payment.Module.Background: not a leader-only periodic job).
+type Resumer struct {
 	Executor *Executor
 	Breakers map[string]*Breaker
 	// OlderThan: transfers untouched this long are candidates (default 5s).
 	OlderThan time.Duration
 }
 
-// Timeout bounds one pass (a resumed transfer that needs longer continues in its own job).
-func (w *ResumeWorker) Timeout(*river.Job[ResumeArgs]) time.Duration { return 2 * time.Minute }
-
-// Work resumes what it can.
-func (w *ResumeWorker) Work(ctx context.Context, _ *river.Job[ResumeArgs]) error {
+// Run resumes what it can (one pass, bounded to two minutes; a transfer that needs longer
+// continues in its own job).
+func (w *Resumer) Run(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
 	older := w.OlderThan
 	if older <= 0 {
 		older = 5 * time.Second
@@ -105,31 +92,17 @@ func (w *ResumeWorker) Work(ctx context.Context, _ *river.Job[ResumeArgs]) error
 	return err
 }
 
-// AuditArgs is the job that checks recently confirmed transfers against their chains (run at
-// start and periodically; see Executor.Audit).
-type AuditArgs struct{}
-
-// Kind names the job.
-func (AuditArgs) Kind() string { return "chain_transfer_audit" }
-
-// InsertOpts: the chains queue, one attempt.
-func (AuditArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueChains, MaxAttempts: 1}
-}
-
-// AuditWorker runs Audit over a recent window.
-type AuditWorker struct {
-	river.WorkerDefaults[AuditArgs]
+// Auditor runs Audit over a recent window (at start and periodically, in every instance).
+type Auditor struct {
 	Executor *Executor
 	// Window is how far back confirmed transfers are checked (default 24h).
 	Window time.Duration
 }
 
-// Timeout bounds one pass.
-func (w *AuditWorker) Timeout(*river.Job[AuditArgs]) time.Duration { return 2 * time.Minute }
-
-// Work audits once.
-func (w *AuditWorker) Work(ctx context.Context, _ *river.Job[AuditArgs]) error {
+// Run audits once (bounded to two minutes).
+func (w *Auditor) Run(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
 	window := w.Window
 	if window <= 0 {
 		window = 24 * time.Hour
