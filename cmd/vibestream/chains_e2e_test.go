@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -370,6 +371,7 @@ func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 	// follow that transaction to "confirmed".
 	var id string
 	statuses := map[string]bool{}
+	balanceKinds := map[string][]string{}
 	deadline := time.After(20 * time.Second)
 	for i := 0; !statuses["confirmed"]; i++ {
 		if id == "" && i%10 == 0 {
@@ -379,6 +381,14 @@ func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 		}
 		select {
 		case m := <-got:
+			if m["type"] == contracts.BalanceChangedV1 {
+				p := m["payload"].(map[string]any)
+				for _, a := range p["accounts"].([]any) {
+					acc := a.(map[string]any)
+					balanceKinds[acc["kind"].(string)] = append(balanceKinds[acc["kind"].(string)], acc["change"].(string))
+				}
+				continue
+			}
 			if m["type"] != "payment.chain_transaction_updated.v1" {
 				continue
 			}
@@ -395,6 +405,26 @@ func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 		}
 	}
 	assert.True(t, statuses["confirmed"])
+	// The balances moved with it: the hold (wallet -> held) and its settlement (held -> out).
+	eventually(t, 10*time.Second, func() bool {
+		for {
+			select {
+			case m := <-got:
+				if m["type"] == contracts.BalanceChangedV1 {
+					for _, a := range m["payload"].(map[string]any)["accounts"].([]any) {
+						acc := a.(map[string]any)
+						balanceKinds[acc["kind"].(string)] = append(balanceKinds[acc["kind"].(string)], acc["change"].(string))
+					}
+				}
+				continue
+			default:
+			}
+			break
+		}
+		return slices.Contains(balanceKinds["user_held"], "-0.100000000")
+	}, "payment.balance_changed.v1 pushed for the hold and its settlement")
+	assert.Contains(t, balanceKinds["user_wallet"], "-0.100000000", "the hold left the wallet")
+	assert.Contains(t, balanceKinds["user_held"], "0.100000000", "and entered the held balance")
 }
 
 func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
@@ -437,4 +467,48 @@ func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
 	want, _ := ethereum.ToTokenUnits(3_000_000_000)
 	assert.Equal(t, want, onChain)
 	assert.Equal(t, int64(7_000_000_000), vibeBalance(t, ta, userID).Units())
+}
+
+// The platform's own addresses and burn addresses are never withdrawal destinations: VIBE
+// sent there would leave the user's balance without ever coming back as a deposit, and the
+// hot wallets would never reconcile with the ledger again.
+func TestWithdrawalsToPlatformAddressesAreRefused(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, withChains)
+	_, adminTok := registerAdmin(t, ta)
+	userID, tok := registerUser(t, ta, "listener")
+	treasuryMint(t, ta, adminTok, "ethereum", "10")
+	grant(t, ta, adminTok, userID, "5")
+	ch := ta.app.payment.Chains()
+	ata, err := ch.Solana.TokenAccount()
+	require.NoError(t, err)
+	cases := []struct{ name, chain, to string }{
+		{"ethereum hot wallet (the deposit address)", "ethereum", ch.Ethereum.Address().Hex()},
+		{"the VIBE token contract", "ethereum", ch.Ethereum.Token().Hex()},
+		{"the zero address", "ethereum", "0x0000000000000000000000000000000000000000"},
+		{"a precompile", "ethereum", "0x0000000000000000000000000000000000000001"},
+		{"the dead address", "ethereum", "0x000000000000000000000000000000000000dEaD"},
+		{"solana hot wallet", "solana", ch.Solana.Address().String()},
+		{"the VIBE mint", "solana", ch.Solana.Mint().String()},
+		{"the hot wallet's token account", "solana", ata.String()},
+		{"the system program", "solana", sol.SystemProgramID.String()},
+		{"the token program", "solana", sol.TokenProgramID.String()},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": c.chain, "amount": "1", "to": c.to},
+				withToken(tok), withHeader("Idempotency-Key", uuid.NewString()))
+			if res.Status == http.StatusBadRequest {
+				// Off-curve Solana addresses (programs, token accounts) are not wallets at all.
+				assert.Equal(t, "chain.invalid_address", res.ErrorCode(t), string(res.Body))
+				return
+			}
+			require.Equal(t, http.StatusUnprocessableEntity, res.Status, string(res.Body))
+			assert.Equal(t, "chain.platform_destination", res.ErrorCode(t))
+		})
+	}
+	assert.Equal(t, int64(5_000_000_000), vibeBalance(t, ta, userID).Units(), "nothing held")
+	var out strings.Builder
+	require.NoError(t, verifyChains(context.Background(), ta, &out))
+	assert.Contains(t, out.String(), "ok: the hot wallets match the ledger", out.String())
 }
