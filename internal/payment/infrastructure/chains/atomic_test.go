@@ -52,7 +52,9 @@ func (d directory) WalletOwner(_ context.Context, _, address string) (uuid.UUID,
 	return uuid.Nil, usercontracts.ErrUserNotFound
 }
 
-func (d directory) Wallets(context.Context, uuid.UUID) ([]usercontracts.Wallet, error) { return nil, nil }
+func (d directory) Wallets(context.Context, uuid.UUID) ([]usercontracts.Wallet, error) {
+	return nil, nil
+}
 
 type ledgerEnv struct {
 	pool   *pgxpool.Pool
