@@ -172,6 +172,15 @@ func (m *Module) Routes(api *echo.Group) {
 // StripeConfigured reports whether top-ups are available.
 func (m *Module) StripeConfigured() bool { return m.gateway != nil }
 
+// LedgerReport is what VerifyLedger found.
+type LedgerReport = paymentpg.VerifyReport
+
+// VerifyLedger checks every ledger invariant in one read-only snapshot of pool (`vibestream
+// ledger verify`).
+func VerifyLedger(ctx context.Context, pool *pgxpool.Pool) (LedgerReport, error) {
+	return paymentpg.VerifyLedger(ctx, pool)
+}
+
 // Verify checks every ledger invariant.
 func (m *Module) Verify(ctx context.Context) (paymentpg.VerifyReport, error) {
 	return paymentpg.VerifyLedger(ctx, m.pool)
