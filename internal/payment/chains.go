@@ -94,15 +94,13 @@ func (m *Module) wireChains(d Deps, ledger *application.Ledger, ledgerStore *pay
 	}
 
 	// Durable transfers: the job that signs, stores, broadcasts and confirms, behind one
-	// circuit breaker per chain; the outcome is booked in the ledger (settle or release).
+	// circuit breaker per chain, reporting to the application's lifecycle (which moves the
+	// Transfer and books it in the ledger: settle or release).
 	metrics := chains.NewMetrics(d.Registry)
 	h.breakers = map[string]*chains.Breaker{"ethereum": chains.NewBreaker(5, 10*time.Second), "solana": chains.NewBreaker(5, 10*time.Second)}
-	outcomes := chaintx.NewOutcomeHandler(ledger, appStore)
 	lock := chains.PostgresTryLock(d.Pool)
 	h.exec = &chains.Executor{Store: store, Chains: h.chains, Metrics: metrics, EthSendLock: chains.PostgresSendLock(d.Pool), Lock: lock, Logger: d.Logger,
-		OnOutcome: func(ctx context.Context, o chains.Outcome) error {
-			return outcomes.Handle(ctx, chaintx.Outcome{ID: o.ID, Status: o.Status, TxHash: o.TxHash, Reason: o.Reason})
-		}}
+		Lifecycle: chaintx.NewLifecycle(store, ledger, d.Now)}
 	workers := d.Runner.Workers()
 	river.AddWorker(workers, &chains.TransferWorker{Executor: h.exec, Breakers: h.breakers})
 	// Recovery runs in every instance, not only on River's leader: a restarted instance must

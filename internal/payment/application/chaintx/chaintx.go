@@ -14,6 +14,7 @@ import (
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/payment/application"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 )
 
 // Errors.
@@ -24,7 +25,7 @@ var (
 	ErrInvalidAddress    = errs.New(errs.Invalid, "chain.invalid_address", "the destination address is not valid for this blockchain")
 	ErrNoLinkedWallet    = errs.New(errs.Unprocessable, "chain.no_linked_wallet", "no destination given and no wallet linked on this blockchain")
 	ErrAmountNotPositive = errs.New(errs.Invalid, "chain.invalid_amount", "the amount must be a positive VIBE amount with at most 9 decimals")
-	ErrNotFound          = errs.New(errs.NotFound, "chain.transaction_not_found", "the transaction does not exist")
+	ErrNotFound          = domain.ErrTransferNotFound
 	ErrIdempotencyKey    = errs.New(errs.Invalid, "chain.idempotency_key_required", "an Idempotency-Key header is required")
 	// ErrPlatformDestination refuses withdrawals to the platform's own addresses (hot wallet,
 	// token contract, mint, programs) and to burn addresses: the VIBE would leave the user's

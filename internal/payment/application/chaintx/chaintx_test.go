@@ -175,31 +175,81 @@ func TestWithdrawHoldsAtOnceDefaultsToTheLinkedWalletAndIsIdempotent(t *testing.
 	assert.NotEqual(t, tx.ID, other.ID)
 }
 
-func TestOutcomeSettlesOrReleasesTheHold(t *testing.T) {
+// fakeTransfers is the transfer repository over the fake store's transactions.
+type fakeTransfers struct {
+	mu  sync.Mutex
+	m   map[uuid.UUID]*domain.Transfer
+	evs []domain.TransferChanged
+}
+
+func (f *fakeTransfers) GetTransfer(_ context.Context, id uuid.UUID) (*domain.Transfer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.m[id]
+	if !ok {
+		return nil, domain.ErrTransferNotFound
+	}
+	cp := *t
+	return &cp, nil
+}
+
+func (f *fakeTransfers) UpdateTransfer(_ context.Context, id uuid.UUID, fn func(*domain.Transfer) error) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.m[id]
+	if !ok {
+		return domain.ErrTransferNotFound
+	}
+	cp := *t
+	if err := fn(&cp); err != nil {
+		return err
+	}
+	f.evs = append(f.evs, cp.PullEvents()...)
+	f.m[id] = &cp
+	return nil
+}
+
+func TestLifecycleBooksEachOutcomeOnceAndRecordsIt(t *testing.T) {
 	t.Parallel()
-	h, l, s := setup(10_000_000_000)
 	ctx := context.Background()
-	ok, err := h.Handle(ctx, chaintx.Withdraw{UserID: uuid.New(), IdempotencyKey: "a", Blockchain: "ethereum", To: "0xabc", Amount: "1"})
+	now := time.Unix(1_700_000_000, 0).UTC()
+	l := &fakeLedger{holds: map[string]contracts.HoldReceipt{}}
+	vibe := func(u int64) money.Amount { return money.MustNew(money.VIBE, u) }
+	ok, err := domain.NewWithdrawal(uuid.New(), uuid.New(), uuid.New(), "ethereum", "0xabc", vibe(1_000_000_000), now)
 	require.NoError(t, err)
-	bad, err := h.Handle(ctx, chaintx.Withdraw{UserID: uuid.New(), IdempotencyKey: "b", Blockchain: "ethereum", To: "0xabc", Amount: "2"})
+	bad, err := domain.NewWithdrawal(uuid.New(), uuid.New(), uuid.New(), "ethereum", "0xabc", vibe(2_000_000_000), now)
 	require.NoError(t, err)
-	o := chaintx.NewOutcomeHandler(l, s)
-	require.NoError(t, o.Handle(ctx, chaintx.Outcome{ID: ok.ID, Status: "confirmed", TxHash: "0xhash"}))
-	require.NoError(t, o.Handle(ctx, chaintx.Outcome{ID: bad.ID, Status: "failed", Reason: "reverted"}))
-	require.Len(t, l.settled, 1)
-	assert.Equal(t, *ok.HoldID, l.settled[0].HoldID)
+	mint, err := domain.NewMint(uuid.New(), "solana", vibe(100_000_000_000), now)
+	require.NoError(t, err)
+	repo := &fakeTransfers{m: map[uuid.UUID]*domain.Transfer{ok.ID(): ok, bad.ID(): bad, mint.ID(): mint}}
+	lc := chaintx.NewLifecycle(repo, l, func() time.Time { return now })
+
+	require.NoError(t, lc.Submitted(ctx, ok.ID(), "0xhash"))
+	require.NoError(t, lc.Confirmed(ctx, ok.ID(), "0xhash", 7))
+	require.NoError(t, lc.Confirmed(ctx, ok.ID(), "0xhash", 7), "a replay is a no-op")
+	require.NoError(t, lc.Failed(ctx, bad.ID(), "reverted"))
+	require.NoError(t, lc.Confirmed(ctx, mint.ID(), "sig", 9))
+	assert.ErrorIs(t, lc.Failed(ctx, ok.ID(), "late"), domain.ErrAlreadyFinal, "a confirmed transfer never fails")
+
+	require.Len(t, l.settled, 2, "booked on each report (the ledger's key makes the second a replay)")
+	assert.Equal(t, ok.HoldID(), l.settled[0].HoldID)
+	assert.Equal(t, "chain.withdrawal.settle:"+ok.ID().String(), l.settled[0].IdempotencyKey)
 	assert.Equal(t, contracts.System(contracts.KindChainHotWallet, money.VIBE), l.settled[0].To[0].To)
 	assert.Equal(t, "0xhash", l.settled[0].ExternalRef)
 	require.Len(t, l.released, 1)
-	assert.Equal(t, *bad.HoldID, l.released[0].HoldID)
-
-	// A treasury mint credits the reward pool from the treasury once confirmed.
-	m := chaintx.NewMintHandler(fakeChains{}, s)
-	mint, err := m.Handle(ctx, chaintx.Mint{AdminID: uuid.New(), IdempotencyKey: "m", Blockchain: "solana", Amount: "100"})
-	require.NoError(t, err)
-	require.NoError(t, o.Handle(ctx, chaintx.Outcome{ID: mint.ID, Status: "confirmed", TxHash: "sig"}))
+	assert.Equal(t, bad.HoldID(), l.released[0].HoldID)
 	require.Len(t, l.transfers, 1)
 	assert.Equal(t, contracts.System(contracts.KindTreasury, money.VIBE), l.transfers[0].From)
 	assert.Equal(t, contracts.System(contracts.KindRewardPool, money.VIBE), l.transfers[0].To[0].To)
-	assert.Equal(t, "chain.mint:"+mint.ID.String(), l.transfers[0].IdempotencyKey)
+	assert.Equal(t, "chain.mint:"+mint.ID().String(), l.transfers[0].IdempotencyKey)
+
+	got, err := repo.GetTransfer(ctx, ok.ID())
+	require.NoError(t, err)
+	assert.Equal(t, domain.TransferConfirmed, got.Status())
+	assert.Equal(t, int64(7), got.BlockNumber())
+	var statuses []domain.TransferStatus
+	for _, e := range repo.evs {
+		statuses = append(statuses, e.Status)
+	}
+	assert.Equal(t, []domain.TransferStatus{domain.TransferSubmitted, domain.TransferConfirmed, domain.TransferFailed, domain.TransferConfirmed}, statuses)
 }

@@ -17,16 +17,12 @@ import (
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/solana"
 )
 
-// Outcome is the end state of a transfer, for the ledger (confirmed: settle the hold; failed:
-// release it).
-type Outcome struct {
-	ID      uuid.UUID
-	Status  string // confirmed | failed
-	TxHash  string
-	Reason  string
-	Block   int64
-	GasUsed int64
-	Fee     string
+// Lifecycle is the payment application's transfer lifecycle (chaintx.Lifecycle): the executor
+// reports what the chain did, the lifecycle changes the Transfer and books it in the ledger.
+type Lifecycle interface {
+	Submitted(ctx context.Context, id uuid.UUID, txHash string) error
+	Confirmed(ctx context.Context, id uuid.UUID, txHash string, block int64) error
+	Failed(ctx context.Context, id uuid.UUID, reason string) error
 }
 
 // Executor drives stored transfers to a final state without ever sending one twice: every
@@ -39,9 +35,8 @@ type Executor struct {
 	// StuckAfter is how long an Ethereum transaction may stay unmined before it is replaced
 	// with a higher fee (default 30s).
 	StuckAfter time.Duration
-	// OnSubmitted and OnOutcome are called after the state change is stored (may be nil).
-	OnSubmitted func(ctx context.Context, id uuid.UUID, txHash string) error
-	OnOutcome   func(ctx context.Context, o Outcome) error
+	// Lifecycle receives every state change (required).
+	Lifecycle Lifecycle
 
 	// EthSendLock, when set, serialises new Ethereum sends across instances (they share the
 	// hot wallet's nonce sequence): under it the nonce is read from the node again, so an
@@ -83,20 +78,16 @@ func (e *Executor) execute(ctx context.Context, id uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	if t.Status == chainstore.StatusConfirmed || t.Status == chainstore.StatusFailed {
-		// Final already; the outcome handler may not have finished (crash after the status
-		// was stored): run it again, it is idempotent.
-		if e.OnOutcome == nil {
-			return nil
-		}
-		o := Outcome{ID: t.ID, Status: t.Status, TxHash: t.TxHash, Reason: t.FailureReason, Fee: t.Fee}
+	switch t.Status {
+	case chainstore.StatusConfirmed:
+		// Final already (a replayed job): report it again, the lifecycle books idempotently.
+		var block int64
 		if t.BlockNumber != nil {
-			o.Block = *t.BlockNumber
+			block = *t.BlockNumber
 		}
-		if t.GasUsed != nil {
-			o.GasUsed = *t.GasUsed
-		}
-		return e.OnOutcome(ctx, o)
+		return e.Lifecycle.Confirmed(ctx, t.ID, t.TxHash, block)
+	case chainstore.StatusFailed:
+		return e.Lifecycle.Failed(ctx, t.ID, t.FailureReason)
 	}
 	switch t.Blockchain {
 	case "ethereum":
@@ -115,33 +106,29 @@ func (e *Executor) execute(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
-// fail and confirm book the outcome (idempotent) BEFORE storing the final status, so that a
-// transfer shown as confirmed or failed has always been booked; a crash in between re-runs the
-// booking, which is then a no-op.
+// fail and confirm report the outcome to the lifecycle, which books it before storing it.
 func (e *Executor) fail(ctx context.Context, t chainstore.Transfer, reason string) error {
-	if e.OnOutcome != nil {
-		if err := e.OnOutcome(ctx, Outcome{ID: t.ID, Status: chainstore.StatusFailed, Reason: reason}); err != nil {
-			return err
-		}
-	}
-	changed, err := e.Store.MarkFailed(ctx, t.ID, reason)
-	if err != nil || !changed {
+	if err := e.Lifecycle.Failed(ctx, t.ID, reason); err != nil {
 		return err
 	}
 	e.observe(t, chainstore.StatusFailed)
 	return nil
 }
 
-func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, o Outcome) error {
-	o.ID, o.Status = t.ID, chainstore.StatusConfirmed
-	if e.OnOutcome != nil {
-		if err := e.OnOutcome(ctx, o); err != nil {
-			return err
-		}
+// confirmation is what a landed transaction cost and where it landed.
+type confirmation struct {
+	TxHash  string
+	Block   int64
+	GasUsed int64
+	Fee     string
+}
+
+func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, c confirmation) error {
+	gas := c.GasUsed
+	if err := e.Store.RecordCost(ctx, t.ID, &gas, c.Fee); err != nil {
+		return err
 	}
-	block, gas := o.Block, o.GasUsed
-	changed, err := e.Store.MarkConfirmed(ctx, t.ID, o.TxHash, &block, &gas, o.Fee)
-	if err != nil || !changed {
+	if err := e.Lifecycle.Confirmed(ctx, t.ID, c.TxHash, c.Block); err != nil {
 		return err
 	}
 	e.observe(t, chainstore.StatusConfirmed)
@@ -159,13 +146,11 @@ func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, o Outcome
 }
 
 func (e *Executor) submitted(ctx context.Context, t chainstore.Transfer, hash string) error {
-	changed, err := e.Store.MarkSubmitted(ctx, t.ID)
-	if err != nil || !changed {
+	if err := e.Lifecycle.Submitted(ctx, t.ID, hash); err != nil {
 		return err
 	}
-	e.observe(t, chainstore.StatusSubmitted)
-	if e.OnSubmitted != nil {
-		return e.OnSubmitted(ctx, t.ID, hash)
+	if t.Status == chainstore.StatusPending {
+		e.observe(t, chainstore.StatusSubmitted)
 	}
 	return nil
 }
@@ -337,7 +322,7 @@ func (e *Executor) finishEthereum(ctx context.Context, t chainstore.Transfer, ha
 	if r.EffectiveGasFee != nil {
 		fee = new(big.Int).Mul(r.EffectiveGasFee, new(big.Int).SetUint64(r.GasUsed)).String()
 	}
-	return e.confirm(ctx, t, Outcome{TxHash: hash.Hex(), Block: int64(r.BlockNumber), GasUsed: int64(r.GasUsed), Fee: fee})
+	return e.confirm(ctx, t, confirmation{TxHash: hash.Hex(), Block: int64(r.BlockNumber), GasUsed: int64(r.GasUsed), Fee: fee})
 }
 
 // ---- Solana ----
@@ -470,5 +455,5 @@ func (e *Executor) finishSolana(ctx context.Context, t chainstore.Transfer, tx s
 }
 
 func (e *Executor) recordSolana(ctx context.Context, t chainstore.Transfer, sig sol.Signature, st solana.Status) error {
-	return e.confirm(ctx, t, Outcome{TxHash: sig.String(), Block: int64(st.Slot), Fee: "5000"})
+	return e.confirm(ctx, t, confirmation{TxHash: sig.String(), Block: int64(st.Slot), Fee: "5000"})
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/platform/pgtest"
@@ -54,27 +56,56 @@ func testChains(t testing.TB) *Chains {
 	return shared
 }
 
+// outcome is one state change the executor reported.
+type outcome struct {
+	ID     uuid.UUID
+	Status string
+	TxHash string
+	Reason string
+}
+
+// recorder is the executor's lifecycle in these tests: it records what was reported and
+// moves the stored transfer through the real application lifecycle (on a ledger that books
+// nothing: these transfers hold nothing).
 type recorder struct {
 	mu       sync.Mutex
-	outcomes []Outcome
+	outcomes []outcome
 	subs     []string
+	inner    *chaintx.Lifecycle
+}
+
+func (r *recorder) Submitted(ctx context.Context, id uuid.UUID, h string) error {
+	r.mu.Lock()
+	r.subs = append(r.subs, h)
+	r.mu.Unlock()
+	return r.inner.Submitted(ctx, id, h)
+}
+
+func (r *recorder) Confirmed(ctx context.Context, id uuid.UUID, h string, block int64) error {
+	r.mu.Lock()
+	r.outcomes = append(r.outcomes, outcome{ID: id, Status: chainstore.StatusConfirmed, TxHash: h})
+	r.mu.Unlock()
+	return r.inner.Confirmed(ctx, id, h, block)
+}
+
+func (r *recorder) Failed(ctx context.Context, id uuid.UUID, reason string) error {
+	r.mu.Lock()
+	r.outcomes = append(r.outcomes, outcome{ID: id, Status: chainstore.StatusFailed, Reason: reason})
+	r.mu.Unlock()
+	return r.inner.Failed(ctx, id, reason)
+}
+
+// nopLedger books nothing (treasury mints in these tests have no ledger behind them).
+type nopLedger struct{ contracts.Ledger }
+
+func (nopLedger) Transfer(context.Context, contracts.TransferRequest) (contracts.Receipt, error) {
+	return contracts.Receipt{}, nil
 }
 
 func (r *recorder) executor(t testing.TB, c *Chains) *Executor {
 	store := chainstore.New(pgtest.NewDB(t))
-	return &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil),
-		OnSubmitted: func(_ context.Context, _ uuid.UUID, h string) error {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.subs = append(r.subs, h)
-			return nil
-		},
-		OnOutcome: func(_ context.Context, o Outcome) error {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.outcomes = append(r.outcomes, o)
-			return nil
-		}}
+	r.inner = chaintx.NewLifecycle(store, nopLedger{}, nil)
+	return &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil), Lifecycle: r}
 }
 
 func newTransfer(t *testing.T, e *Executor, chain, to string, amount int64) uuid.UUID {
@@ -312,7 +343,7 @@ func TestTwoInstancesSharingTheHotWalletNeverReuseANonce(t *testing.T) {
 	defer c2client.Close()
 	c2 := *c
 	c2.Ethereum = c2client
-	b := &Executor{Store: a.Store, Chains: &c2, Metrics: NewMetrics(nil), EthSendLock: a.EthSendLock}
+	b := &Executor{Store: a.Store, Chains: &c2, Metrics: NewMetrics(nil), EthSendLock: a.EthSendLock, Lifecycle: a.Lifecycle}
 
 	to := crypto.PubkeyToAddress(mustKey(t).PublicKey)
 	const n = 10

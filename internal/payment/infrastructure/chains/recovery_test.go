@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/platform/pgtest"
@@ -70,7 +71,8 @@ func TestResumeTakesOverTransfersWhoseWorkerDied(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	store := chainstore.New(pool)
 	lock := PostgresTryLock(pool)
-	e := &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil), EthSendLock: PostgresSendLock(pool), Lock: lock}
+	e := &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil), EthSendLock: PostgresSendLock(pool), Lock: lock,
+		Lifecycle: chaintx.NewLifecycle(store, nopLedger{}, nil)}
 	to := crypto.PubkeyToAddress(mustKey(t).PublicKey)
 	mint := uuid.New()
 	_, err := store.Create(ctx, chainstore.Transfer{ID: mint, Kind: "mint", Blockchain: "ethereum", To: "hot-wallet", Amount: 5_000_000_000})

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore/chaindb"
@@ -156,36 +157,6 @@ func (s *Store) ListByUser(ctx context.Context, user uuid.UUID, beforeAt *time.T
 	return out, nil
 }
 
-// changed runs a status update and, when it changed a user's transfer, publishes the new state
-// in the same transaction.
-func (s *Store) changed(ctx context.Context, id uuid.UUID, update func(q *chaindb.Queries) (int64, error)) (bool, error) {
-	var changed bool
-	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		q := s.q.WithTx(tx)
-		n, err := update(q)
-		if err != nil || n != 1 {
-			changed = false
-			return err
-		}
-		changed = true
-		if s.bus == nil {
-			return nil
-		}
-		r, err := q.GetTransfer(ctx, id)
-		if err != nil || r.UserID == nil {
-			return err
-		}
-		t := fromRow(r)
-		env, err := events.New(ctx, contracts.ChainTransactionUpdatedV1, contracts.Source, contracts.ChainTransactionUpdated{ID: t.ID, Blockchain: t.Blockchain,
-			Status: t.Status, TxHash: t.TxHash, FailureReason: t.FailureReason}, events.ForUsers(*r.UserID))
-		if err != nil {
-			return err
-		}
-		return s.bus.Publish(ctx, tx, env)
-	})
-	return changed, err
-}
-
 // Get loads a transfer.
 func (s *Store) Get(ctx context.Context, id uuid.UUID) (Transfer, error) {
 	r, err := s.q.GetTransfer(ctx, id)
@@ -238,27 +209,105 @@ func (s *Store) Signatures(ctx context.Context, id uuid.UUID) ([]Signature, erro
 	return out, nil
 }
 
-// MarkSubmitted moves pending -> submitted (true when it changed).
-func (s *Store) MarkSubmitted(ctx context.Context, id uuid.UUID) (bool, error) {
-	return s.changed(ctx, id, func(q *chaindb.Queries) (int64, error) { return q.MarkSubmitted(ctx, id) })
-}
-
-// MarkConfirmed records the landed transaction (true when it changed).
-func (s *Store) MarkConfirmed(ctx context.Context, id uuid.UUID, txHash string, block, gasUsed *int64, fee string) (bool, error) {
-	var feePtr *string
-	if fee != "" {
-		feePtr = &fee
+// GetTransfer loads the Transfer aggregate.
+func (s *Store) GetTransfer(ctx context.Context, id uuid.UUID) (*domain.Transfer, error) {
+	r, err := s.q.GetTransfer(ctx, id)
+	if postgres.IsNoRows(err) {
+		return nil, domain.ErrTransferNotFound
 	}
-	return s.changed(ctx, id, func(q *chaindb.Queries) (int64, error) {
-		return q.MarkConfirmed(ctx, chaindb.MarkConfirmedParams{ID: id, TxHash: &txHash, BlockNumber: block, GasUsed: gasUsed, Fee: feePtr})
+	if err != nil {
+		return nil, err
+	}
+	return toDomain(r)
+}
+
+// UpdateTransfer loads the transfer for update, runs fn and stores the result with its
+// status changes, each published to the transfer's user (payment.chain_transaction_updated.v1)
+// in the same transaction. An error from fn stores nothing.
+func (s *Store) UpdateTransfer(ctx context.Context, id uuid.UUID, fn func(*domain.Transfer) error) error {
+	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		r, err := q.GetTransferForUpdate(ctx, id)
+		if postgres.IsNoRows(err) {
+			return domain.ErrTransferNotFound
+		}
+		if err != nil {
+			return err
+		}
+		t, err := toDomain(r)
+		if err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		var block *int64
+		if t.BlockNumber() != 0 {
+			b := t.BlockNumber()
+			block = &b
+		}
+		if _, err := tx.Exec(ctx, `UPDATE payment.chain_transfers SET status = $2,
+			tx_hash = CASE WHEN $3 = '' THEN tx_hash ELSE $3 END, block_number = coalesce($4, block_number),
+			failure_reason = nullif($5, ''), submitted_at = $6, confirmed_at = $7, updated_at = $8 WHERE id = $1`,
+			t.ID(), string(t.Status()), t.TxHash(), block, t.FailureReason(), t.SubmittedAt(), t.ConfirmedAt(), t.UpdatedAt()); err != nil {
+			return err
+		}
+		if s.bus == nil {
+			return nil
+		}
+		for _, e := range t.PullEvents() {
+			if e.UserID == uuid.Nil {
+				continue
+			}
+			env, err := events.New(ctx, contracts.ChainTransactionUpdatedV1, contracts.Source, contracts.ChainTransactionUpdated{ID: e.ID,
+				Blockchain: e.Blockchain, Status: string(e.Status), TxHash: e.TxHash, FailureReason: e.FailureReason},
+				events.ForUsers(e.UserID), events.At(e.At))
+			if err != nil {
+				return err
+			}
+			if err := s.bus.Publish(ctx, tx, env); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
-// MarkFailed records a definitive failure (true when it changed).
-func (s *Store) MarkFailed(ctx context.Context, id uuid.UUID, reason string) (bool, error) {
-	return s.changed(ctx, id, func(q *chaindb.Queries) (int64, error) {
-		return q.MarkFailed(ctx, chaindb.MarkFailedParams{ID: id, FailureReason: &reason})
-	})
+// RecordCost stores what the landed transaction cost (gas used, fee in the native coin's
+// smallest unit), before it is confirmed.
+func (s *Store) RecordCost(ctx context.Context, id uuid.UUID, gasUsed *int64, fee string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE payment.chain_transfers SET gas_used = coalesce($2, gas_used), fee = coalesce(nullif($3, ''), fee) WHERE id = $1`,
+		id, gasUsed, fee)
+	return err
+}
+
+func toDomain(r chaindb.PaymentChainTransfer) (*domain.Transfer, error) {
+	st, err := domain.ParseStatus(r.Status)
+	if err != nil {
+		return nil, err
+	}
+	amount, err := money.New(money.VIBE, r.Amount)
+	if err != nil {
+		return nil, err
+	}
+	s := domain.TransferState{ID: r.ID, Kind: domain.TransferKind(r.Kind), Blockchain: r.Blockchain, To: r.ToAddress, Amount: amount,
+		Status: st, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, ConfirmedAt: r.ConfirmedAt}
+	if r.UserID != nil {
+		s.UserID = *r.UserID
+	}
+	if r.HoldID != nil {
+		s.HoldID = *r.HoldID
+	}
+	if r.TxHash != nil {
+		s.TxHash = *r.TxHash
+	}
+	if r.BlockNumber != nil {
+		s.BlockNumber = *r.BlockNumber
+	}
+	if r.FailureReason != nil {
+		s.FailureReason = *r.FailureReason
+	}
+	return domain.RehydrateTransfer(s), nil
 }
 
 func fromRow(r chaindb.PaymentChainTransfer) Transfer {
