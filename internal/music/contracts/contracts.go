@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/vibestream/vibestream/internal/kernel/money"
 )
 
 // Source names the music context in event envelopes.
@@ -36,6 +38,8 @@ type SongSummary struct {
 	DurationMS   int
 	Ready        bool
 	Published    bool
+	// StreamPrice is what one qualified listen costs the listener (USD).
+	StreamPrice money.Amount
 }
 
 // StreamTotals sums what a user streamed of a song.
@@ -56,4 +60,47 @@ type Catalog interface {
 type ArtistProfiles interface {
 	// EnsureArtist creates the artist profile of a user unless it exists (idempotent).
 	EnsureArtist(ctx context.Context, userID uuid.UUID, name string) error
+}
+
+// SessionStreamRequest asks for a stream link bound to a listen session.
+type SessionStreamRequest struct {
+	SessionID uuid.UUID
+	UserID    uuid.UUID
+	SongID    uuid.UUID
+	// Quality is a rendition name ("low", "high", "original"); empty picks the default.
+	Quality string
+	// PreviewSeconds > 0 limits the link to the bytes of that much audio of the rendition.
+	PreviewSeconds int
+	// ExpiresAt is when the link stops working (the session's expiry).
+	ExpiresAt time.Time
+}
+
+// SessionStream is a signed stream link bound to a session.
+type SessionStream struct {
+	// URL is the path and query of the link, relative to the API origin.
+	URL     string
+	Quality string
+	// SizeBytes is the rendition's size; BytesPerSecond its average rate (size / duration).
+	SizeBytes      int64
+	BytesPerSecond int64
+	// MaxBytes is the preview cap (0: the whole rendition).
+	MaxBytes int64
+}
+
+// SessionStreamed is what the stream endpoint served under one session link, as observed by
+// the server (committed before the stream request returned).
+type SessionStreamed struct {
+	Requests    int64
+	BytesServed int64
+	// HighestOffset is one past the last byte served in any request.
+	HighestOffset int64
+}
+
+// Streams issues session-bound stream links and reports what they served.
+type Streams interface {
+	// OpenSessionStream signs a link for the session after checking the user may play the
+	// song (errors carry music.song_not_found, music.song_not_ready...).
+	OpenSessionStream(ctx context.Context, req SessionStreamRequest) (SessionStream, error)
+	// SessionStreamed returns what was served under the session's links (zero when nothing).
+	SessionStreamed(ctx context.Context, sessionID uuid.UUID) (SessionStreamed, error)
 }

@@ -1,0 +1,102 @@
+// Package contracts is the listen-reward context's public face: the integration events it
+// publishes about listen sessions and rewards, and the narrow ports other contexts answer.
+package contracts
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Source names the listen-reward context in event envelopes.
+const Source = "listenreward"
+
+// Integration events published by the listen-reward context.
+const (
+	// ListenQualifiedV1 is written in the transaction that qualifies a session (payload
+	// ListenQualified); the payment of the listen follows from it.
+	ListenQualifiedV1 = "listenreward.listen_qualified.v1"
+	// ListenRejectedV1 is written in the transaction that rejects (or supersedes) a session
+	// that held money (payload ListenRejected); the release of the hold follows from it.
+	ListenRejectedV1 = "listenreward.listen_rejected.v1"
+	// RewardIssuedV1 is published to the listener when a reward is decided (payload
+	// RewardIssued).
+	RewardIssuedV1 = "listenreward.reward_issued.v1"
+	// RewardPoolDepletedV1 is published when the reward pool cannot pay a reward (payload
+	// RewardIssued with status "unfunded").
+	RewardPoolDepletedV1 = "listenreward.reward_pool_depleted.v1"
+)
+
+// ListenQualified is the payload of listenreward.listen_qualified.v1. Amounts are USD
+// decimal strings; the four parts are the split decided at qualification and they sum to
+// Price exactly.
+type ListenQualified struct {
+	SessionID       uuid.UUID `json:"session_id"`
+	SongID          uuid.UUID `json:"song_id"`
+	ListenerID      uuid.UUID `json:"listener_id"`
+	ArtistUserID    uuid.UUID `json:"artist_user_id"`
+	HoldID          uuid.UUID `json:"hold_id"`
+	Price           string    `json:"price"`
+	PlatformFee     string    `json:"platform_fee"`
+	Shareholders    string    `json:"shareholders"`
+	Artist          string    `json:"artist"`
+	ListenedSeconds int       `json:"listened_seconds"`
+	QualifiedAt     time.Time `json:"qualified_at"`
+}
+
+// ListenRejected is the payload of listenreward.listen_rejected.v1.
+type ListenRejected struct {
+	SessionID  uuid.UUID `json:"session_id"`
+	SongID     uuid.UUID `json:"song_id"`
+	ListenerID uuid.UUID `json:"listener_id"`
+	// HoldID is the hold to release (uuid.Nil for a preview, which held nothing).
+	HoldID     uuid.UUID `json:"hold_id"`
+	Reasons    []string  `json:"reasons"`
+	RejectedAt time.Time `json:"rejected_at"`
+}
+
+// RewardIssued is the payload of listenreward.reward_issued.v1 and
+// listenreward.reward_pool_depleted.v1. Amount is a VIBE decimal string.
+type RewardIssued struct {
+	SessionID  uuid.UUID `json:"session_id"`
+	ListenerID uuid.UUID `json:"listener_id"`
+	SongID     uuid.UUID `json:"song_id"`
+	Amount     string    `json:"amount"`
+	// Status is "accrued", "capped" or "unfunded".
+	Status   string    `json:"status"`
+	IssuedAt time.Time `json:"issued_at"`
+}
+
+// Rewards lets the flow issue the reward of a paid listen.
+type Rewards interface {
+	// IssueReward decides and books the reward of a qualified session; idempotent on the
+	// session id.
+	IssueReward(ctx context.Context, sessionID uuid.UUID) error
+}
+
+// Boost is the reward multiplier that applies to a listen, in tenths (10 = 1.0x, 25 = 2.5x),
+// and the campaign that pays the extra above the base reward (uuid.Nil when none applies).
+type Boost struct {
+	Tenths     int
+	CampaignID uuid.UUID
+}
+
+// RewardBoosts is answered by the campaign context (a later issue); until then every listen
+// gets Boost{Tenths: 10}.
+type RewardBoosts interface {
+	Boost(ctx context.Context, songID uuid.UUID, at time.Time) (Boost, error)
+}
+
+// RoyaltyShares is answered by the ownership context (a later issue): the basis points of
+// each stream price (after the platform fee) that go to the song's shareholders, 0 when the
+// song has no offering.
+type RoyaltyShares interface {
+	ShareholderBPS(ctx context.Context, songID uuid.UUID) (int, error)
+}
+
+// ListenProver is the port of the ZK issue: it is told of every qualified listen and proves
+// it in the background; the payment never waits for it.
+type ListenProver interface {
+	ProveListen(ctx context.Context, sessionID uuid.UUID) error
+}
