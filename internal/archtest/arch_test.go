@@ -30,14 +30,23 @@ type pkg struct {
 // Areas of internal/ that are not bounded contexts.
 var technical = map[string]bool{"kernel": true, "platform": true, "orchestrator": true, "archtest": true}
 
-// deriveContexts lists the bounded contexts: the directories internal/X holding a module.go.
+// deriveContexts lists the bounded contexts: the directories internal/X holding a module.go,
+// and those whose contracts are published before their module is written (internal/X/contracts
+// alone: the next context's integration events and ports, agreed first).
 func deriveContexts(t *testing.T) map[string]bool {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join("..", "*", "module.go"))
-	require.NoError(t, err)
 	out := map[string]bool{}
-	for _, f := range files {
-		out[filepath.Base(filepath.Dir(f))] = true
+	for _, pattern := range []string{filepath.Join("..", "*", "module.go"), filepath.Join("..", "*", "contracts", "*.go")} {
+		files, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		for _, f := range files {
+			rel, err := filepath.Rel("..", f)
+			require.NoError(t, err)
+			area, _, _ := strings.Cut(filepath.ToSlash(rel), "/")
+			if !technical[area] {
+				out[area] = true
+			}
+		}
 	}
 	return out
 }

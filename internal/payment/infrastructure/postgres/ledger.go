@@ -173,11 +173,24 @@ func (s *LedgerStore) PostTx(ctx context.Context, tx pgx.Tx, e *domain.Entry) (a
 
 func touchesUser(e *domain.Entry) bool {
 	for _, p := range e.Postings() {
-		if p.Account.Owner != contracts.PlatformOwner {
+		if isUserAccount(p.Account) {
 			return true
 		}
 	}
 	return false
+}
+
+// isUserAccount: a user's own account (not the platform's, nor a song's royalty pool).
+func isUserAccount(a domain.Account) bool {
+	if a.Owner == contracts.PlatformOwner {
+		return false
+	}
+	for _, k := range contracts.UserKinds() {
+		if string(k) == a.Kind {
+			return true
+		}
+	}
+	return a.Kind == string(contracts.KindRewards)
 }
 
 // publishBalances writes one payment.balance_changed.v1 per (user, asset) the entry touches,
@@ -194,7 +207,7 @@ func (s *LedgerStore) publishBalances(ctx context.Context, tx pgx.Tx, e *domain.
 	var order []key
 	byOwner := map[key][]touched{}
 	for _, p := range e.Postings() {
-		if p.Account.Owner == contracts.PlatformOwner {
+		if !isUserAccount(p.Account) {
 			continue
 		}
 		k := key{p.Account.Owner, p.Amount.Asset()}
