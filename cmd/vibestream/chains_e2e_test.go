@@ -26,6 +26,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/platform/devchain"
@@ -508,7 +509,25 @@ func TestWithdrawalsToPlatformAddressesAreRefused(t *testing.T) {
 		})
 	}
 	assert.Equal(t, int64(5_000_000_000), vibeBalance(t, ta, userID).Units(), "nothing held")
+
+	// Other contexts withdraw through the contract, with the same rules and the same flow.
+	ctx := context.Background()
+	w := ta.app.payment.Withdrawals()
+	_, err = w.Withdraw(ctx, contracts.WithdrawalRequest{IdempotencyKey: "claim:1", UserID: mustUUID(t, userID), Chain: "ethereum",
+		Amount: money.MustNew(money.USD, 1), ToAddress: "0x000000000000000000000000000000000000dEaD"})
+	require.ErrorIs(t, err, chaintx.ErrUnsupportedToken)
+	_, err = w.Withdraw(ctx, contracts.WithdrawalRequest{IdempotencyKey: "claim:1", UserID: mustUUID(t, userID), Chain: "ethereum",
+		Amount: money.MustNew(money.VIBE, 1_000_000_000), ToAddress: ch.Ethereum.Address().Hex()})
+	require.ErrorIs(t, err, chaintx.ErrPlatformDestination)
+	_, dest := ethKey(t)
+	wd, err := w.Withdraw(ctx, contracts.WithdrawalRequest{IdempotencyKey: "claim:2", UserID: mustUUID(t, userID), Chain: "ethereum",
+		Amount: money.MustNew(money.VIBE, 1_000_000_000), ToAddress: dest})
+	require.NoError(t, err)
+	assert.Equal(t, "pending", wd.Status)
+	waitTx(t, ta, tok, wd.ID.String(), "confirmed")
+	assert.Equal(t, int64(4_000_000_000), vibeBalance(t, ta, userID).Units())
+
 	var out strings.Builder
-	require.NoError(t, verifyChains(context.Background(), ta, &out))
+	require.NoError(t, verifyChains(ctx, ta, &out))
 	assert.Contains(t, out.String(), "ok: the hot wallets match the ledger", out.String())
 }

@@ -11,8 +11,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/payment/application"
 	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainhttp"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
@@ -205,4 +207,25 @@ func VerifyChains(ctx context.Context, d Deps, out io.Writer) error {
 	defer ch.Close()
 	fmt.Fprintf(out, "chains: %s\n", ch.Source())
 	return chains.VerifyBalances(ctx, d.Pool, ch, out)
+}
+
+// Withdrawals lets other contexts send a user's VIBE on chain the way POST /api/v1/transactions
+// does (held at once, durable transfer). Callers namespace their idempotency keys.
+func (m *Module) Withdrawals() contracts.Withdrawals { return withdrawals{m: m} }
+
+type withdrawals struct{ m *Module }
+
+func (w withdrawals) Withdraw(ctx context.Context, req contracts.WithdrawalRequest) (contracts.Withdrawal, error) {
+	if w.m.chain == nil || w.m.chain.handlers == nil {
+		return contracts.Withdrawal{}, chaintx.ErrChainUnavailable
+	}
+	if req.Amount.Asset() != money.VIBE {
+		return contracts.Withdrawal{}, chaintx.ErrUnsupportedToken
+	}
+	t, err := w.m.chain.handlers.Withdraw.Handle(ctx, chaintx.Withdraw{UserID: req.UserID, IdempotencyKey: req.IdempotencyKey,
+		Blockchain: req.Chain, To: req.ToAddress, Amount: req.Amount.String(), Token: "VIBE"})
+	if err != nil {
+		return contracts.Withdrawal{}, err
+	}
+	return contracts.Withdrawal{ID: t.ID, Chain: t.Blockchain, Status: t.Status, ToAddress: t.To, Amount: t.Amount, CreatedAt: t.CreatedAt}, nil
 }
