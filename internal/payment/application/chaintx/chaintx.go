@@ -33,7 +33,7 @@ var (
 	ErrPlatformDestination = errs.New(errs.Unprocessable, "chain.platform_destination", "the destination is an address of the platform (or a burn address): withdraw to a wallet you control")
 )
 
-// Transaction is a chain transfer as the API shows it.
+// Transaction is a chain transfer as the API shows it (the read model of domain.Transfer).
 type Transaction struct {
 	ID            uuid.UUID
 	Kind          string // withdrawal | mint
@@ -84,11 +84,12 @@ type Holds interface {
 
 // Store persists chain transfers (creating one also schedules its job).
 type Store interface {
-	// Create stores a transfer that holds nothing (a treasury mint); false if it existed.
-	Create(ctx context.Context, t Transaction) (bool, error)
+	// Create stores a new transfer that holds nothing (a treasury mint) and its job; false if
+	// it existed.
+	Create(ctx context.Context, t *domain.Transfer) (bool, error)
 	// CreateWithdrawal stores the hold and the transfer (and its job) in one transaction; a
 	// replay (same hold key, same transfer id) stores nothing and returns false.
-	CreateWithdrawal(ctx context.Context, t Transaction, hold application.PreparedHold) (bool, error)
+	CreateWithdrawal(ctx context.Context, t *domain.Transfer, hold application.PreparedHold) (bool, error)
 	Get(ctx context.Context, id uuid.UUID) (Transaction, error)
 	ListByUser(ctx context.Context, user uuid.UUID, before *Cursor, limit int) ([]Transaction, error)
 }

@@ -88,17 +88,24 @@ type fakeStore struct {
 	m  map[uuid.UUID]chaintx.Transaction
 }
 
-func (s *fakeStore) Create(_ context.Context, t chaintx.Transaction) (bool, error) {
+func (s *fakeStore) Create(_ context.Context, d *domain.Transfer) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.m[t.ID]; ok {
+	if _, ok := s.m[d.ID()]; ok {
 		return false, nil
+	}
+	t := chaintx.Transaction{ID: d.ID(), Kind: string(d.Kind()), Blockchain: d.Blockchain(), To: d.To(), Amount: d.Amount(), Status: string(d.Status())}
+	if u := d.UserID(); u != uuid.Nil {
+		t.UserID = &u
+	}
+	if h := d.HoldID(); h != uuid.Nil {
+		t.HoldID = &h
 	}
 	s.m[t.ID] = t
 	return true, nil
 }
 
-func (s *fakeStore) CreateWithdrawal(ctx context.Context, t chaintx.Transaction, _ application.PreparedHold) (bool, error) {
+func (s *fakeStore) CreateWithdrawal(ctx context.Context, t *domain.Transfer, _ application.PreparedHold) (bool, error) {
 	return s.Create(ctx, t)
 }
 

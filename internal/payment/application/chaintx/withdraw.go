@@ -9,6 +9,7 @@ import (
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
@@ -99,8 +100,10 @@ func (h *WithdrawHandler) Handle(ctx context.Context, cmd Withdraw) (Transaction
 	if err != nil {
 		return Transaction{}, err
 	}
-	holdID, user := hold.Hold.ID(), cmd.UserID
-	t := Transaction{ID: id, Kind: "withdrawal", UserID: &user, HoldID: &holdID, Blockchain: chain, To: norm, Amount: amount, Status: "pending"}
+	t, err := domain.NewWithdrawal(id, cmd.UserID, hold.Hold.ID(), chain, norm, amount, hold.Hold.CreatedAt())
+	if err != nil {
+		return Transaction{}, err
+	}
 	if _, err := h.store.CreateWithdrawal(ctx, t, hold); err != nil {
 		return Transaction{}, err
 	}

@@ -149,14 +149,24 @@ func (a AppChains) HotWalletBalances(ctx context.Context) (map[string]int64, err
 type AppStore struct{ S *chainstore.Store }
 
 // Create stores a transfer (and schedules its job).
-func (a AppStore) Create(ctx context.Context, t chaintx.Transaction) (bool, error) {
-	return a.S.Create(ctx, chainstore.Transfer{ID: t.ID, Kind: t.Kind, UserID: t.UserID, HoldID: t.HoldID, Blockchain: t.Blockchain, To: t.To, Amount: t.Amount.Units()})
+func (a AppStore) Create(ctx context.Context, t *domain.Transfer) (bool, error) {
+	return a.S.Create(ctx, fromDomain(t))
+}
+
+func fromDomain(t *domain.Transfer) chainstore.Transfer {
+	out := chainstore.Transfer{ID: t.ID(), Kind: string(t.Kind()), Blockchain: t.Blockchain(), To: t.To(), Amount: t.Amount().Units()}
+	if u := t.UserID(); u != uuid.Nil {
+		out.UserID = &u
+	}
+	if h := t.HoldID(); h != uuid.Nil {
+		out.HoldID = &h
+	}
+	return out
 }
 
 // CreateWithdrawal stores the hold and the transfer in one transaction.
-func (a AppStore) CreateWithdrawal(ctx context.Context, t chaintx.Transaction, hold application.PreparedHold) (bool, error) {
-	return a.S.CreateWithdrawal(ctx, chainstore.Transfer{ID: t.ID, Kind: t.Kind, UserID: t.UserID, HoldID: t.HoldID, Blockchain: t.Blockchain,
-		To: t.To, Amount: t.Amount.Units()}, hold.Hold, hold.Entry)
+func (a AppStore) CreateWithdrawal(ctx context.Context, t *domain.Transfer, hold application.PreparedHold) (bool, error) {
+	return a.S.CreateWithdrawal(ctx, fromDomain(t), hold.Hold, hold.Entry)
 }
 
 // RecordDeposit stores a deposit (with its credit and event) once.
