@@ -104,3 +104,64 @@ func TestResumeTakesOverTransfersWhoseWorkerDied(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, chainstore.StatusConfirmed, m.Status, m.FailureReason)
 }
+
+// Two instances resuming the same orphaned transfers at once (each pass takes the transfers'
+// locks on its own connections) send each exactly once.
+func TestConcurrentResumesSendEachTransferOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := testChains(t)
+	pool := pgtest.NewDB(t)
+	store := chainstore.New(pool)
+	e := &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil), EthSendLock: PostgresSendLock(pool), Lock: PostgresTryLock(pool),
+		Lifecycle: chaintx.NewLifecycle(store, nopLedger{}, nil)}
+	treasury(t, e, "ethereum", 1_000_000_000)
+	to := crypto.PubkeyToAddress(mustKey(t).PublicKey)
+	ids := make([]uuid.UUID, 5)
+	for i := range ids {
+		ids[i] = newTransfer(t, e, "ethereum", to.Hex(), 100_000_000)
+	}
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() { _, err := e.Resume(ctx, 0, nil); errs <- err }()
+	}
+	for range 3 {
+		require.NoError(t, <-errs)
+	}
+	// A pass that found a transfer busy leaves it to the other; a last pass finishes anything left.
+	_, err := e.Resume(ctx, 0, nil)
+	require.NoError(t, err)
+	for _, id := range ids {
+		tr, err := store.Get(ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, chainstore.StatusConfirmed, tr.Status, tr.FailureReason)
+		assert.Equal(t, 1, tr.SignedCount, "signed once")
+	}
+	bal, err := c.Ethereum.BalanceOf(ctx, to)
+	require.NoError(t, err)
+	want, _ := ethereum.ToTokenUnits(5 * 100_000_000)
+	assert.Equal(t, want, bal, "each transfer landed exactly once")
+}
+
+// While one scan runs (it holds the scan lock), another scan, from this instance or another,
+// does nothing and says so without error; the lock frees with its holder.
+func TestOverlappingDepositScansDoNotRunTogether(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	lock := PostgresTryLock(pgtest.NewDB(t))
+	unlock, ok, err := lock(ctx, depositScanLockKey)
+	require.NoError(t, err)
+	require.True(t, ok)
+	w := &DepositWatcher{Lock: lock} // no chains: a scan that ran would fail
+	n, err := w.Scan(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	_, ok, err = lock(ctx, depositScanLockKey)
+	require.NoError(t, err)
+	assert.False(t, ok, "still held")
+	unlock()
+	again, ok, err := lock(ctx, depositScanLockKey)
+	require.NoError(t, err)
+	assert.True(t, ok, "free once its holder let go")
+	again()
+}
