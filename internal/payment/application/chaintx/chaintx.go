@@ -1,7 +1,8 @@
 // Package chaintx holds the payment context's blockchain use cases: withdrawals of VIBE to a
-// user's wallet (POST /api/v1/transactions), their queries and fee estimates, the outcome of a
-// chain transfer in the ledger, deposits credited from linked wallets, treasury mints and
-// admin grants.
+// user's wallet (POST /api/v1/transactions), their queries and fee estimates, the lifecycle of
+// a chain transfer (domain.Transfer) and its booking in the ledger, deposits credited from
+// linked wallets, treasury mints and admin grants. The ports it needs (Chains, Holds, Store,
+// Transfers, Credits, DepositStore) are declared here and implemented by the infrastructure.
 package chaintx
 
 import (
