@@ -171,17 +171,17 @@ func (t *Transfer) UpdatedAt() time.Time    { return t.updatedAt }
 func (t *Transfer) SubmittedAt() *time.Time { return t.submittedAt }
 func (t *Transfer) ConfirmedAt() *time.Time { return t.confirmedAt }
 
-// MarkSubmitted records the broadcast of txHash. Already submitted: the hash is updated (a
-// replacement was broadcast), no new status change. Final: ErrAlreadyFinal.
-func (t *Transfer) MarkSubmitted(txHash string, now time.Time) error {
+// MarkSubmitted records that the transfer's signed transaction (its TxHash, stored before the
+// broadcast) was broadcast. Already submitted (a replacement was broadcast): nothing changes.
+// Final: ErrAlreadyFinal.
+func (t *Transfer) MarkSubmitted(now time.Time) error {
 	switch t.status {
 	case TransferConfirmed, TransferFailed:
 		return ErrAlreadyFinal
 	case TransferSubmitted:
-		t.txHash, t.updatedAt = txHash, now
 		return nil
 	}
-	t.status, t.txHash, t.updatedAt, t.submittedAt = TransferSubmitted, txHash, now, &now
+	t.status, t.updatedAt, t.submittedAt = TransferSubmitted, now, &now
 	t.record(now)
 	return nil
 }

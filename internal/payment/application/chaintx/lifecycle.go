@@ -46,9 +46,10 @@ func NewLifecycle(t Transfers, l contracts.Ledger, now func() time.Time) *Lifecy
 	return &Lifecycle{transfers: t, ledger: l, now: now}
 }
 
-// Submitted records that txHash was broadcast (a replacement updates the hash).
-func (l *Lifecycle) Submitted(ctx context.Context, id uuid.UUID, txHash string) error {
-	err := l.transfers.UpdateTransfer(ctx, id, func(t *domain.Transfer) error { return t.MarkSubmitted(txHash, l.now()) })
+// Submitted records that the transfer's signed transaction (txHash, stored by the gateway
+// before the broadcast) was broadcast; a replacement changes no status.
+func (l *Lifecycle) Submitted(ctx context.Context, id uuid.UUID, _ string) error {
+	err := l.transfers.UpdateTransfer(ctx, id, func(t *domain.Transfer) error { return t.MarkSubmitted(l.now()) })
 	if errors.Is(err, domain.ErrAlreadyFinal) {
 		return nil
 	}
