@@ -105,6 +105,7 @@ func vibeBalance(t *testing.T, ta *testApp, userID string) money.Amount {
 func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")
 	treasuryMint(t, ta, adminTok, "ethereum", "1000")
@@ -288,6 +289,7 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 func TestTwentyConcurrentWithdrawalsNeverOverdrawNorReuseANonce(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")
 	treasuryMint(t, ta, adminTok, "ethereum", "100")
@@ -343,6 +345,7 @@ func TestTwentyConcurrentWithdrawalsNeverOverdrawNorReuseANonce(t *testing.T) {
 func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")
 	treasuryMint(t, ta, adminTok, "solana", "100")
@@ -431,6 +434,7 @@ func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")
 	treasuryMint(t, ta, adminTok, "ethereum", "100")
@@ -476,6 +480,7 @@ func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
 func TestWithdrawalsToPlatformAddressesAreRefused(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")
 	treasuryMint(t, ta, adminTok, "ethereum", "10")

@@ -83,6 +83,7 @@ func fastDepositScan(c *Config) { c.Chains.DepositScanInterval = 200 * time.Mill
 func TestDepositsAreCreditedContinuouslyAndAfterARestart(t *testing.T) {
 	t.Parallel()
 	r := newRestartable(t, withChains, fastDepositScan)
+	verifiedAtEnd(t, func() *testApp { return r.ta })
 	ta := r.ta
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")

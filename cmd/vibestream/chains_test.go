@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/vibestream/vibestream/internal/payment"
+	"github.com/vibestream/vibestream/internal/payment/paymenttest"
 )
 
 // withChains enables the chain adapters on local chains started for this app.
@@ -95,4 +97,19 @@ func TestChainRPCDownIsDegradedNotUnready(t *testing.T) {
 // verifyChains runs `ledger verify`'s chain check against ta's database and DATA_DIR.
 func verifyChains(ctx context.Context, ta *testApp, out io.Writer) error {
 	return payment.VerifyChains(ctx, payment.Deps{Pool: ta.app.pool, Chains: paymentChains(ta.app.cfg)}, out)
+}
+
+// verifiedAtEnd checks, when the test ends and before its app stops, every ledger invariant
+// and that the hot wallets' on-chain VIBE matches the ledger (what `ledger verify` checks).
+func verifiedAtEnd(t *testing.T, current func() *testApp) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		ta := current()
+		paymenttest.RequireLedgerConsistent(t, ta.app.pool)
+		var out strings.Builder
+		require.NoError(t, verifyChains(context.Background(), ta, &out), out.String())
+		assert.NotContains(t, out.String(), "BROKEN", out.String())
+	})
 }
