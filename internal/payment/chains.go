@@ -95,14 +95,14 @@ func (m *Module) wireChains(d Deps, ledger *application.Ledger, ledgerStore *pay
 		return nil
 	}
 
-	// Durable transfers: the job that signs, stores, broadcasts and confirms, behind one
-	// circuit breaker per chain, reporting to the application's lifecycle (which moves the
-	// Transfer and books it in the ledger: settle or release).
+	// Durable transfers: the job runs the application's lifecycle (which moves the Transfer
+	// and books it in the ledger: settle or release), which sends through the executor (sign,
+	// store, broadcast, confirm), behind one circuit breaker per chain.
 	metrics := chains.NewMetrics(d.Registry)
 	h.breakers = map[string]*chains.Breaker{"ethereum": chains.NewBreaker(5, 10*time.Second), "solana": chains.NewBreaker(5, 10*time.Second)}
 	lock := chains.PostgresTryLock(d.Pool)
-	h.exec = &chains.Executor{Store: store, Chains: h.chains, Metrics: metrics, EthSendLock: chains.PostgresSendLock(d.Pool), Lock: lock, Logger: d.Logger,
-		Lifecycle: chaintx.NewLifecycle(store, ledger, d.Now)}
+	h.exec = &chains.Executor{Store: store, Chains: h.chains, Metrics: metrics, EthSendLock: chains.PostgresSendLock(d.Pool), Lock: lock, Logger: d.Logger}
+	h.exec.Run = chaintx.NewLifecycle(store, ledger, h.exec, d.Now).Execute
 	workers := d.Runner.Workers()
 	river.AddWorker(workers, &chains.TransferWorker{Executor: h.exec, Breakers: h.breakers})
 	// Recovery runs in every instance, not only on River's leader: a restarted instance must

@@ -229,7 +229,8 @@ func TestLifecycleBooksEachOutcomeOnceAndRecordsIt(t *testing.T) {
 	mint, err := domain.NewMint(uuid.New(), "solana", vibe(100_000_000_000), now)
 	require.NoError(t, err)
 	repo := &fakeTransfers{m: map[uuid.UUID]*domain.Transfer{ok.ID(): ok, bad.ID(): bad, mint.ID(): mint}}
-	lc := chaintx.NewLifecycle(repo, l, func() time.Time { return now })
+	gw := &fakeGateway{landings: map[uuid.UUID]chaintx.Landing{}}
+	lc := chaintx.NewLifecycle(repo, l, gw, func() time.Time { return now })
 
 	require.NoError(t, lc.Submitted(ctx, ok.ID(), "0xhash"))
 	require.NoError(t, lc.Confirmed(ctx, ok.ID(), "0xhash", 7))
@@ -259,4 +260,66 @@ func TestLifecycleBooksEachOutcomeOnceAndRecordsIt(t *testing.T) {
 		statuses = append(statuses, e.Status)
 	}
 	assert.Equal(t, []domain.TransferStatus{domain.TransferSubmitted, domain.TransferConfirmed, domain.TransferFailed, domain.TransferConfirmed}, statuses)
+}
+
+// fakeGateway lands what it is told, after reporting one broadcast.
+type fakeGateway struct {
+	mu       sync.Mutex
+	landings map[uuid.UUID]chaintx.Landing
+	err      error
+	sends    int
+}
+
+func (g *fakeGateway) Send(ctx context.Context, t *domain.Transfer, submitted func(context.Context, string) error) (chaintx.Landing, error) {
+	g.mu.Lock()
+	g.sends++
+	l, err := g.landings[t.ID()], g.err
+	g.mu.Unlock()
+	if err != nil {
+		return chaintx.Landing{}, err
+	}
+	if err := submitted(ctx, "0xsent"); err != nil {
+		return chaintx.Landing{}, err
+	}
+	return l, nil
+}
+
+func TestExecuteSendsThroughTheGatewayAndBooksWhereItLanded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Unix(1_700_000_000, 0).UTC()
+	l := &fakeLedger{holds: map[string]contracts.HoldReceipt{}}
+	vibe := money.MustNew(money.VIBE, 1_000_000_000)
+	ok, err := domain.NewWithdrawal(uuid.New(), uuid.New(), uuid.New(), "solana", "wallet", vibe, now)
+	require.NoError(t, err)
+	bad, err := domain.NewWithdrawal(uuid.New(), uuid.New(), uuid.New(), "solana", "wallet", vibe, now)
+	require.NoError(t, err)
+	repo := &fakeTransfers{m: map[uuid.UUID]*domain.Transfer{ok.ID(): ok, bad.ID(): bad}}
+	gw := &fakeGateway{landings: map[uuid.UUID]chaintx.Landing{ok.ID(): {TxHash: "sig", Block: 3}, bad.ID(): {Failed: true, Reason: "refused"}}}
+	lc := chaintx.NewLifecycle(repo, l, gw, func() time.Time { return now })
+
+	gw.err = chaintx.ErrBusy
+	assert.ErrorIs(t, lc.Execute(ctx, ok.ID()), chaintx.ErrBusy, "another worker drives it: nothing changes")
+	got, err := repo.GetTransfer(ctx, ok.ID())
+	require.NoError(t, err)
+	assert.Equal(t, domain.TransferPending, got.Status())
+	gw.err = nil
+
+	require.NoError(t, lc.Execute(ctx, ok.ID()))
+	require.NoError(t, lc.Execute(ctx, bad.ID()))
+	got, err = repo.GetTransfer(ctx, ok.ID())
+	require.NoError(t, err)
+	assert.Equal(t, domain.TransferConfirmed, got.Status())
+	assert.Equal(t, "sig", got.TxHash())
+	got, err = repo.GetTransfer(ctx, bad.ID())
+	require.NoError(t, err)
+	assert.Equal(t, domain.TransferFailed, got.Status())
+	assert.Equal(t, "refused", got.FailureReason())
+
+	// A final transfer is not sent again; its booking is replayed (the ledger key dedups).
+	require.NoError(t, lc.Execute(ctx, ok.ID()))
+	assert.Equal(t, 3, gw.sends)
+	assert.Len(t, l.settled, 2)
+	assert.Len(t, l.released, 1)
+	assert.ErrorIs(t, lc.Execute(ctx, uuid.New()), domain.ErrTransferNotFound)
 }

@@ -23,6 +23,27 @@ type Transfers interface {
 	UpdateTransfer(ctx context.Context, id uuid.UUID, fn func(*domain.Transfer) error) error
 }
 
+// Gateway sends transfers on their chain (the Ethereum and Solana adapters, behind one port).
+type Gateway interface {
+	// Send drives t's transaction until it has landed deep enough, or provably never can
+	// (Landing.Failed), calling submitted each time it broadcasts. An error means "try again
+	// later"; ErrBusy means another worker drives t. Sending again after a crash resumes from
+	// what the gateway stored: it never sends twice.
+	Send(ctx context.Context, t *domain.Transfer, submitted func(ctx context.Context, txHash string) error) (Landing, error)
+}
+
+// Landing is where a transfer's transaction ended on chain.
+type Landing struct {
+	TxHash string
+	Block  int64
+	// Failed: it provably never lands (refused, reverted, the hot wallet cannot cover it).
+	Failed bool
+	Reason string
+}
+
+// ErrBusy: another worker (this instance or another) drives the transfer.
+var ErrBusy = errors.New("chaintx: the transfer is being driven elsewhere")
+
 // Lifecycle moves chain transfers through their states as the chain gateways report them:
 // submitted when broadcast, confirmed once landed deep enough, failed when it provably never
 // can. Each final state is booked in the ledger BEFORE it is stored (a confirmed withdrawal
@@ -32,18 +53,43 @@ type Transfers interface {
 type Lifecycle struct {
 	transfers Transfers
 	ledger    contracts.Ledger
+	gateway   Gateway
 	now       func() time.Time
 }
 
 // NewLifecycle refuses nil dependencies (now may be nil: the wall clock).
-func NewLifecycle(t Transfers, l contracts.Ledger, now func() time.Time) *Lifecycle {
-	if t == nil || l == nil {
+func NewLifecycle(t Transfers, l contracts.Ledger, g Gateway, now func() time.Time) *Lifecycle {
+	if t == nil || l == nil || g == nil {
 		panic("chaintx: nil dependency")
 	}
 	if now == nil {
 		now = func() time.Time { return time.Now().UTC() }
 	}
-	return &Lifecycle{transfers: t, ledger: l, now: now}
+	return &Lifecycle{transfers: t, ledger: l, gateway: g, now: now}
+}
+
+// Execute drives one transfer to a final state: it sends it through the gateway and books and
+// records where it landed. A final transfer is booked again (a crash between booking and
+// storing, a replayed job), which is a no-op. It returns nil once final.
+func (l *Lifecycle) Execute(ctx context.Context, id uuid.UUID) error {
+	t, err := l.transfers.GetTransfer(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch t.Status() {
+	case domain.TransferConfirmed:
+		return l.Confirmed(ctx, id, t.TxHash(), t.BlockNumber())
+	case domain.TransferFailed:
+		return l.Failed(ctx, id, t.FailureReason())
+	}
+	landing, err := l.gateway.Send(ctx, t, func(ctx context.Context, txHash string) error { return l.Submitted(ctx, id, txHash) })
+	if err != nil {
+		return err
+	}
+	if landing.Failed {
+		return l.Failed(ctx, id, landing.Reason)
+	}
+	return l.Confirmed(ctx, id, landing.TxHash, landing.Block)
 }
 
 // Submitted records that the transfer's signed transaction (txHash, stored by the gateway

@@ -12,18 +12,12 @@ import (
 	sol "github.com/gagliardetto/solana-go"
 	"github.com/google/uuid"
 
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/solana"
 )
-
-// Lifecycle is the payment application's transfer lifecycle (chaintx.Lifecycle): the executor
-// reports what the chain did, the lifecycle changes the Transfer and books it in the ledger.
-type Lifecycle interface {
-	Submitted(ctx context.Context, id uuid.UUID, txHash string) error
-	Confirmed(ctx context.Context, id uuid.UUID, txHash string, block int64) error
-	Failed(ctx context.Context, id uuid.UUID, reason string) error
-}
 
 // Executor drives stored transfers to a final state without ever sending one twice: every
 // signed version is stored before broadcast, and each run first asks the chain about all stored
@@ -35,8 +29,9 @@ type Executor struct {
 	// StuckAfter is how long an Ethereum transaction may stay unmined before it is replaced
 	// with a higher fee (default 30s).
 	StuckAfter time.Duration
-	// Lifecycle receives every state change (required).
-	Lifecycle Lifecycle
+	// Run drives one transfer through the application's lifecycle (chaintx.Lifecycle.Execute,
+	// which calls Send): what Resume runs for each orphaned transfer.
+	Run func(ctx context.Context, id uuid.UUID) error
 
 	// EthSendLock, when set, serialises new Ethereum sends across instances (they share the
 	// hot wallet's nonce sequence): under it the nonce is read from the node again, so an
@@ -57,60 +52,60 @@ type Executor struct {
 
 var errPermanent = errors.New("permanent")
 
-// Execute advances one transfer as far as it can within ctx. It returns nil once the transfer
-// is confirmed or failed; an error means "try again later" (the job retries with backoff).
-func (e *Executor) Execute(ctx context.Context, id uuid.UUID) error {
+var _ chaintx.Gateway = (*Executor)(nil)
+
+// drive is one Send: the executor, the lifecycle's submitted callback and the landing found.
+type drive struct {
+	*Executor
+	onSubmitted func(ctx context.Context, txHash string) error
+	landing     *chaintx.Landing
+}
+
+// Send drives one transfer's transaction on its chain as far as it can within ctx and returns
+// where it landed (or why it provably never can); an error means "try again later". It holds
+// the transfer's lock meanwhile (chaintx.ErrBusy when another worker does).
+func (e *Executor) Send(ctx context.Context, tr *domain.Transfer, submitted func(ctx context.Context, txHash string) error) (chaintx.Landing, error) {
 	if e.Lock != nil {
-		unlock, ok, err := e.Lock(ctx, transferLockKey(id))
+		unlock, ok, err := e.Lock(ctx, transferLockKey(tr.ID()))
 		if err != nil {
-			return err
+			return chaintx.Landing{}, err
 		}
 		if !ok {
-			return ErrBusy
+			return chaintx.Landing{}, chaintx.ErrBusy
 		}
 		defer unlock()
 	}
-	return e.execute(ctx, id)
-}
-
-func (e *Executor) execute(ctx context.Context, id uuid.UUID) error {
-	t, err := e.Store.Get(ctx, id)
+	t, err := e.Store.Get(ctx, tr.ID())
 	if err != nil {
-		return err
+		return chaintx.Landing{}, err
 	}
-	switch t.Status {
-	case chainstore.StatusConfirmed:
-		// Final already (a replayed job): report it again, the lifecycle books idempotently.
-		var block int64
-		if t.BlockNumber != nil {
-			block = *t.BlockNumber
-		}
-		return e.Lifecycle.Confirmed(ctx, t.ID, t.TxHash, block)
-	case chainstore.StatusFailed:
-		return e.Lifecycle.Failed(ctx, t.ID, t.FailureReason)
-	}
+	d := &drive{Executor: e, onSubmitted: submitted}
 	switch t.Blockchain {
 	case "ethereum":
-		err = e.executeEthereum(ctx, t)
+		err = d.executeEthereum(ctx, t)
 	case "solana":
-		err = e.executeSolana(ctx, t)
+		err = d.executeSolana(ctx, t)
 	default:
 		err = fmt.Errorf("%w: unknown blockchain %q", errPermanent, t.Blockchain)
 	}
 	if errors.Is(err, errPermanent) {
-		return e.fail(ctx, t, err.Error())
+		err = d.fail(ctx, t, err.Error())
 	}
-	if err != nil && e.Metrics != nil {
-		e.Metrics.RPCErrors.WithLabelValues(t.Blockchain).Inc()
+	if err != nil {
+		if e.Metrics != nil {
+			e.Metrics.RPCErrors.WithLabelValues(t.Blockchain).Inc()
+		}
+		return chaintx.Landing{}, err
 	}
-	return err
+	if d.landing == nil {
+		return chaintx.Landing{}, fmt.Errorf("chains: transfer %s ended without an outcome", t.ID)
+	}
+	return *d.landing, nil
 }
 
-// fail and confirm report the outcome to the lifecycle, which books it before storing it.
-func (e *Executor) fail(ctx context.Context, t chainstore.Transfer, reason string) error {
-	if err := e.Lifecycle.Failed(ctx, t.ID, reason); err != nil {
-		return err
-	}
+// fail and confirm record the landing Send returns (the lifecycle books and stores it).
+func (e *drive) fail(_ context.Context, t chainstore.Transfer, reason string) error {
+	e.landing = &chaintx.Landing{Failed: true, Reason: reason}
 	e.observe(t, chainstore.StatusFailed)
 	return nil
 }
@@ -123,14 +118,12 @@ type confirmation struct {
 	Fee     string
 }
 
-func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, c confirmation) error {
+func (e *drive) confirm(ctx context.Context, t chainstore.Transfer, c confirmation) error {
 	gas := c.GasUsed
 	if err := e.Store.RecordCost(ctx, t.ID, &gas, c.Fee); err != nil {
 		return err
 	}
-	if err := e.Lifecycle.Confirmed(ctx, t.ID, c.TxHash, c.Block); err != nil {
-		return err
-	}
+	e.landing = &chaintx.Landing{TxHash: c.TxHash, Block: c.Block}
 	e.observe(t, chainstore.StatusConfirmed)
 	if e.Metrics != nil {
 		if t.SubmittedAt != nil {
@@ -145,9 +138,11 @@ func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, c confirm
 	return nil
 }
 
-func (e *Executor) submitted(ctx context.Context, t chainstore.Transfer, hash string) error {
-	if err := e.Lifecycle.Submitted(ctx, t.ID, hash); err != nil {
-		return err
+func (e *drive) submitted(ctx context.Context, t chainstore.Transfer, hash string) error {
+	if e.onSubmitted != nil {
+		if err := e.onSubmitted(ctx, hash); err != nil {
+			return err
+		}
 	}
 	if t.Status == chainstore.StatusPending {
 		e.observe(t, chainstore.StatusSubmitted)
@@ -163,7 +158,7 @@ func (e *Executor) observe(t chainstore.Transfer, status string) {
 
 // ---- Ethereum ----
 
-func (e *Executor) executeEthereum(ctx context.Context, t chainstore.Transfer) error {
+func (e *drive) executeEthereum(ctx context.Context, t chainstore.Transfer) error {
 	c := e.Chains.Ethereum
 	var to common.Address
 	if t.Kind != "mint" {
@@ -310,7 +305,7 @@ func (e *Executor) anyMined(ctx context.Context, sigs []chainstore.Signature) (b
 }
 
 // finishEthereum waits for the configured depth on the mined version and records the outcome.
-func (e *Executor) finishEthereum(ctx context.Context, t chainstore.Transfer, hash common.Hash) error {
+func (e *drive) finishEthereum(ctx context.Context, t chainstore.Transfer, hash common.Hash) error {
 	r, err := e.Chains.Ethereum.WaitMined(ctx, hash, 0)
 	if errors.Is(err, ethereum.ErrReverted) {
 		return e.fail(ctx, t, "reverted on chain in transaction "+hash.Hex())
@@ -327,7 +322,7 @@ func (e *Executor) finishEthereum(ctx context.Context, t chainstore.Transfer, ha
 
 // ---- Solana ----
 
-func (e *Executor) executeSolana(ctx context.Context, t chainstore.Transfer) error {
+func (e *drive) executeSolana(ctx context.Context, t chainstore.Transfer) error {
 	c := e.Chains.Solana
 	var to sol.PublicKey
 	if t.Kind != "mint" {
@@ -443,7 +438,7 @@ func (e *Executor) executeSolana(ctx context.Context, t chainstore.Transfer) err
 	}
 }
 
-func (e *Executor) finishSolana(ctx context.Context, t chainstore.Transfer, tx solana.SignedTx) error {
+func (e *drive) finishSolana(ctx context.Context, t chainstore.Transfer, tx solana.SignedTx) error {
 	st, err := e.Chains.Solana.WaitConfirmed(ctx, tx)
 	if errors.Is(err, solana.ErrFailed) {
 		return e.fail(ctx, t, err.Error())
@@ -454,6 +449,6 @@ func (e *Executor) finishSolana(ctx context.Context, t chainstore.Transfer, tx s
 	return e.recordSolana(ctx, t, tx.Signature, st)
 }
 
-func (e *Executor) recordSolana(ctx context.Context, t chainstore.Transfer, sig sol.Signature, st solana.Status) error {
+func (e *drive) recordSolana(ctx context.Context, t chainstore.Transfer, sig sol.Signature, st solana.Status) error {
 	return e.confirm(ctx, t, confirmation{TxHash: sig.String(), Block: int64(st.Slot), Fee: "5000"})
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/platform/pgtest"
@@ -56,7 +57,7 @@ func testChains(t testing.TB) *Chains {
 	return shared
 }
 
-// outcome is one state change the executor reported.
+// outcome is one landing the executor returned.
 type outcome struct {
 	ID     uuid.UUID
 	Status string
@@ -64,36 +65,36 @@ type outcome struct {
 	Reason string
 }
 
-// recorder is the executor's lifecycle in these tests: it records what was reported and
-// moves the stored transfer through the real application lifecycle (on a ledger that books
-// nothing: these transfers hold nothing).
+// recorder records the landings of the executors it made.
 type recorder struct {
 	mu       sync.Mutex
 	outcomes []outcome
-	subs     []string
-	inner    *chaintx.Lifecycle
 }
 
-func (r *recorder) Submitted(ctx context.Context, id uuid.UUID, h string) error {
-	r.mu.Lock()
-	r.subs = append(r.subs, h)
-	r.mu.Unlock()
-	return r.inner.Submitted(ctx, id, h)
+// testExec is an executor driven, as in production, through the application's lifecycle (on a
+// ledger that books nothing: these transfers hold nothing), recording every landing.
+type testExec struct {
+	*Executor
+	rec *recorder
+	lc  *chaintx.Lifecycle
 }
 
-func (r *recorder) Confirmed(ctx context.Context, id uuid.UUID, h string, block int64) error {
-	r.mu.Lock()
-	r.outcomes = append(r.outcomes, outcome{ID: id, Status: chainstore.StatusConfirmed, TxHash: h})
-	r.mu.Unlock()
-	return r.inner.Confirmed(ctx, id, h, block)
+func (x *testExec) Send(ctx context.Context, t *domain.Transfer, submitted func(context.Context, string) error) (chaintx.Landing, error) {
+	l, err := x.Executor.Send(ctx, t, submitted)
+	if err == nil {
+		o := outcome{ID: t.ID(), Status: chainstore.StatusConfirmed, TxHash: l.TxHash}
+		if l.Failed {
+			o.Status, o.Reason = chainstore.StatusFailed, l.Reason
+		}
+		x.rec.mu.Lock()
+		x.rec.outcomes = append(x.rec.outcomes, o)
+		x.rec.mu.Unlock()
+	}
+	return l, err
 }
 
-func (r *recorder) Failed(ctx context.Context, id uuid.UUID, reason string) error {
-	r.mu.Lock()
-	r.outcomes = append(r.outcomes, outcome{ID: id, Status: chainstore.StatusFailed, Reason: reason})
-	r.mu.Unlock()
-	return r.inner.Failed(ctx, id, reason)
-}
+// Execute drives one transfer to a final state (what the transfer job runs).
+func (x *testExec) Execute(ctx context.Context, id uuid.UUID) error { return x.lc.Execute(ctx, id) }
 
 // nopLedger books nothing (treasury mints in these tests have no ledger behind them).
 type nopLedger struct{ contracts.Ledger }
@@ -102,13 +103,19 @@ func (nopLedger) Transfer(context.Context, contracts.TransferRequest) (contracts
 	return contracts.Receipt{}, nil
 }
 
-func (r *recorder) executor(t testing.TB, c *Chains) *Executor {
-	store := chainstore.New(pgtest.NewDB(t))
-	r.inner = chaintx.NewLifecycle(store, nopLedger{}, nil)
-	return &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil), Lifecycle: r}
+// drive wraps e (its Store set) for the tests.
+func (r *recorder) drive(e *Executor) *testExec {
+	x := &testExec{Executor: e, rec: r}
+	x.lc = chaintx.NewLifecycle(e.Store, nopLedger{}, x, nil)
+	e.Run = x.Execute
+	return x
 }
 
-func newTransfer(t *testing.T, e *Executor, chain, to string, amount int64) uuid.UUID {
+func (r *recorder) executor(t testing.TB, c *Chains) *testExec {
+	return r.drive(&Executor{Store: chainstore.New(pgtest.NewDB(t)), Chains: c, Metrics: NewMetrics(nil)})
+}
+
+func newTransfer(t *testing.T, e *testExec, chain, to string, amount int64) uuid.UUID {
 	t.Helper()
 	id := uuid.New()
 	created, err := e.Store.Create(context.Background(), chainstore.Transfer{ID: id, Kind: "withdrawal", Blockchain: chain, To: to, Amount: amount})
@@ -118,7 +125,7 @@ func newTransfer(t *testing.T, e *Executor, chain, to string, amount int64) uuid
 }
 
 // treasury mints VIBE to the hot wallets through the executor (the mint path).
-func treasury(t *testing.T, e *Executor, chain string, amount int64) {
+func treasury(t *testing.T, e *testExec, chain string, amount int64) {
 	t.Helper()
 	id := uuid.New()
 	_, err := e.Store.Create(context.Background(), chainstore.Transfer{ID: id, Kind: "mint", Blockchain: chain, To: "hot-wallet", Amount: amount})
@@ -343,7 +350,7 @@ func TestTwoInstancesSharingTheHotWalletNeverReuseANonce(t *testing.T) {
 	defer c2client.Close()
 	c2 := *c
 	c2.Ethereum = c2client
-	b := &Executor{Store: a.Store, Chains: &c2, Metrics: NewMetrics(nil), EthSendLock: a.EthSendLock, Lifecycle: a.Lifecycle}
+	b := rec.drive(&Executor{Store: a.Store, Chains: &c2, Metrics: NewMetrics(nil), EthSendLock: a.EthSendLock})
 
 	to := crypto.PubkeyToAddress(mustKey(t).PublicKey)
 	const n = 10

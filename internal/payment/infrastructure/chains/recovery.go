@@ -13,13 +13,14 @@ import (
 	sol "github.com/gagliardetto/solana-go"
 	"github.com/google/uuid"
 
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 )
 
 // ErrBusy means another worker (this instance or another) holds the transfer's lock: it is
 // being driven already.
-var ErrBusy = errors.New("chains: the transfer is being worked on elsewhere")
+var ErrBusy = chaintx.ErrBusy
 
 // transferLockKey maps a transfer to its advisory lock (a namespace in the high bits keeps it
 // apart from the other lock keys).
@@ -33,6 +34,9 @@ func transferLockKey(id uuid.UUID) int64 {
 // transactions, so resuming never sends twice. allow (may be nil) gates each chain (its circuit
 // breaker). It returns how many transfers it drove.
 func (e *Executor) Resume(ctx context.Context, olderThan time.Duration, allow func(chain string) bool) (int, error) {
+	if e.Run == nil {
+		return 0, errors.New("chains: Resume needs Run (the lifecycle's Execute)")
+	}
 	ids, err := e.Store.Open(ctx, time.Now().Add(-olderThan), 100)
 	if err != nil {
 		return 0, err
@@ -56,7 +60,7 @@ func (e *Executor) Resume(ctx context.Context, olderThan time.Duration, allow fu
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			err := e.Execute(ctx, id)
+			err := e.Run(ctx, id)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

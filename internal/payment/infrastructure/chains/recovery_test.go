@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/platform/pgtest"
@@ -71,8 +70,7 @@ func TestResumeTakesOverTransfersWhoseWorkerDied(t *testing.T) {
 	pool := pgtest.NewDB(t)
 	store := chainstore.New(pool)
 	lock := PostgresTryLock(pool)
-	e := &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil), EthSendLock: PostgresSendLock(pool), Lock: lock,
-		Lifecycle: chaintx.NewLifecycle(store, nopLedger{}, nil)}
+	e := (&recorder{}).drive(&Executor{Store: store, Chains: c, Metrics: NewMetrics(nil), EthSendLock: PostgresSendLock(pool), Lock: lock})
 	to := crypto.PubkeyToAddress(mustKey(t).PublicKey)
 	mint := uuid.New()
 	_, err := store.Create(ctx, chainstore.Transfer{ID: mint, Kind: "mint", Blockchain: "ethereum", To: "hot-wallet", Amount: 5_000_000_000})
@@ -113,8 +111,7 @@ func TestConcurrentResumesSendEachTransferOnce(t *testing.T) {
 	c := testChains(t)
 	pool := pgtest.NewDB(t)
 	store := chainstore.New(pool)
-	e := &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil), EthSendLock: PostgresSendLock(pool), Lock: PostgresTryLock(pool),
-		Lifecycle: chaintx.NewLifecycle(store, nopLedger{}, nil)}
+	e := (&recorder{}).drive(&Executor{Store: store, Chains: c, Metrics: NewMetrics(nil), EthSendLock: PostgresSendLock(pool), Lock: PostgresTryLock(pool)})
 	treasury(t, e, "ethereum", 1_000_000_000)
 	to := crypto.PubkeyToAddress(mustKey(t).PublicKey)
 	ids := make([]uuid.UUID, 5)

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
 )
@@ -45,7 +46,7 @@ func (w *TransferWorker) Work(ctx context.Context, job *river.Job[TransferArgs])
 			return river.JobSnooze(wait)
 		}
 	}
-	err := w.Executor.Execute(ctx, job.Args.ID)
+	err := w.Executor.Run(ctx, job.Args.ID)
 	if errors.Is(err, ErrBusy) {
 		// Another worker drives it (a resume after a crash): look again shortly.
 		return river.JobSnooze(2 * time.Second)
@@ -53,11 +54,11 @@ func (w *TransferWorker) Work(ctx context.Context, job *river.Job[TransferArgs])
 	if b != nil {
 		if err == nil {
 			b.Success()
-		} else if !errors.Is(err, chainstore.ErrNotFound) {
+		} else if !errors.Is(err, chainstore.ErrNotFound) && !errors.Is(err, domain.ErrTransferNotFound) {
 			b.Failure()
 		}
 	}
-	if errors.Is(err, chainstore.ErrNotFound) {
+	if errors.Is(err, chainstore.ErrNotFound) || errors.Is(err, domain.ErrTransferNotFound) {
 		return river.JobCancel(fmt.Errorf("transfer %s does not exist", job.Args.ID))
 	}
 	return err
