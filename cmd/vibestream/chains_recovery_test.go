@@ -123,13 +123,18 @@ func TestDepositsAreCreditedContinuouslyAndAfterARestart(t *testing.T) {
 	credited(ta, 14_000_000_000, "the ERC-20 deposit credited by the periodic scan")
 
 	// 2. More than a scan interval later, an SPL transfer.
-	completed := func() int {
-		var n int
-		require.NoError(t, ta.app.pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'chain_deposit_scan' AND state = 'completed'`).Scan(&n))
-		return n
+	scans := func() float64 {
+		mfs, err := ta.app.registry.Gather()
+		require.NoError(t, err)
+		for _, mf := range mfs {
+			if mf.GetName() == "vibestream_chain_deposit_scans_total" {
+				return mf.GetMetric()[0].GetCounter().GetValue()
+			}
+		}
+		return 0
 	}
-	after := completed()
-	eventually(t, 20*time.Second, func() bool { return completed() >= after+3 }, "later scans run (a unique periodic job ran once only)")
+	after := scans()
+	eventually(t, 20*time.Second, func() bool { return scans() >= after+3 }, "later scans run (a unique periodic job ran once only)")
 	stx, _, err := solUser.SendAndConfirm(ctx, ta.app.payment.Chains().Solana.Address(), 3_000_000_000, "", nil)
 	require.NoError(t, err)
 	credited(ta, 17_000_000_000, "the SPL deposit credited by a later scan")

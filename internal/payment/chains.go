@@ -113,13 +113,14 @@ func (m *Module) wireChains(d Deps, ledger *application.Ledger, ledgerStore *pay
 		every(orDefault(c.ResumeInterval, 5*time.Second), d.Logger, "resume chain transfers", func(ctx context.Context) error { return resume.Run(ctx) }),
 		every(orDefault(c.AuditInterval, 10*time.Minute), d.Logger, "audit confirmed chain transfers", func(ctx context.Context) error { return audit.Run(ctx) }))
 
-	// Deposits: a periodic scan credits linked wallets once (the record, the credit and the
-	// event in one transaction).
+	// Deposits: a scan credits linked wallets once (the record, the credit and the event in one
+	// transaction). It is a loop in every instance, not a River periodic job: a periodic job
+	// inserted as unique ran once and never again (River counts completed jobs as duplicates
+	// for a day), and one on River's leader stops for the dead leader's lease after a crash.
+	// The scan lock lets one scan at a time do the work.
 	deposits := chaintx.NewDeposits(ledger, d.Users, appStore)
 	h.watcher = &chains.DepositWatcher{Chains: h.chains, Store: store, Deposits: deposits, Metrics: metrics, Lock: lock}
-	river.AddWorker(workers, &chains.DepositScanWorker{Watcher: h.watcher})
-	d.Runner.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(orDefault(c.DepositScanInterval, time.Second)),
-		func() (river.JobArgs, *river.InsertOpts) { return chains.DepositScanArgs{}, nil }, &river.PeriodicJobOpts{RunOnStart: true}))
+	m.background = append(m.background, every(orDefault(c.DepositScanInterval, time.Second), d.Logger, "scan chains for deposits", h.watcher.RunScan))
 	return nil
 }
 

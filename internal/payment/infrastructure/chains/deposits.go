@@ -7,13 +7,11 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/riverqueue/river"
 
 	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/solana"
-	"github.com/vibestream/vibestream/internal/platform/jobs"
 )
 
 // DepositRecorder is the application's deposit use case: it decides whether a deposit is
@@ -79,6 +77,9 @@ func (w *DepositWatcher) Scan(ctx context.Context) (int, error) {
 			return w.handle(ctx, d)
 		}}
 	n2, err2 := sol.Poll(ctx)
+	if w.Metrics != nil && w.Metrics.DepositScans != nil {
+		w.Metrics.DepositScans.Inc()
+	}
 	return n1 + n2, errors.Join(err1, err2)
 }
 
@@ -93,31 +94,11 @@ func (w *DepositWatcher) handle(ctx context.Context, d chaintx.Deposit) error {
 	return nil
 }
 
-// DepositScanArgs is the periodic job that scans for deposits (River runs periodic jobs on the
-// leader only, so one instance scans).
-type DepositScanArgs struct{}
-
-// Kind names the job.
-func (DepositScanArgs) Kind() string { return "chain_deposit_scan" }
-
-// InsertOpts: the chains queue, one attempt (the next period scans again). Deliberately not
-// unique: River counts completed jobs as duplicates (for 24 h), which would stop the scan after
-// its first run; overlapping scans are kept apart by the watcher's lock instead.
-func (DepositScanArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueChains, MaxAttempts: 1}
-}
-
-// DepositScanWorker runs one scan.
-type DepositScanWorker struct {
-	river.WorkerDefaults[DepositScanArgs]
-	Watcher *DepositWatcher
-}
-
-// Timeout bounds one scan.
-func (w *DepositScanWorker) Timeout(*river.Job[DepositScanArgs]) time.Duration { return time.Minute }
-
-// Work scans once.
-func (w *DepositScanWorker) Work(ctx context.Context, _ *river.Job[DepositScanArgs]) error {
-	_, err := w.Watcher.Scan(ctx)
+// RunScan scans once, bounded to a minute (the deposit loop of every instance; the scan lock
+// lets one scan at a time do the work).
+func (w *DepositWatcher) RunScan(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	_, err := w.Scan(ctx)
 	return err
 }

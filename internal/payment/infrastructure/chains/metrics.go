@@ -10,6 +10,7 @@ type Metrics struct {
 	RPCErrors      *prometheus.CounterVec   // by chain
 	Deposits       *prometheus.CounterVec   // by chain and status (credited, unmatched, rejected)
 	Audited        *prometheus.CounterVec   // confirmed transfers checked on chain, by chain and result
+	DepositScans   prometheus.Counter       // deposit scans completed (by any instance's loop)
 }
 
 // NewMetrics registers the series on reg (nil: unregistered, for tests).
@@ -27,9 +28,11 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Deposits seen on chain past the confirmation depth, by chain and outcome."}, []string{"chain", "status"}),
 		Audited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vibestream_chain_confirmed_audits_total",
 			Help: "Confirmed transfers checked against their chain, by chain and result (present, rebroadcast, missing)."}, []string{"chain", "result"}),
+		DepositScans: prometheus.NewCounter(prometheus.CounterOpts{Name: "vibestream_chain_deposit_scans_total",
+			Help: "Deposit scans this instance completed (one instance scans at a time)."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Transactions, m.GasUsed, m.ConfirmSeconds, m.RPCErrors, m.Deposits, m.Audited)
+		reg.MustRegister(m.Transactions, m.GasUsed, m.ConfirmSeconds, m.RPCErrors, m.Deposits, m.Audited, m.DepositScans)
 	}
 	return m
 }
