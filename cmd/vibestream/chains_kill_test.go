@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/ecdsa"
+	"math/big"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -19,11 +20,15 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/platform/pgtest"
 	"github.com/vibestream/vibestream/internal/platform/postgres"
@@ -104,8 +109,9 @@ func (s *server) run(args ...string) (string, error) {
 }
 
 // kill -9 while withdrawals are in flight (one broadcast and waiting to be mined, one just
-// accepted), then a restart: both confirm within 30 s, each exactly once on chain, and `ledger
-// verify` run beside the live server reads its chains and reports them in balance.
+// accepted), then a restart: both confirm within 30 s, each exactly once on chain, a deposit
+// made after the crash is credited, and `ledger verify` run beside the live server reads its
+// chains and reports them in balance.
 func TestKilledWithWithdrawalsInFlightTheyConfirmOnceAfterRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
@@ -175,7 +181,12 @@ func TestKilledWithWithdrawalsInFlightTheyConfirmOnceAfterRestart(t *testing.T) 
 	require.NoError(t, eth.RPC().CallContext(ctx, nil, "evm_setIntervalMining", 0))
 	eth.Close()
 
-	to := crypto.PubkeyToAddress(mustECDSA(t).PublicKey)
+	// The user's own wallet (linked, so that VIBE coming back from it is a deposit).
+	toKey := mustECDSA(t)
+	to := crypto.PubkeyToAddress(toKey.PublicKey)
+	c := getChallenge(t, ta, tok, "ethereum", to.Hex())
+	res := linkWallet(ta, tok, "ethereum", to.Hex(), c.Message, personalSign(t, toKey, c.Message))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
 	withdraw := func(amount string) string {
 		res := ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": "ethereum", "amount": amount, "to": to.Hex()},
 			withToken(tok), withHeader("Idempotency-Key", uuid.NewString()))
@@ -212,6 +223,26 @@ func TestKilledWithWithdrawalsInFlightTheyConfirmOnceAfterRestart(t *testing.T) 
 	want, _ := ethereum.ToTokenUnits(3_500_000_000)
 	assert.Equal(t, want, bal, "each withdrawal landed exactly once")
 
+	// Deposits are scanned after the crash too: 0.5 VIBE back from the user's wallet.
+	mod, err := payment.New(payment.Deps{Pool: pool})
+	require.NoError(t, err)
+	vibe := func() int64 {
+		b, err := mod.Ledger().Balance(ctx, contracts.Wallet(mustUUID(t, userID), money.VIBE))
+		require.NoError(t, err)
+		return b.Units()
+	}
+	require.Equal(t, int64(6_500_000_000), vibe())
+	user, err := ethereum.Dial(ctx, ethereum.Config{RPCURL: rpcURL(), Key: toKey, Token: tokenAddress(t, ta)})
+	require.NoError(t, err)
+	defer user.Close()
+	require.NoError(t, user.RPC().CallContext(ctx, nil, "anvil_setBalance", to, hexutil.EncodeBig(big.NewInt(1e18))))
+	half, _ := ethereum.ToTokenUnits(500_000_000)
+	dep, err := user.Transfer(ctx, depositAddress(t, ta), half, nil)
+	require.NoError(t, err)
+	_, err = user.WaitMined(ctx, dep.Hash, 1)
+	require.NoError(t, err)
+	eventually(t, 20*time.Second, func() bool { return vibe() == 7_000_000_000 }, "the deposit after the crash credited")
+
 	// ledger verify beside the running server: it reads the server's chains, starts none.
 	out, err := s.run("ledger", "verify")
 	require.NoError(t, err, out)
@@ -224,6 +255,23 @@ func mustECDSA(t *testing.T) *ecdsa.PrivateKey {
 	k, err := crypto.GenerateKey()
 	require.NoError(t, err)
 	return k
+}
+
+func depositAddress(t *testing.T, ta *testApp) common.Address {
+	t.Helper()
+	var body struct {
+		Chains []chainInfo `json:"chains"`
+	}
+	res := ta.do(http.MethodGet, "/api/v1/chains", nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	res.JSON(t, &body)
+	for _, c := range body.Chains {
+		if c.Blockchain == "ethereum" {
+			return common.HexToAddress(c.DepositAddress)
+		}
+	}
+	t.Fatal("no ethereum chain")
+	return common.Address{}
 }
 
 func tokenAddress(t *testing.T, ta *testApp) common.Address {
