@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -14,6 +16,7 @@ import (
 
 	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/payment/paymenttest"
+	"github.com/vibestream/vibestream/internal/platform/observability"
 )
 
 // withChains enables the chain adapters on local chains started for this app.
@@ -112,4 +115,25 @@ func verifiedAtEnd(t *testing.T, current func() *testApp) {
 		require.NoError(t, verifyChains(context.Background(), ta, &out), out.String())
 		assert.NotContains(t, out.String(), "BROKEN", out.String())
 	})
+}
+
+// ledger verify on a DATA_DIR whose local chains never ran has nothing on chain to compare (and
+// starts nothing); once the ledger used the chains, missing chain state is an error.
+func TestLedgerVerifyWithoutChainState(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	var out strings.Builder
+	cfg := ta.app.cfg
+	cfg.Chains.Enabled = true
+	require.NoError(t, runLedgerCommand(context.Background(), cfg, ta.app.pool, observability.DiscardLogger(), &out, []string{"verify"}), out.String())
+	assert.Contains(t, out.String(), "never run on this DATA_DIR", out.String())
+	_, err := os.Stat(filepath.Join(cfg.DataDir, "chains"))
+	assert.True(t, os.IsNotExist(err), "nothing started or created")
+
+	_, err = ta.app.pool.Exec(context.Background(), `INSERT INTO payment.chain_transfers (id, kind, blockchain, to_address, amount, status)
+		VALUES (gen_random_uuid(), 'mint', 'ethereum', 'hot-wallet', 1, 'confirmed')`)
+	require.NoError(t, err)
+	out.Reset()
+	require.Error(t, runLedgerCommand(context.Background(), cfg, ta.app.pool, observability.DiscardLogger(), &out, []string{"verify"}))
+	assert.Contains(t, out.String(), "BROKEN", out.String())
 }

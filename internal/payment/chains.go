@@ -2,8 +2,10 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"time"
 
@@ -202,6 +204,19 @@ func (m *Module) Close() {
 // to a throwaway copy of the local chains' saved state.
 func VerifyChains(ctx context.Context, d Deps, out io.Writer) error {
 	ch, err := chains.Connect(ctx, chains.Config{DataDir: d.Chains.DataDir, Ethereum: d.Chains.Ethereum, Solana: d.Chains.Solana, Logger: d.Logger})
+	if errors.Is(err, fs.ErrNotExist) && d.Chains.Ethereum.RPCURL == "" && d.Chains.Solana.RPCURL == "" {
+		// The local chains never ran on this DATA_DIR: fine only if the ledger never used them.
+		used, aerr := chainstore.New(d.Pool).Any(ctx)
+		if aerr != nil {
+			return aerr
+		}
+		if used {
+			fmt.Fprintln(out, "BROKEN: the ledger has chain transfers or deposits but DATA_DIR holds no chain state")
+			return fmt.Errorf("ledger verify: chains: %w", err)
+		}
+		fmt.Fprintln(out, "chains: the local chains have never run on this DATA_DIR; nothing on chain to compare")
+		return nil
+	}
 	if err != nil {
 		return fmt.Errorf("ledger verify: chains: %w", err)
 	}

@@ -472,3 +472,10 @@ func (s *Store) InFlight(ctx context.Context) (int, error) {
 	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM payment.chain_transfers WHERE status IN ('pending', 'submitted')`).Scan(&n)
 	return n, err
 }
+
+// Any reports whether any chain transfer or deposit was ever recorded.
+func (s *Store) Any(ctx context.Context) (bool, error) {
+	var any bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM payment.chain_transfers) OR EXISTS (SELECT 1 FROM payment.chain_deposits)`).Scan(&any)
+	return any, err
+}
