@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/platform/events"
@@ -45,6 +46,9 @@ type app struct {
 	users   *user.Module
 	payment *payment.Module
 	music   *music.Module
+	listen  *listenreward.Module
+	// withdrawals sends users' VIBE on chain for other contexts (listen reward claims)
+	withdrawals *payment.Withdrawals
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

@@ -25,6 +25,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vibestream/vibestream/internal/kernel/errs"
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
@@ -520,7 +521,7 @@ func TestWithdrawalsToPlatformAddressesAreRefused(t *testing.T) {
 	w := ta.app.payment.Withdrawals()
 	_, err = w.Withdraw(ctx, contracts.WithdrawalRequest{IdempotencyKey: "claim:1", UserID: mustUUID(t, userID), Chain: "ethereum",
 		Amount: money.MustNew(money.USD, 1), ToAddress: "0x000000000000000000000000000000000000dEaD"})
-	require.ErrorIs(t, err, chaintx.ErrUnsupportedToken)
+	require.ErrorIs(t, err, errs.ErrValidation)
 	_, err = w.Withdraw(ctx, contracts.WithdrawalRequest{IdempotencyKey: "claim:1", UserID: mustUUID(t, userID), Chain: "ethereum",
 		Amount: money.MustNew(money.VIBE, 1_000_000_000), ToAddress: ch.Ethereum.Address().Hex()})
 	require.ErrorIs(t, err, chaintx.ErrPlatformDestination)

@@ -39,7 +39,7 @@ func (a *app) wireContexts() error {
 	if err := a.wireMusic(); err != nil {
 		return err
 	}
-	return nil
+	return a.wireListenReward()
 }
 
 // credentialRoutes are the routes that take credentials in their body instead of a bearer token.

@@ -13,9 +13,10 @@ func paymentChains(cfg Config) payment.ChainsConfig {
 }
 
 // wireChainHealth reports the payment context's chains in the health document (their RPCs are
-// not critical: the rest of the platform works without them), runs its background loops and
-// stops the chains on shutdown.
+// not critical: the rest of the platform works without them), runs its background loops, keeps
+// its withdrawals for the other contexts and stops the chains on shutdown.
 func (a *app) wireChainHealth(m *payment.Module) {
+	a.withdrawals = m.Withdrawals()
 	a.background = append(a.background, m.Background()...)
 	for name, fn := range m.ChainChecks() {
 		a.health.AddCheck(name, false, fn)

@@ -13,10 +13,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
-	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/payment/application"
 	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
-	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainhttp"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
@@ -226,22 +224,15 @@ func VerifyChains(ctx context.Context, d Deps, out io.Writer) error {
 }
 
 // Withdrawals lets other contexts send a user's VIBE on chain the way POST /api/v1/transactions
-// does (held at once, durable transfer). Callers namespace their idempotency keys.
-func (m *Module) Withdrawals() contracts.Withdrawals { return withdrawals{m: m} }
-
-type withdrawals struct{ m *Module }
-
-func (w withdrawals) Withdraw(ctx context.Context, req contracts.WithdrawalRequest) (contracts.Withdrawal, error) {
-	if w.m.chain == nil || w.m.chain.handlers == nil {
-		return contracts.Withdrawal{}, chaintx.ErrChainUnavailable
+// does (held at once, durable transfer); nil without the chain half. Callers namespace their
+// idempotency keys.
+func (m *Module) Withdrawals() *Withdrawals {
+	if m.chain == nil || m.chain.handlers == nil {
+		return nil
 	}
-	if req.Amount.Asset() != money.VIBE {
-		return contracts.Withdrawal{}, chaintx.ErrUnsupportedToken
-	}
-	t, err := w.m.chain.handlers.Withdraw.Handle(ctx, chaintx.Withdraw{UserID: req.UserID, IdempotencyKey: req.IdempotencyKey,
-		Blockchain: req.Chain, To: req.ToAddress, Amount: req.Amount.String(), Token: "VIBE"})
+	w, err := NewWithdrawals(m.chain.handlers.Withdraw)
 	if err != nil {
-		return contracts.Withdrawal{}, err
+		return nil
 	}
-	return contracts.Withdrawal{ID: t.ID, Chain: t.Blockchain, Status: t.Status, ToAddress: t.To, Amount: t.Amount, CreatedAt: t.CreatedAt}, nil
+	return w
 }
