@@ -51,6 +51,7 @@ type app struct {
 	users   *user.Module
 	payment *payment.Module
 	music   *music.Module
+	zk      *zkParts
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

@@ -30,6 +30,7 @@ type Config struct {
 
 	User  UserConfig
 	Music MusicConfig
+	ZK    ZKConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -174,6 +175,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.User = loadUserConfig(e, &c)
 	c.Music = loadMusicConfig(e, c.DataDir)
+	c.ZK = loadZKConfig(e, &c)
 	return c, e.err()
 }
 

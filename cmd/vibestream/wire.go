@@ -22,6 +22,9 @@ import (
 // wireContexts builds every bounded context and the orchestrator's workflows. Each context
 // gets the shared plumbing and only the other contexts' contracts it needs.
 func (a *app) wireContexts() error {
+	if err := a.wireZK(); err != nil {
+		return err
+	}
 	users, err := newUserModule(a.cfg, a.pool, a.bus, a.runner, a.logger, a.registry)
 	if err != nil {
 		return err
@@ -45,6 +48,10 @@ func (a *app) wireContexts() error {
 	if err := a.wireMusic(); err != nil {
 		return err
 	}
+	if err := a.wireListenProofs(); err != nil {
+		return err
+	}
+	a.mountZK()
 	return nil
 }
 

@@ -131,3 +131,20 @@ func (m *MemTree) SetNode(level int, index uint64, v fr.Element) error {
 	m.nodes[[2]uint64{uint64(level), index}] = v
 	return nil
 }
+
+// Nodes returns the nodes on the path from leaf (level 0) to the root (level depth): what an
+// insert writes.
+func (p Path) Nodes(leaf fr.Element) []fr.Element {
+	out := make([]fr.Element, 0, len(p.Siblings)+1)
+	cur := leaf
+	out = append(out, cur)
+	for i, sib := range p.Siblings {
+		if p.Index>>uint(i)&1 == 1 {
+			cur = Compress(sib, cur)
+		} else {
+			cur = Compress(cur, sib)
+		}
+		out = append(out, cur)
+	}
+	return out
+}

@@ -49,6 +49,8 @@ type System struct {
 	vk     groth16.VerifyingKey
 	vkBin  []byte
 	keyID  string
+	// metrics is set when the system is registered
+	metrics *Metrics
 }
 
 // Name is the circuit name ("listen", "solvency", "age").
@@ -274,7 +276,9 @@ func (s *System) Prove(assignment frontend.Circuit) (Proof, error) {
 	if _, err := pr.WriteTo(&buf); err != nil {
 		return Proof{}, err
 	}
-	return Proof{Circuit: s.name, KeyID: s.keyID, Bytes: buf.Bytes(), Public: vectorOf(pub), Elapsed: time.Since(start)}, nil
+	elapsed := time.Since(start)
+	s.metrics.observeProof(s.name, elapsed)
+	return Proof{Circuit: s.name, KeyID: s.keyID, Bytes: buf.Bytes(), Public: vectorOf(pub), Elapsed: elapsed}, nil
 }
 
 // Errors of Verify, distinguishable with errors.Is.
@@ -365,3 +369,12 @@ func vectorOf(w witness.Witness) []*big.Int {
 }
 
 func bufReader(r io.Reader) io.Reader { return bufio.NewReaderSize(r, 1<<20) }
+
+// ParseVerifyingKey reads a verifying key in the binary form GET /zk/keys/{circuit} serves.
+func ParseVerifyingKey(b []byte) (groth16.VerifyingKey, error) {
+	vk := groth16.NewVerifyingKey(Curve)
+	if _, err := vk.ReadFrom(bytes.NewReader(b)); err != nil {
+		return nil, err
+	}
+	return vk, nil
+}

@@ -96,7 +96,7 @@ func TestListenCircuitRefusesAWitnessBreakingEachConstraint(t *testing.T) {
 	good, err := w.Assignment()
 	require.NoError(t, err)
 	for _, tc := range []struct {
-		name  string
+		name   string
 		break_ func(a *lzk.Circuit)
 	}{
 		{"song not in the catalog tree", func(a *lzk.Circuit) { a.Song = zk.Big(lzk.UUIDElem(uuid.New())) }},
