@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
@@ -52,6 +53,8 @@ type app struct {
 	payment *payment.Module
 	music   *music.Module
 	zk      *zkParts
+	// listenProofs proves qualified listens (the listen flow's ListenProver)
+	listenProofs *lzk.Proofs
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

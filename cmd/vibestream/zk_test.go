@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
@@ -38,6 +39,10 @@ func fundUSD(t *testing.T, ta *testApp, userID, amount string) {
 	t.Helper()
 	amt, err := money.Parse(money.USD, amount)
 	require.NoError(t, err)
+	eventually(t, 10*time.Second, func() bool {
+		_, err := ta.app.payment.Ledger().Balance(context.Background(), contracts.Wallet(mustUUID(t, userID), money.USD))
+		return err == nil
+	}, "the user's accounts to open")
 	_, err = ta.app.payment.Ledger().Transfer(context.Background(), contracts.TransferRequest{IdempotencyKey: "test:" + uuid.NewString(),
 		From:    contracts.System(contracts.KindTreasury, money.USD),
 		To:      []contracts.Credit{{To: contracts.Wallet(mustUUID(t, userID), money.USD), Amount: amt}},

@@ -78,6 +78,10 @@ func (h *ProveSolvency) Handle(ctx context.Context, cmd ProveSolvencyCommand) (S
 		return SolvencyResult{}, ErrInvalidThreshold.WithField("threshold", "a positive "+asset.String()+" amount, e.g. \"10.00\"")
 	}
 	bal, err := h.balances.Balance(ctx, contracts.Wallet(cmd.UserID, asset))
+	if errors.Is(err, contracts.ErrAccountNotFound) {
+		// accounts open just after registration: until then the balance is zero
+		bal, err = money.Zero(asset), nil
+	}
 	if err != nil {
 		return SolvencyResult{}, err
 	}
