@@ -18,6 +18,9 @@ type ZKConfig struct {
 	RootHistory int
 	// ListenMinSeconds is the public minimum every listen proof states.
 	ListenMinSeconds int
+	// VerifierAddress is the deployed listen verifier (ZK_VERIFIER_ADDRESS); on the local chain
+	// it is deployed at first start.
+	VerifierAddress string
 }
 
 func loadZKConfig(e *env, c *Config) ZKConfig {
@@ -27,6 +30,7 @@ func loadZKConfig(e *env, c *Config) ZKConfig {
 		AttestationTTL:   e.duration("ZK_ATTESTATION_TTL", 10*time.Minute),
 		RootHistory:      e.integer("ZK_ROOT_HISTORY", 1000, 1, 1_000_000),
 		ListenMinSeconds: e.integer("ZK_LISTEN_MIN_SECONDS", 30, 1, 24*3600),
+		VerifierAddress:  e.str("ZK_VERIFIER_ADDRESS", ""),
 	}
 	if z.AttestationTTL < 10*time.Second || z.AttestationTTL > 24*time.Hour {
 		e.fail("ZK_ATTESTATION_TTL", "must be between 10s and 24h, got %s", z.AttestationTTL)

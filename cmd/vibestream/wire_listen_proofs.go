@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"path/filepath"
+	"time"
+
+	"github.com/vibestream/vibestream/internal/platform/devchain"
 
 	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
 	"github.com/vibestream/vibestream/internal/platform/zk"
@@ -21,7 +25,41 @@ func (a *app) wireListenProofs() error {
 		return err
 	}
 	a.listenProofs = proofs
+	if err := a.wireListenVerifier(); err != nil {
+		return err
+	}
 	a.zk.http.Roots = trees.Roots
 	(&lzk.Handlers{Proofs: proofs, Registry: a.zk.registry}).Routes(a.api)
 	return nil
+}
+
+// wireListenVerifier binds the Solidity listen verifier: deployed at first start on the local
+// anvil (beside the VIBE token), or ZK_VERIFIER_ADDRESS on a configured chain. Without chains,
+// on-chain verification answers zk.onchain_unavailable.
+func (a *app) wireListenVerifier() error {
+	if a.chains == nil || a.chains.Ethereum == nil {
+		return nil
+	}
+	local := a.chains.EthProc != nil
+	if !local && a.cfg.ZK.VerifierAddress == "" {
+		a.logger.Info("no ZK_VERIFIER_ADDRESS: listen proofs are not verified on chain")
+		return nil
+	}
+	url := a.cfg.Chains.Ethereum.RPCURL
+	if local {
+		url = a.chains.EthProc.URL()
+	}
+	root, err := devchain.FindRoot("")
+	if err != nil && local {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	v, client, err := lzk.SetupOnChain(ctx, a.zk.listen, lzk.OnChainConfig{RPCURL: url, Local: local, Address: a.cfg.ZK.VerifierAddress,
+		Root: root, StateDir: filepath.Join(a.cfg.DataDir, "chains"), CacheDir: a.cfg.ZK.KeysDir, Logger: a.logger})
+	if err != nil {
+		return err
+	}
+	a.closers = append(a.closers, client.Close)
+	return a.zk.registry.SetOnChain(lzk.CircuitName, v)
 }
