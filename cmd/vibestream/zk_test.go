@@ -154,6 +154,11 @@ func TestSolvencyProofRoundTripThroughTheAPI(t *testing.T) {
 			require.Equal(t, tc.code, res.ErrorCode(t))
 		})
 	}
+	metrics := string(ta.do(http.MethodGet, "/metrics", nil).Body)
+	require.Contains(t, metrics, `vibestream_zk_proofs_generated_total{circuit="solvency"} 1`)
+	require.Contains(t, metrics, `vibestream_zk_verifications_total{circuit="solvency",result="valid"} 1`)
+	require.Contains(t, metrics, `vibestream_zk_verifications_total{circuit="solvency",result="invalid"} 2`)
+	require.Contains(t, metrics, `vibestream_zk_prove_seconds_count{circuit="solvency"} 1`)
 	res = ta.do(http.MethodPost, "/api/v1/zk/solvency-proofs", map[string]any{"asset": "USD", "threshold": "-1"}, withToken(tok))
 	require.Equal(t, http.StatusBadRequest, res.Status, string(res.Body))
 	require.Equal(t, "payment.invalid_threshold", res.ErrorCode(t))
