@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,6 +14,8 @@ import (
 
 	listencontracts "github.com/vibestream/vibestream/internal/listenreward/contracts"
 	"github.com/vibestream/vibestream/internal/platform/events"
+	"github.com/vibestream/vibestream/internal/platform/jobs"
+	"github.com/vibestream/vibestream/internal/platform/observability"
 )
 
 // qualify publishes listenreward.listen_qualified.v1 as the listen flow does when it
@@ -50,7 +54,9 @@ func TestListenProofEndToEnd(t *testing.T) {
 	res.JSON(t, &p)
 	require.Equal(t, "listen", p.Circuit)
 	require.Len(t, p.PublicInputs, 6)
-	require.Equal(t, "30", p.PublicInputs[4], "min_seconds is the platform's minimum, not the listened seconds")
+	require.NotNil(t, song.DurationMS)
+	wantMin := max(min(30, *song.DurationMS/2000), 1) // the qualification threshold: min(30 s, half the song)
+	require.Equal(t, strconv.Itoa(wantMin), p.PublicInputs[4], "min_seconds is the threshold, not the listened seconds")
 	require.NotContains(t, string(res.Body), song.ID)
 	etag := res.Header.Get("ETag")
 	require.NotEmpty(t, etag)
@@ -118,9 +124,49 @@ func TestListenProofEndToEnd(t *testing.T) {
 	res.JSON(t, &p2)
 	require.NotEqual(t, p.PublicInputs[2], p2.PublicInputs[2])
 
-	// A listen shorter than the minimum is not proved, with a clear reason.
+	// A listen shorter than the threshold is not proved, with a clear reason.
 	short := uuid.New()
-	qualify(t, ta, short, mustUUID(t, listenerID), mustUUID(t, song.ID), 5)
+	qualify(t, ta, short, mustUUID(t, listenerID), mustUUID(t, song.ID), wantMin-1)
 	res = waitProof(t, ta, listener, short, http.StatusUnprocessableEntity)
 	require.Equal(t, "listenreward.proof_failed", res.ErrorCode(t))
+}
+
+// A qualified listen recorded while no instance works jobs (the process died right after the
+// qualification committed) is proved by the next instance on the same database.
+func TestListenProofIsMadeAfterARestart(t *testing.T) {
+	first := musicApp(t)
+	_, artist := registerUser(t, first, "artist")
+	song := readySong(t, first, artist, "Restart Tone", "tone.mp3", true)
+	listenerID, listener := registerUser(t, first, "listener")
+
+	// Stop the first instance's workers, then qualify: the delivery job waits in Postgres.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	first.app.stopBackground(ctx)
+	session := uuid.New()
+	qualify(t, first, session, mustUUID(t, listenerID), mustUUID(t, song.ID), 40)
+	var n int
+	require.NoError(t, first.app.pool.QueryRow(ctx, `SELECT count(*) FROM listenreward.listen_proofs`).Scan(&n))
+	require.Equal(t, 0, n, "nothing is proved while no instance runs")
+
+	// A new instance on the same database and data directory.
+	cfg := first.app.cfg
+	second, err := newApp(cfg, first.app.pool, observability.DiscardLogger(), jobs.Options{FetchPollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	require.NoError(t, second.startBackground(context.Background()))
+	srv := httptest.NewServer(second.echo)
+	t.Cleanup(func() {
+		srv.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		second.stopBackground(ctx)
+	})
+	ta := &testApp{t: t, app: second, srv: srv}
+	res := waitProof(t, ta, listener, session, http.StatusOK)
+	var p proofBody
+	res.JSON(t, &p)
+	res = ta.verify(map[string]any{"circuit": "listen", "proof": p.Proof, "public_inputs": p.PublicInputs})
+	var v verifyBody
+	res.JSON(t, &v)
+	require.True(t, v.Valid, v.Reasons)
 }
