@@ -17,9 +17,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	"github.com/vibestream/vibestream/internal/listenreward"
 	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
+	paymentcontracts "github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
@@ -52,7 +54,10 @@ type app struct {
 	users   *user.Module
 	payment *payment.Module
 	music   *music.Module
-	zk      *zkParts
+	listen  *listenreward.Module
+	// withdrawals sends users' VIBE on chain for other contexts (listen reward claims)
+	withdrawals paymentcontracts.Withdrawals
+	zk          *zkParts
 	// listenProofs proves qualified listens (the listen flow's ListenProver)
 	listenProofs *lzk.Proofs
 

@@ -28,9 +28,10 @@ type Config struct {
 	Payment         PaymentConfig
 	Chains          ChainsConfig
 
-	User  UserConfig
-	Music MusicConfig
-	ZK    ZKConfig
+	User   UserConfig
+	Music  MusicConfig
+	Listen ListenConfig
+	ZK     ZKConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -175,6 +176,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.User = loadUserConfig(e, &c)
 	c.Music = loadMusicConfig(e, c.DataDir)
+	c.Listen = loadListenConfig(e)
 	c.ZK = loadZKConfig(e, &c)
 	return c, e.err()
 }

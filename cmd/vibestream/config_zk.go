@@ -16,7 +16,8 @@ type ZKConfig struct {
 	AttestationTTL time.Duration
 	// RootHistory is how many past roots of each tree stay accepted.
 	RootHistory int
-	// ListenMinSeconds is the public minimum every listen proof states.
+	// ListenMinSeconds is the platform's qualification minimum the listen proofs state (capped
+	// at half the song, as qualification does): LISTEN_MIN_DURATION.
 	ListenMinSeconds int
 	// VerifierAddress is the deployed listen verifier (ZK_VERIFIER_ADDRESS); on the local chain
 	// it is deployed at first start.
@@ -29,7 +30,7 @@ func loadZKConfig(e *env, c *Config) ZKConfig {
 		Generate:         e.boolean("ZK_KEYS_GENERATE", true),
 		AttestationTTL:   e.duration("ZK_ATTESTATION_TTL", 10*time.Minute),
 		RootHistory:      e.integer("ZK_ROOT_HISTORY", 1000, 1, 1_000_000),
-		ListenMinSeconds: e.integer("ZK_LISTEN_MIN_SECONDS", 30, 1, 24*3600),
+		ListenMinSeconds: max(int(c.Listen.Policy.MinListen/time.Second), 1),
 		VerifierAddress:  e.str("ZK_VERIFIER_ADDRESS", ""),
 	}
 	if z.AttestationTTL < 10*time.Second || z.AttestationTTL > 24*time.Hour {

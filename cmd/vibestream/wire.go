@@ -51,6 +51,9 @@ func (a *app) wireContexts() error {
 	if err := a.wireListenProofs(); err != nil {
 		return err
 	}
+	if err := a.wireListenReward(); err != nil {
+		return err
+	}
 	a.mountZK()
 	return nil
 }

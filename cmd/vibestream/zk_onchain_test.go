@@ -3,18 +3,24 @@ package main
 import (
 	"net/http"
 	"testing"
+	"time"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/kernel/money"
 )
 
-// An end-to-end listen ends with a stored proof that the Solidity verifier deployed on the
-// local anvil accepts (eth_call), with its gas reported; a tampered input is rejected on chain.
+// An end-to-end listen over the API (start, stream, complete: qualified, paid, rewarded) ends
+// with a stored proof that the Solidity verifier deployed on the local anvil accepts
+// (eth_call), with its gas reported; a tampered input is rejected on chain.
 func TestListenProofVerifiesOnTheLocalChain(t *testing.T) {
-	ta := musicApp(t, withChains)
+	clock := &listenClock{}
+	ta := listenApp(t, clock, withChains)
 	_, artist := registerUser(t, ta, "artist")
-	song := readySong(t, ta, artist, "Chain Tone", "tone.mp3", true)
+	song := listenSong(t, ta, artist)
 	listenerID, listener := registerUser(t, ta, "listener")
+	fund(t, ta, listenerID, money.USD, "1.000000")
+	fundRewardPool(t, ta, "1000")
 
 	res := ta.do(http.MethodGet, "/api/v1/zk/keys", nil)
 	var keys struct {
@@ -27,11 +33,20 @@ func TestListenProofVerifiesOnTheLocalChain(t *testing.T) {
 	require.Equal(t, "listen", keys.Circuits[1].Circuit)
 	require.NotEmpty(t, keys.Circuits[1].OnChainVerifier, "the verifier's address is published")
 
-	session := uuid.New()
-	qualify(t, ta, session, mustUUID(t, listenerID), mustUUID(t, song.ID), 40)
-	res = waitProof(t, ta, listener, session, http.StatusOK)
+	s := startListen(t, ta, listener, song.ID)
+	streamBytes(t, ta, listener, s.StreamURL, 32*bytesPerSecond(song))
+	clock.Advance(31 * time.Second)
+	r, done := completeListen(t, ta, listener, s.ID, 31)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	require.Equal(t, "qualified", done.Status, "reasons %v", done.Reasons)
+	eventually(t, 15*time.Second, func() bool {
+		g := getListen(t, ta, listener, s.ID)
+		return g.Payment != nil && g.Payment.Status == "paid"
+	}, "the listen paid")
+	res = waitProof(t, ta, listener, mustUUID(t, s.ID), http.StatusOK)
 	var p proofBody
 	res.JSON(t, &p)
+	require.Equal(t, "20", p.PublicInputs[4], "the session's threshold: min(30 s, half of 40 s)")
 
 	var v verifyBody
 	res = ta.verify(map[string]any{"circuit": "listen", "proof": p.Proof, "public_inputs": p.PublicInputs, "onchain": true})

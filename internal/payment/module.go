@@ -62,6 +62,8 @@ type Deps struct {
 // Module is the wired payment context.
 type Module struct {
 	ledger     *application.Ledger
+	streams    *application.PayStreamHandler
+	streamPay  *paymentpg.StreamPaymentStore
 	handlers   *httpapi.Handlers
 	reconciler *application.Reconciler
 	pool       *pgxpool.Pool
@@ -98,8 +100,10 @@ func New(d Deps) (*Module, error) {
 	}
 	store := paymentpg.NewPaymentStore(d.Pool, ledgerStore, d.Bus, m)
 	if d.Registry != nil {
-		if err := d.Registry.Register(m.volume); err != nil {
-			return nil, err
+		for _, c := range []prometheus.Collector{m.volume, m.streamPayments, m.streamVolume} {
+			if err := d.Registry.Register(c); err != nil {
+				return nil, err
+			}
 		}
 		if err := d.Registry.Register(&statusCollector{store: store, desc: statusDesc}); err != nil {
 			return nil, err
@@ -133,7 +137,12 @@ func New(d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	mod := &Module{ledger: ledger, reconciler: reconciler, pool: d.Pool, after: d.ReconcileAfter, gateway: gateway,
+	streamStore := paymentpg.NewStreamPaymentStore(d.Pool, ledgerStore, d.Bus)
+	streams, err := application.NewPayStreamHandler(ledger, streamStore, m, d.Now, d.NewID)
+	if err != nil {
+		return nil, err
+	}
+	mod := &Module{ledger: ledger, streams: streams, streamPay: streamStore, reconciler: reconciler, pool: d.Pool, after: d.ReconcileAfter, gateway: gateway,
 		handlers: &httpapi.Handlers{TopUps: topUps, Webhooks: webhooks, Refunds: refunds, Queries: queries, Pool: d.Pool}}
 	if d.SolvencyKeys != nil && d.Attester != nil {
 		prover, err := paymentzk.NewProver(d.SolvencyKeys, d.Attester, d.Now)
@@ -158,6 +167,26 @@ func New(d Deps) (*Module, error) {
 
 // Ledger is the public ledger other contexts move value through.
 func (m *Module) Ledger() contracts.Ledger { return m.ledger }
+
+// StreamPayments settles qualified listens (the hold as one split entry and
+// payment.stream_paid.v1 in the same transaction, idempotent on the session).
+func (m *Module) StreamPayments() contracts.StreamPayments { return m.streams }
+
+// StreamTotals sums an artist's paid listens.
+type StreamTotals struct {
+	Payments                                 int64
+	Gross, PlatformFee, Shareholders, Artist money.Amount
+}
+
+// StreamTotals sums what listens paid an artist (tests, reports).
+func (m *Module) StreamTotals(ctx context.Context, artistUserID uuid.UUID) (StreamTotals, error) {
+	r, err := m.streamPay.StreamTotals(ctx, artistUserID)
+	if err != nil {
+		return StreamTotals{}, err
+	}
+	u := func(n int64) money.Amount { return money.MustNew(money.USD, n) }
+	return StreamTotals{Payments: r.Payments, Gross: u(r.Gross), PlatformFee: u(r.PlatformFee), Shareholders: u(r.Shareholders), Artist: u(r.Artist)}, nil
+}
 
 // Routes mounts the payment API on the /api/v1 group.
 func (m *Module) Routes(api *echo.Group) {
@@ -204,14 +233,34 @@ func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs])
 // metrics: payment volume (counters in minor units, never floats of money in the API) and
 // payments by status (read from the database at scrape time, so every instance agrees).
 type metrics struct {
-	volume *prometheus.CounterVec
+	volume         *prometheus.CounterVec
+	streamPayments prometheus.Counter
+	streamVolume   *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
 	return &metrics{volume: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "payment_volume_minor_units_total",
 		Help: "Money moved by card payments, in minor units of the asset (USD: micro-dollars), by flow (top_up, refund).",
-	}, []string{"asset", "flow"})}
+	}, []string{"asset", "flow"}),
+		streamPayments: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "payment_stream_payments_total",
+			Help: "Qualified listens paid (hold settled as the split entry); replays are not counted.",
+		}),
+		streamVolume: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "payment_stream_volume_micro_usd_total",
+			Help: "Stream payment volume in USD micro-dollars, by part (gross, platform_fee, shareholders, artist).",
+		}, []string{"part"}),
+	}
+}
+
+// StreamPaid counts a settled listen and its parts.
+func (m *metrics) StreamPaid(p contracts.StreamPayment) {
+	m.streamPayments.Inc()
+	m.streamVolume.WithLabelValues("gross").Add(float64(p.Price.Units()))
+	m.streamVolume.WithLabelValues("platform_fee").Add(float64(p.PlatformFee.Units()))
+	m.streamVolume.WithLabelValues("shareholders").Add(float64(p.Shareholders.Units()))
+	m.streamVolume.WithLabelValues("artist").Add(float64(p.Artist.Units()))
 }
 
 func (m *metrics) Volume(asset money.Asset, flow string, amount money.Amount) {

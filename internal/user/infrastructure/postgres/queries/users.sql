@@ -85,3 +85,6 @@ DELETE FROM users.wallets WHERE user_id = $1 AND chain = $2 AND address_key = $3
 
 -- name: ListWallets :many
 SELECT chain, address, linked_at FROM users.wallets WHERE user_id = $1 ORDER BY linked_at, chain, address_key;
+
+-- name: CountAccounts :one
+SELECT count(*) FROM users.accounts;
