@@ -80,8 +80,14 @@ func TestListenProofEndToEnd(t *testing.T) {
 	require.Len(t, roots.Trees, 2)
 	require.Equal(t, "catalog", roots.Trees[0].Tree)
 	require.Equal(t, 20, roots.Trees[0].Depth)
-	require.Equal(t, p.PublicInputs[0], roots.Trees[0].Root)
-	require.Equal(t, p.PublicInputs[1], roots.Trees[1].Root)
+	require.Contains(t, roots.Trees[0].AcceptedRoots, p.PublicInputs[0])
+	require.Equal(t, "users", roots.Trees[1].Tree)
+	require.Contains(t, roots.Trees[1].AcceptedRoots, p.PublicInputs[1])
+	eventually(t, 10*time.Second, func() bool {
+		var identities int
+		require.NoError(t, ta.app.pool.QueryRow(context.Background(), `SELECT leaves FROM zk.trees WHERE name = 'users'`).Scan(&identities))
+		return identities == 3
+	}, "every registered account's identity in the users tree")
 
 	var v verifyBody
 	res = ta.verify(map[string]any{"circuit": "listen", "proof": p.Proof, "public_inputs": p.PublicInputs})

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -25,6 +27,7 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/jobs"
 	"github.com/vibestream/vibestream/internal/platform/zk"
 	"github.com/vibestream/vibestream/internal/platform/zk/pgtree"
+	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
 // Tree names.
@@ -57,7 +60,20 @@ type Deps struct {
 // Proofs proves qualified listens in the background, stores the proofs and checks listen
 // proofs for the verification API. It implements contracts.ListenProver.
 type Proofs struct {
-	d Deps
+	d      Deps
+	cache  sync.Map // session -> cachedProof: made proofs never change
+	cached atomic.Int64
+}
+
+// proofCacheMax bounds the cache: past it, the cache starts over.
+const proofCacheMax = 10_000
+
+// ProofCacheTTL is how long a served proof stays in this instance's memory.
+const ProofCacheTTL = time.Hour
+
+type cachedProof struct {
+	p       StoredProof
+	expires time.Time
 }
 
 var _ contracts.ListenProver = (*Proofs)(nil)
@@ -89,8 +105,31 @@ func New(ctx context.Context, d Deps) (*Proofs, error) {
 	river.AddWorker(d.Runner.Workers(), &proveWorker{p: p})
 	if d.Bus != nil {
 		d.Bus.Subscribe("listenreward.listen_proofs", contracts.ListenQualifiedV1, p.onQualified)
+		d.Bus.Subscribe("listenreward.zk_identities", usercontracts.UserRegisteredV1, p.onRegistered)
 	}
 	return p, nil
+}
+
+// onRegistered gives every new account its identity and puts its commitment in the users tree
+// at once, so the anonymity set of a listen proof is every registered user, not only those who
+// listened before.
+func (p *Proofs) onRegistered(ctx context.Context, e events.Envelope) error {
+	var u usercontracts.UserRegistered
+	if err := e.Decode(&u); err != nil {
+		return err
+	}
+	return p.EnsureIdentity(ctx, u.UserID)
+}
+
+// EnsureIdentity creates a user's identity secret (once) and appends its commitment to the
+// users tree (once).
+func (p *Proofs) EnsureIdentity(ctx context.Context, user uuid.UUID) error {
+	secret, err := p.identity(ctx, user)
+	if err != nil {
+		return err
+	}
+	_, err = p.d.Trees.Append(ctx, UsersTree, user.String(), IdentityCommitment(secret))
+	return err
 }
 
 // ProveArgs is the job that proves one session.
@@ -199,7 +238,7 @@ func (p *Proofs) prove(ctx context.Context, session uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.d.Trees.Append(ctx, UsersTree, row.listener.String(), IdentityCommitment(secret)); err != nil {
+	if err := p.EnsureIdentity(ctx, row.listener); err != nil { // accounts made before this subscriber existed
 		return err
 	}
 	if _, err := p.d.Trees.Append(ctx, CatalogTree, row.song.String(), SongLeaf(row.song)); err != nil {
@@ -283,8 +322,25 @@ func (s StoredProof) ETag() string {
 	return `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
 }
 
-// Proof returns a session's stored proof.
+// Proof returns a session's stored proof. Made proofs are immutable, so they are kept in
+// memory for ProofCacheTTL (pending and failed ones are always read again).
 func (p *Proofs) Proof(ctx context.Context, session uuid.UUID) (StoredProof, error) {
+	now := time.Now()
+	if c, ok := p.cache.Load(session); ok && now.Before(c.(cachedProof).expires) {
+		return c.(cachedProof).p, nil
+	}
+	s, err := p.load(ctx, session)
+	if err == nil && s.Status == "proved" {
+		if p.cached.Add(1) > proofCacheMax {
+			p.cache.Clear()
+			p.cached.Store(1)
+		}
+		p.cache.Store(session, cachedProof{p: s, expires: now.Add(ProofCacheTTL)})
+	}
+	return s, err
+}
+
+func (p *Proofs) load(ctx context.Context, session uuid.UUID) (StoredProof, error) {
 	s := StoredProof{SessionID: session}
 	var (
 		key      *string
