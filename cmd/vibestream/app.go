@@ -21,7 +21,6 @@ import (
 	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
-	paymentcontracts "github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
@@ -56,7 +55,7 @@ type app struct {
 	music   *music.Module
 	listen  *listenreward.Module
 	// withdrawals sends users' VIBE on chain for other contexts (listen reward claims)
-	withdrawals paymentcontracts.Withdrawals
+	withdrawals *payment.Withdrawals
 	zk          *zkParts
 	// listenProofs proves qualified listens (the listen flow's ListenProver)
 	listenProofs *lzk.Proofs

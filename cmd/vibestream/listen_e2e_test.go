@@ -257,6 +257,11 @@ func TestListenEndToEnd(t *testing.T) {
 		map[string]any{"listened_seconds": 30}, withToken(tok)).Status)
 	assert.Equal(t, http.StatusNotFound, ta.do(http.MethodGet, "/api/v1/listen-sessions/not-a-uuid", nil, withToken(tok)).Status)
 
+	res := ta.do(http.MethodPost, "/api/v1/listen-sessions/"+s.ID+"/heartbeat", map[string]any{"position_seconds": 12}, withToken(tok))
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	res = ta.do(http.MethodPost, "/api/v1/listen-sessions/"+s.ID+"/heartbeat", map[string]any{"position_seconds": "12"}, withToken(tok))
+	assert.Equal(t, http.StatusUnprocessableEntity, res.Status)
+
 	got := streamBytes(t, ta, tok, s.StreamURL, 32*bps)
 	require.EqualValues(t, 32*bps, got)
 	clock.Advance(31 * time.Second)
@@ -278,7 +283,7 @@ func TestListenEndToEnd(t *testing.T) {
 	assert.EqualValues(t, 0, balance(t, ta, paymentcontracts.UserAccount(lid, money.USD, paymentcontracts.KindHeld)))
 	assert.EqualValues(t, 996_000, balance(t, ta, paymentcontracts.Wallet(lid, money.USD)))
 
-	res := ta.do(http.MethodGet, "/api/v1/artists/me/earnings", nil, withToken(artistTok))
+	res = ta.do(http.MethodGet, "/api/v1/artists/me/earnings", nil, withToken(artistTok))
 	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 	var earn struct {
 		Songs []struct {
@@ -388,6 +393,16 @@ func TestListenEndToEnd(t *testing.T) {
 	require.Len(t, page.Items, 1)
 	assert.Equal(t, s.ID, page.Items[0].ID)
 	assert.Empty(t, page.NextCursor)
+	res = ta.do(http.MethodPost, "/api/v1/listen-sessions/"+s.ID+"/heartbeat", map[string]any{"position_seconds": 40}, withToken(tok))
+	assert.Equal(t, http.StatusConflict, res.Status, "a decided session takes no heartbeat")
+	assert.Equal(t, "listenreward.session_not_active", res.ErrorCode(t))
+
+	metrics := ta.do(http.MethodGet, "/metrics", nil)
+	for _, line := range []string{`listenreward_paid_listens_total 1`, `listenreward_listens_total{result="qualified"} 1`,
+		`listenreward_rejections_total{reason="bytes_not_served"} 1`, `listenreward_rewards_total{status="accrued"} 1`,
+		`listenreward_qualified_to_paid_seconds_count 1`} {
+		assert.Contains(t, string(metrics.Body), line)
+	}
 	ledgerOK(t, ta)
 }
 

@@ -231,3 +231,21 @@ func TestClaimToAChainPutsTheVIBEBackWhenTheWithdrawalIsRefused(t *testing.T) {
 	_, err = claim.Handle(context.Background(), ClaimRewards{UserID: f.listener, Destination: "balance", Amount: "abc", IdempotencyKey: "k4"})
 	require.ErrorIs(t, err, domain.ErrInvalidClaimAmount)
 }
+
+func TestExpiryJudgesASessionAsOfItsExpiry(t *testing.T) {
+	f := newFixture(t, fakeUsers{})
+	f.fund(10_000)
+	start, _ := NewStart(f.d)
+	v, err := start.Handle(context.Background(), StartSession{ListenerID: f.listener, SongID: f.song.ID})
+	require.NoError(t, err)
+	f.streams.served = musiccontracts.SessionStreamed{BytesServed: 200 * 16_000, HighestOffset: 200 * 16_000}
+	f.clock.t = f.clock.t.Add(3 * time.Hour) // the job was down for hours
+	expire, _ := NewExpire(f.d)
+	res, err := expire.Handle(context.Background(), 10)
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Expired)
+	s, _ := f.store.Get(context.Background(), v.ID)
+	assert.Equal(t, domain.StatusQualified, s.Status(), "%v", s.Reasons())
+	assert.Equal(t, 200, s.Listened(), "what was served, bounded by the song")
+	assert.Equal(t, domain.EndedByExpiry, s.EndedBy())
+}

@@ -24,5 +24,4 @@ var (
 	ErrRenditionMissing  = errs.New(errs.NotFound, "music.rendition_not_found", "the song has no audio in that quality")
 	ErrBadSignature      = errs.New(errs.Forbidden, "music.bad_signature", "the stream link is not valid")
 	ErrExpiredSignature  = errs.New(errs.Forbidden, "music.expired_signature", "the stream link has expired")
-	ErrForeignStreamLink = errs.New(errs.Forbidden, "music.stream_link_foreign", "this stream link belongs to another user's listen session")
 )

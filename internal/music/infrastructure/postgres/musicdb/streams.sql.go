@@ -7,7 +7,6 @@ package musicdb
 
 import (
 	"context"
-	"time"
 
 	"github.com/google/uuid"
 )
@@ -26,81 +25,6 @@ type IncrementPlayCountsParams struct {
 func (q *Queries) IncrementPlayCounts(ctx context.Context, arg IncrementPlayCountsParams) error {
 	_, err := q.db.Exec(ctx, incrementPlayCounts, arg.SongIds, arg.Counts)
 	return err
-}
-
-const reserveSessionBytes = `-- name: ReserveSessionBytes :exec
-INSERT INTO music.session_streams AS s (session_id, song_id, user_id, requests, bytes_served, highest_offset, updated_at)
-VALUES ($1, $2, $3, 1, $4, $5, $6)
-ON CONFLICT (session_id) DO UPDATE SET requests = s.requests + 1, bytes_served = s.bytes_served + EXCLUDED.bytes_served,
-    highest_offset = GREATEST(s.highest_offset, EXCLUDED.highest_offset), updated_at = EXCLUDED.updated_at
-`
-
-type ReserveSessionBytesParams struct {
-	SessionID uuid.UUID
-	SongID    uuid.UUID
-	UserID    uuid.UUID
-	Bytes     int64
-	RangeEnd  int64
-	At        time.Time
-}
-
-// Counts a session request's range before its body goes out.
-func (q *Queries) ReserveSessionBytes(ctx context.Context, arg ReserveSessionBytesParams) error {
-	_, err := q.db.Exec(ctx, reserveSessionBytes,
-		arg.SessionID,
-		arg.SongID,
-		arg.UserID,
-		arg.Bytes,
-		arg.RangeEnd,
-		arg.At,
-	)
-	return err
-}
-
-const returnSessionBytes = `-- name: ReturnSessionBytes :exec
-UPDATE music.session_streams SET bytes_served = GREATEST(bytes_served - $1::bigint, 0),
-    highest_offset = CASE WHEN highest_offset = $2::bigint THEN $3::bigint ELSE highest_offset END,
-    updated_at = $4
-WHERE session_id = $5
-`
-
-type ReturnSessionBytesParams struct {
-	Shortfall int64
-	RangeEnd  int64
-	Reached   int64
-	At        time.Time
-	SessionID uuid.UUID
-}
-
-// Takes back what a short write did not deliver. The highest offset is lowered to what this
-// request reached only when it was this request's end (another request may have served
-// further; it is never raised here, so the figure errs low).
-func (q *Queries) ReturnSessionBytes(ctx context.Context, arg ReturnSessionBytesParams) error {
-	_, err := q.db.Exec(ctx, returnSessionBytes,
-		arg.Shortfall,
-		arg.RangeEnd,
-		arg.Reached,
-		arg.At,
-		arg.SessionID,
-	)
-	return err
-}
-
-const sessionStreamed = `-- name: SessionStreamed :one
-SELECT requests, bytes_served, highest_offset FROM music.session_streams WHERE session_id = $1
-`
-
-type SessionStreamedRow struct {
-	Requests      int64
-	BytesServed   int64
-	HighestOffset int64
-}
-
-func (q *Queries) SessionStreamed(ctx context.Context, sessionID uuid.UUID) (SessionStreamedRow, error) {
-	row := q.db.QueryRow(ctx, sessionStreamed, sessionID)
-	var i SessionStreamedRow
-	err := row.Scan(&i.Requests, &i.BytesServed, &i.HighestOffset)
-	return i, err
 }
 
 const streamTotals = `-- name: StreamTotals :one
