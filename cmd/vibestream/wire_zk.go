@@ -106,8 +106,8 @@ func (a *app) wireZK() error {
 	reg := zk.NewRegistry(metrics)
 	now := func() time.Time { return time.Now().UTC() }
 	for _, e := range []zk.Entry{
-		{System: systems[pzk.CircuitName], Check: att.AttestationChecker(pzk.CircuitName, 0, now)},
-		{System: systems[uzk.CircuitName], Check: att.AttestationChecker(uzk.CircuitName, 0, now)},
+		{System: systems[pzk.CircuitName], Check: att.AttestationChecker(pzk.CircuitName, 0, now), Attester: att},
+		{System: systems[uzk.CircuitName], Check: att.AttestationChecker(uzk.CircuitName, 0, now), Attester: att},
 	} {
 		if err := reg.Register(e); err != nil {
 			return err

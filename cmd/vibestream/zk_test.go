@@ -32,6 +32,10 @@ type verifyBody struct {
 		Valid bool   `json:"valid"`
 		Gas   uint64 `json:"gas"`
 	} `json:"onchain"`
+	Attestation *struct {
+		Subject string `json:"subject"`
+		Asset   string `json:"asset"`
+	} `json:"attestation"`
 }
 
 // fundUSD credits a user's wallet from the treasury (what a settled top-up does).
@@ -127,6 +131,9 @@ func TestSolvencyProofRoundTripThroughTheAPI(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 	res.JSON(t, &v)
 	require.True(t, v.Valid, v.Reasons)
+	require.NotNil(t, v.Attestation)
+	require.Equal(t, uid, v.Attestation.Subject, "the verifier learns whose balance it is")
+	require.Equal(t, "USD", v.Attestation.Asset)
 	res = ta.verify(map[string]any{"circuit": "solvency", "proof": p.Proof, "public_inputs": p.PublicInputs})
 	res.JSON(t, &v)
 	require.False(t, v.Valid)

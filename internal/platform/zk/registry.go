@@ -30,6 +30,7 @@ var (
 // errs.Error or an internal failure).
 type Checker func(ctx context.Context, public []*big.Int, attestation string) (reasons []string, err error)
 
+
 // OnChain verifies a proof with a deployed verifier contract (eth_call) and reports its gas.
 type OnChain interface {
 	VerifyOnChain(ctx context.Context, proof []byte, public []*big.Int) (valid bool, gas uint64, err error)
@@ -40,6 +41,8 @@ type OnChain interface {
 type Entry struct {
 	System *System
 	Check  Checker
+	// Attester, when set, reads the attestation's subject for the verdict.
+	Attester *Attester
 }
 
 // Registry holds the platform's circuits with their keys: verification only ever uses these.
@@ -156,6 +159,8 @@ type VerifyResult struct {
 	Valid   bool
 	Reasons []string
 	OnChain *OnChainResult
+	// Attestation is what a valid attestation vouches for (circuits that have one).
+	Attestation *Attestation
 }
 
 // OnChainResult is the verdict of the deployed verifier.
@@ -209,6 +214,11 @@ func (r *Registry) Verify(ctx context.Context, req VerifyRequest) (VerifyResult,
 		if len(reasons) > 0 {
 			res.Valid = false
 			res.Reasons = append(res.Reasons, reasons...)
+		}
+	}
+	if e.Attester != nil && req.Attestation != "" {
+		if at, err := e.Attester.Verify(req.Attestation, r.now()); err == nil {
+			res.Attestation = &at
 		}
 	}
 	if req.OnChain {

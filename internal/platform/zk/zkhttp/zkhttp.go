@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -121,12 +122,20 @@ type onchainDTO struct {
 	Verifier string `json:"verifier"`
 }
 
+type attestationDTO struct {
+	Subject   string    `json:"subject"`
+	Asset     string    `json:"asset,omitempty"`
+	IssuedAt  time.Time `json:"issued_at"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
 type verifyResponse struct {
-	Circuit string      `json:"circuit"`
-	KeyID   string      `json:"key_id"`
-	Valid   bool        `json:"valid"`
-	Reasons []string    `json:"reasons"`
-	OnChain *onchainDTO `json:"onchain,omitempty"`
+	Circuit     string          `json:"circuit"`
+	KeyID       string          `json:"key_id"`
+	Valid       bool            `json:"valid"`
+	Reasons     []string        `json:"reasons"`
+	OnChain     *onchainDTO     `json:"onchain,omitempty"`
+	Attestation *attestationDTO `json:"attestation,omitempty"`
 }
 
 func (h *Handlers) verify(c echo.Context) error {
@@ -149,6 +158,10 @@ func (h *Handlers) verify(c echo.Context) error {
 	out := verifyResponse{Circuit: res.Circuit, KeyID: res.KeyID, Valid: res.Valid, Reasons: res.Reasons}
 	if res.OnChain != nil {
 		out.OnChain = &onchainDTO{Valid: res.OnChain.Valid, Gas: res.OnChain.Gas, Verifier: res.OnChain.Verifier}
+	}
+	if res.Attestation != nil && res.Valid {
+		out.Attestation = &attestationDTO{Subject: res.Attestation.Subject, Asset: res.Attestation.Asset,
+			IssuedAt: res.Attestation.IssuedAt, ExpiresAt: res.Attestation.ExpiresAt}
 	}
 	return c.JSON(http.StatusOK, out)
 }
