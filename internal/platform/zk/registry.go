@@ -30,7 +30,6 @@ var (
 // errs.Error or an internal failure).
 type Checker func(ctx context.Context, public []*big.Int, attestation string) (reasons []string, err error)
 
-
 // OnChain verifies a proof with a deployed verifier contract (eth_call) and reports its gas.
 type OnChain interface {
 	VerifyOnChain(ctx context.Context, proof []byte, public []*big.Int) (valid bool, gas uint64, err error)
