@@ -85,8 +85,12 @@ func TestZKKeysArePublishedWithStrongETags(t *testing.T) {
 	var key struct {
 		KeyID        string `json:"key_id"`
 		VerifyingKey string `json:"verifying_key"`
+		Points       struct {
+			IC [][]string `json:"ic"`
+		} `json:"points"`
 	}
 	res.JSON(t, &key)
+	require.Len(t, key.Points.IC, 3, "the constant term and one point per public input")
 	bin := ta.do(http.MethodGet, "/api/v1/zk/keys/solvency?format=binary", nil)
 	require.Equal(t, http.StatusOK, bin.Status)
 	require.Equal(t, "application/octet-stream", bin.Header.Get("Content-Type"))

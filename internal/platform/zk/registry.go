@@ -96,6 +96,7 @@ type KeyInfo struct {
 	PublicInputs    []string
 	Constraints     int
 	VerifyingKey    []byte
+	Points          KeyPoints
 	OnChainVerifier string
 }
 
@@ -135,7 +136,7 @@ func (r *Registry) System(circuit string) (*System, error) {
 
 func keyInfo(e *entry) KeyInfo {
 	k := KeyInfo{Circuit: e.System.Name(), KeyID: e.System.KeyID(), PublicInputs: e.System.PublicInputs(),
-		Constraints: e.System.Constraints(), VerifyingKey: e.System.VerifyingKeyBinary()}
+		Constraints: e.System.Constraints(), VerifyingKey: e.System.VerifyingKeyBinary(), Points: e.System.Points()}
 	if e.onchain != nil {
 		k.OnChainVerifier = e.onchain.Address()
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
@@ -413,4 +414,29 @@ func SolidityProof(proof []byte) ([8]*big.Int, error) {
 		out[i] = new(big.Int).SetBytes(raw[i*32 : (i+1)*32])
 	}
 	return out, nil
+}
+
+// KeyPoints is a verifying key's curve points as decimal strings (G2 coordinates as
+// [c0, c1] pairs), for verifiers that do not read gnark's binary form. IC[0] is the constant
+// term, IC[i] the i-th public input's.
+type KeyPoints struct {
+	Alpha [2]string    `json:"alpha_g1"`
+	Beta  [2][2]string `json:"beta_g2"`
+	Gamma [2][2]string `json:"gamma_g2"`
+	Delta [2][2]string `json:"delta_g2"`
+	IC    [][2]string  `json:"ic"`
+}
+
+// Points returns the verifying key's points.
+func (s *System) Points() KeyPoints {
+	vk := s.vk.(*groth16bn254.VerifyingKey)
+	g2 := func(p bn254.G2Affine) [2][2]string {
+		return [2][2]string{{p.X.A0.String(), p.X.A1.String()}, {p.Y.A0.String(), p.Y.A1.String()}}
+	}
+	out := KeyPoints{Alpha: [2]string{vk.G1.Alpha.X.String(), vk.G1.Alpha.Y.String()},
+		Beta: g2(vk.G2.Beta), Gamma: g2(vk.G2.Gamma), Delta: g2(vk.G2.Delta)}
+	for _, k := range vk.G1.K {
+		out.IC = append(out.IC, [2]string{k.X.String(), k.Y.String()})
+	}
+	return out
 }

@@ -52,8 +52,9 @@ type keyDTO struct {
 	PublicInputs    []string `json:"public_inputs"`
 	Constraints     int      `json:"constraints"`
 	OnChainVerifier string   `json:"onchain_verifier,omitempty"`
-	Format          string   `json:"format,omitempty"`
-	VerifyingKey    string   `json:"verifying_key,omitempty"`
+	Format          string        `json:"format,omitempty"`
+	VerifyingKey    string        `json:"verifying_key,omitempty"`
+	Points          *zk.KeyPoints `json:"points,omitempty"`
 }
 
 func toKeyDTO(k zk.KeyInfo, withKey bool) keyDTO {
@@ -62,6 +63,8 @@ func toKeyDTO(k zk.KeyInfo, withKey bool) keyDTO {
 	if withKey {
 		d.Format = "gnark-groth16-bn254-compressed+base64"
 		d.VerifyingKey = base64.StdEncoding.EncodeToString(k.VerifyingKey)
+		pts := k.Points
+		d.Points = &pts
 	}
 	return d
 }
