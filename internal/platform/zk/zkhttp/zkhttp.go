@@ -45,13 +45,13 @@ func (h *Handlers) Routes(api *echo.Group) {
 }
 
 type keyDTO struct {
-	Circuit         string   `json:"circuit"`
-	KeyID           string   `json:"key_id"`
-	Curve           string   `json:"curve"`
-	Backend         string   `json:"backend"`
-	PublicInputs    []string `json:"public_inputs"`
-	Constraints     int      `json:"constraints"`
-	OnChainVerifier string   `json:"onchain_verifier,omitempty"`
+	Circuit         string        `json:"circuit"`
+	KeyID           string        `json:"key_id"`
+	Curve           string        `json:"curve"`
+	Backend         string        `json:"backend"`
+	PublicInputs    []string      `json:"public_inputs"`
+	Constraints     int           `json:"constraints"`
+	OnChainVerifier string        `json:"onchain_verifier,omitempty"`
 	Format          string        `json:"format,omitempty"`
 	VerifyingKey    string        `json:"verifying_key,omitempty"`
 	Points          *zk.KeyPoints `json:"points,omitempty"`
