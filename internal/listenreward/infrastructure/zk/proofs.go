@@ -223,6 +223,10 @@ func (p *Proofs) prove(ctx context.Context, session uuid.UUID) error {
 	}
 	row.salt = elemOf(salt)
 	song, err := p.d.Catalog.Song(ctx, row.song)
+	var coded interface{ Code() string }
+	if errors.As(err, &coded) && coded.Code() == "music.song_not_found" {
+		return p.fail(ctx, session, "the song no longer exists")
+	}
 	if err != nil {
 		return err
 	}
