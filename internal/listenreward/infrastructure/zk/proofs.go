@@ -190,7 +190,7 @@ type proveWorker struct {
 func (w *proveWorker) Timeout(*river.Job[ProveArgs]) time.Duration { return time.Minute }
 
 func (w *proveWorker) Work(ctx context.Context, job *river.Job[ProveArgs]) error {
-	return w.p.prove(ctx, job.Args.SessionID)
+	return w.p.Prove(ctx, job.Args.SessionID)
 }
 
 type pending struct {
@@ -202,9 +202,10 @@ type pending struct {
 
 var errNotRecorded = errors.New("listen proofs: the session's qualified listen is not recorded yet")
 
-// prove makes the proof of one session. Every step is idempotent: the identity and the song
-// are appended to their trees once, and only a pending row takes a proof.
-func (p *Proofs) prove(ctx context.Context, session uuid.UUID) error {
+// Prove makes the proof of one recorded session now (what the job runs). Every step is
+// idempotent: the identity and the song are appended to their trees once, and only a pending
+// row takes a proof, so two runs at once store one proof.
+func (p *Proofs) Prove(ctx context.Context, session uuid.UUID) error {
 	var (
 		row  pending
 		salt []byte
