@@ -19,6 +19,8 @@ func (a *app) wirePayment() error {
 			APIURL: pc.StripeAPIURL, Timeout: pc.StripeTimeout},
 		ReconcileEvery: pc.ReconcileInterval,
 		ReconcileAfter: pc.ReconcileAfter,
+		Users:          a.users.Directory(),
+		Chains:         paymentChains(a.cfg),
 		SolvencyKeys:   a.zk.solvency,
 		Attester:       a.zk.attester,
 	})
@@ -26,6 +28,7 @@ func (a *app) wirePayment() error {
 		return err
 	}
 	a.payment = m
+	a.wireChainHealth(m)
 	m.Routes(a.api)
 	orchestrator.OpenAccountsOnRegistration(a.bus, m.Ledger())
 	a.health.AddComponent("card_payments", func() string {

@@ -88,7 +88,8 @@ func (h *Handler) streamSession(c echo.Context, id uuid.UUID, q domain.Quality) 
 			h.metrics.StreamStarts.Inc()
 		}
 		h.app.RecordStream(ctx, domain.StreamRecord{SongID: id, UserID: link.UserID, SessionID: link.SessionID.String(),
-			Quality: target.Rendition.Quality, RangeStart: w.serve.Start, BytesServed: w.n, Started: w.serve.Start == 0 && w.n > 0})
+			Quality: target.Rendition.Quality, RangeStart: w.serve.Start, BytesServed: w.n, Started: w.serve.Start == 0 && w.n > 0,
+			LinkKey: "session:" + link.SessionID.String(), PlayThreshold: domain.PlayThresholdBytes(target.Rendition.Size, durationOf(target.Song))})
 	}
 	return nil
 }

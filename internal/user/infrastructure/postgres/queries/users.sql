@@ -89,9 +89,6 @@ DELETE FROM users.wallets WHERE user_id = $1 AND chain = $2 AND address_key = $3
 -- name: ListWallets :many
 SELECT chain, address, linked_at FROM users.wallets WHERE user_id = $1 ORDER BY linked_at, chain, address_key;
 
--- name: CountAccounts :one
-SELECT count(*) FROM users.accounts;
-
 -- name: TouchDevice :execrows
 UPDATE users.devices SET last_seen_at = $3 WHERE token_hash = $1 AND user_id = $2;
 
@@ -100,3 +97,6 @@ INSERT INTO users.devices (token_hash, user_id, created_at, last_seen_at) VALUES
 
 -- name: DeleteStaleDevices :execrows
 DELETE FROM users.devices WHERE last_seen_at < $1;
+
+-- name: CountAccounts :one
+SELECT count(*) FROM users.accounts;
