@@ -18,7 +18,6 @@ import (
 
 	"github.com/vibestream/vibestream/api"
 	"github.com/vibestream/vibestream/internal/listenreward"
-	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/platform/events"
@@ -52,7 +51,7 @@ type app struct {
 	withdrawals *payment.Withdrawals
 	zk          *zkParts
 	// listenProofs proves qualified listens (the listen flow's ListenProver)
-	listenProofs *lzk.Proofs
+	listenProofs *listenreward.ListenProofs
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

@@ -7,7 +7,7 @@ import (
 
 	"github.com/vibestream/vibestream/internal/platform/devchain"
 
-	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
+	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/platform/zk"
 	"github.com/vibestream/vibestream/internal/platform/zk/pgtree"
 )
@@ -16,7 +16,7 @@ import (
 // job fed by qualified listens and the proof routes; the trees feed GET /zk/roots.
 func (a *app) wireListenProofs() error {
 	trees := pgtree.New(a.pool, a.cfg.ZK.RootHistory)
-	proofs, err := lzk.New(context.Background(), lzk.Deps{Pool: a.pool, Runner: a.runner, Bus: a.bus, System: a.zk.listen,
+	proofs, err := listenreward.NewListenProofs(context.Background(), listenreward.ListenProofsDeps{Pool: a.pool, Runner: a.runner, Bus: a.bus, System: a.zk.listen,
 		Trees: trees, Catalog: a.music.Catalog(), MinSeconds: a.cfg.ZK.ListenMinSeconds, Logger: a.logger.With("context", "listenreward")})
 	if err != nil {
 		return err
@@ -29,7 +29,7 @@ func (a *app) wireListenProofs() error {
 		return err
 	}
 	a.zk.http.Roots = trees.Roots
-	(&lzk.Handlers{Proofs: proofs, Registry: a.zk.registry}).Routes(a.api)
+	(&listenreward.ListenProofHandlers{Proofs: proofs, Registry: a.zk.registry}).Routes(a.api)
 	return nil
 }
 
@@ -56,11 +56,11 @@ func (a *app) wireListenVerifier() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	v, client, err := lzk.SetupOnChain(ctx, a.zk.listen, lzk.OnChainConfig{RPCURL: url, Local: local, Address: a.cfg.ZK.VerifierAddress,
+	v, client, err := listenreward.SetupListenVerifier(ctx, a.zk.listen, listenreward.ListenVerifierConfig{RPCURL: url, Local: local, Address: a.cfg.ZK.VerifierAddress,
 		Root: root, StateDir: filepath.Join(a.cfg.DataDir, "chains"), CacheDir: a.cfg.ZK.KeysDir, Logger: a.logger})
 	if err != nil {
 		return err
 	}
 	a.closers = append(a.closers, client.Close)
-	return a.zk.registry.SetOnChain(lzk.CircuitName, v)
+	return a.zk.registry.SetOnChain(listenreward.ListenCircuitName, v)
 }

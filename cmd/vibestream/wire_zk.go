@@ -5,12 +5,11 @@ import (
 	"fmt"
 	"time"
 
-	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
-	pzk "github.com/vibestream/vibestream/internal/payment/infrastructure/zk"
+	"github.com/vibestream/vibestream/internal/listenreward"
+	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/platform/zk"
 	"github.com/vibestream/vibestream/internal/platform/zk/zkhttp"
-	"github.com/vibestream/vibestream/internal/user/infrastructure/token"
-	uzk "github.com/vibestream/vibestream/internal/user/infrastructure/zk"
+	"github.com/vibestream/vibestream/internal/user"
 )
 
 // zkParts are the proof systems and the shared verification plumbing the contexts get.
@@ -25,7 +24,7 @@ type zkParts struct {
 
 // zkCircuits are the platform's circuits, each defined by the context whose fact it proves.
 func zkCircuits() []zk.Circuit {
-	return []zk.Circuit{lzk.NewSpec(lzk.Depth), pzk.Spec{}, uzk.Spec{}}
+	return []zk.Circuit{listenreward.ListenCircuit(), payment.SolvencyCircuit(), user.AgeCircuit()}
 }
 
 // loadZKSystems loads every circuit's keys (raw, milliseconds) or, when generation is on and
@@ -66,16 +65,16 @@ func signingKeys(uc UserConfig) (ed25519.PrivateKey, []ed25519.PublicKey, error)
 		err error
 	)
 	if uc.JWTKeyGenerate {
-		key, err = token.LoadOrCreateKey(uc.JWTKeyFile)
+		key, err = user.LoadOrCreateSigningKey(uc.JWTKeyFile)
 	} else {
-		key, err = token.LoadPrivateKey(uc.JWTKeyFile)
+		key, err = user.LoadSigningKey(uc.JWTKeyFile)
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("JWT_PRIVATE_KEY_FILE %s: %w", uc.JWTKeyFile, err)
 	}
 	var verify []ed25519.PublicKey
 	for _, f := range uc.JWTVerifyKeyFiles {
-		pub, err := token.LoadPublicKey(f)
+		pub, err := user.LoadVerifyKey(f)
 		if err != nil {
 			return nil, nil, fmt.Errorf("JWT_VERIFY_KEY_FILES %s: %w", f, err)
 		}
@@ -106,15 +105,15 @@ func (a *app) wireZK() error {
 	reg := zk.NewRegistry(metrics)
 	now := func() time.Time { return time.Now().UTC() }
 	for _, e := range []zk.Entry{
-		{System: systems[pzk.CircuitName], Check: att.AttestationChecker(pzk.CircuitName, 0, now), Attester: att},
-		{System: systems[uzk.CircuitName], Check: att.AttestationChecker(uzk.CircuitName, 0, now), Attester: att},
+		{System: systems[payment.SolvencyCircuitName], Check: att.AttestationChecker(payment.SolvencyCircuitName, 0, now), Attester: att},
+		{System: systems[user.AgeCircuitName], Check: att.AttestationChecker(user.AgeCircuitName, 0, now), Attester: att},
 	} {
 		if err := reg.Register(e); err != nil {
 			return err
 		}
 	}
-	a.zk = &zkParts{registry: reg, attester: att, listen: systems[lzk.CircuitName], solvency: systems[pzk.CircuitName],
-		age: systems[uzk.CircuitName], http: &zkhttp.Handlers{Registry: reg}}
+	a.zk = &zkParts{registry: reg, attester: att, listen: systems[listenreward.ListenCircuitName], solvency: systems[payment.SolvencyCircuitName],
+		age: systems[user.AgeCircuitName], http: &zkhttp.Handlers{Registry: reg}}
 	return nil
 }
 

@@ -6,7 +6,7 @@ import (
 	"io"
 	"time"
 
-	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
+	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/platform/zk"
 )
 
@@ -51,7 +51,7 @@ func runZK(cfg Config, out io.Writer, args []string) error {
 		}
 		return nil
 	case "export-solidity":
-		s, err := zk.Load(cfg.ZK.KeysDir, lzk.NewSpec(lzk.Depth))
+		s, err := zk.Load(cfg.ZK.KeysDir, listenreward.ListenCircuit())
 		if err != nil {
 			return err
 		}
