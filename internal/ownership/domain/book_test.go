@@ -31,7 +31,7 @@ func TestPriceThenTimePriority(t *testing.T) {
 	t.Parallel()
 	b := domain.NewBook()
 	place(t, b, 1, alice, domain.Sell, 105, 10, domain.GTC)
-	place(t, b, 2, bob, domain.Sell, 100, 10, domain.GTC) // better price, later
+	place(t, b, 2, bob, domain.Sell, 100, 10, domain.GTC)   // better price, later
 	place(t, b, 3, alice, domain.Sell, 100, 10, domain.GTC) // same price, later than 2
 	out := place(t, b, 4, carol, domain.Buy, 110, 25, domain.GTC)
 	require.Len(t, out.Fills, 3)
