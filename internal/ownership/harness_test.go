@@ -73,7 +73,7 @@ func (tokens) Authenticate(_ context.Context, tok string) (httpx.Principal, erro
 
 // env is one context wired on a fresh database with the real ledger and bus.
 type env struct {
-	t       *testing.T
+	t       testing.TB
 	pool    *pgxpool.Pool
 	runner  *jobs.Runner
 	bus     *events.Bus
@@ -89,7 +89,7 @@ type envOpts struct {
 	now    func() time.Time
 }
 
-func newEnv(t *testing.T, opts ...envOpts) *env {
+func newEnv(t testing.TB, opts ...envOpts) *env {
 	t.Helper()
 	var o envOpts
 	if len(opts) > 0 {
