@@ -18,6 +18,7 @@ import (
 
 	"github.com/vibestream/vibestream/api"
 	"github.com/vibestream/vibestream/internal/music"
+	"github.com/vibestream/vibestream/internal/ownership"
 	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/platform/events"
@@ -51,6 +52,8 @@ type app struct {
 	users   *user.Module
 	payment *payment.Module
 	music   *music.Module
+	// ownership answers listenreward's RoyaltyShares port (ownership.RoyaltyShares())
+	ownership *ownership.Module
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

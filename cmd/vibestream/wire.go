@@ -45,6 +45,9 @@ func (a *app) wireContexts() error {
 	if err := a.wireMusic(); err != nil {
 		return err
 	}
+	if err := a.wireOwnership(); err != nil {
+		return err
+	}
 	return nil
 }
 
