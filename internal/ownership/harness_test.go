@@ -87,6 +87,8 @@ type env struct {
 type envOpts struct {
 	ledger func(paycontracts.Ledger) paycontracts.Ledger
 	now    func() time.Time
+	// url: an existing database (another process's) instead of a fresh one
+	url string
 }
 
 func newEnv(t testing.TB, opts ...envOpts) *env {
@@ -95,7 +97,15 @@ func newEnv(t testing.TB, opts ...envOpts) *env {
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	pool := pgtest.NewDB(t)
+	var pool *pgxpool.Pool
+	if o.url != "" {
+		var err error
+		pool, err = pg.Connect(context.Background(), o.url, 10)
+		require.NoError(t, err)
+		t.Cleanup(pool.Close)
+	} else {
+		pool = pgtest.NewDB(t)
+	}
 	runner := jobs.NewRunner(pool, jobs.Options{Logger: quiet, FetchPollInterval: 50 * time.Millisecond})
 	bus := events.NewBus(pool, runner, quiet)
 	pm, err := payment.New(payment.Deps{Pool: pool, Bus: bus, Runner: runner, Logger: quiet})
