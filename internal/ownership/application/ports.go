@@ -90,13 +90,7 @@ func usd(units int64) money.Amount { return money.MustNew(money.USD, units) }
 // ParsePrice reads a USD price per share (at most 6 decimals, above zero).
 func ParsePrice(s string) (int64, error) {
 	a, err := money.Parse(money.USD, s)
-	if err != nil {
-		if e, ok := errs.As(err); ok {
-			return 0, domain.ErrInvalidPrice.WithMessage("the price " + e.Message())
-		}
-		return 0, domain.ErrInvalidPrice
-	}
-	if !a.IsPositive() {
+	if err != nil || !a.IsPositive() {
 		return 0, domain.ErrInvalidPrice
 	}
 	return a.Units(), nil
