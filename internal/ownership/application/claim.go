@@ -42,7 +42,6 @@ func (h *ClaimRoyalties) Handle(ctx context.Context, user uuid.UUID) (ClaimView,
 		return ClaimView{}, err
 	}
 	var out ClaimView
-	var payErrs []error
 	for _, hd := range held {
 		now := h.now()
 		var c domain.Claim
@@ -68,17 +67,15 @@ func (h *ClaimRoyalties) Handle(ctx context.Context, user uuid.UUID) (ClaimView,
 		if err != nil {
 			return out, err
 		}
+		line := ClaimLine{ClaimID: c.ID, SongID: c.SongID, Amount: c.Amount}
 		if err := h.Pay(ctx, c); err != nil {
-			payErrs = append(payErrs, err) // stored: the sweeper pays it
+			line.Pending = true // stored: the sweeper pays it
 		}
 		out.Total += c.Amount
-		out.Claims = append(out.Claims, ClaimLine{ClaimID: c.ID, SongID: c.SongID, Amount: c.Amount})
+		out.Claims = append(out.Claims, line)
 	}
 	if len(out.Claims) == 0 {
 		return out, domain.ErrNothingToClaim
-	}
-	if len(payErrs) > 0 && len(payErrs) == len(out.Claims) {
-		return out, errors.Join(payErrs...)
 	}
 	return out, nil
 }

@@ -143,4 +143,6 @@ type ClaimView struct {
 type ClaimLine struct {
 	ClaimID, SongID uuid.UUID
 	Amount          int64
+	// Pending: stored but not yet in the wallet (the ledger failed; the sweeper pays it).
+	Pending bool
 }

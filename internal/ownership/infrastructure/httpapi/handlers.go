@@ -377,6 +377,7 @@ type claimLine struct {
 	ClaimID uuid.UUID `json:"claim_id"`
 	SongID  uuid.UUID `json:"song_id"`
 	Amount  string    `json:"amount"`
+	Status  string    `json:"status"`
 }
 
 func (h *Handlers) claim(c echo.Context) error {
@@ -386,7 +387,11 @@ func (h *Handlers) claim(c echo.Context) error {
 	}
 	lines := make([]claimLine, 0, len(v.Claims))
 	for _, l := range v.Claims {
-		lines = append(lines, claimLine{ClaimID: l.ClaimID, SongID: l.SongID, Amount: usd(l.Amount)})
+		st := "paid"
+		if l.Pending {
+			st = "pending"
+		}
+		lines = append(lines, claimLine{ClaimID: l.ClaimID, SongID: l.SongID, Amount: usd(l.Amount), Status: st})
 	}
 	return c.JSON(http.StatusOK, map[string]any{"total": usd(v.Total), "claims": lines})
 }
