@@ -11,6 +11,8 @@ func (a *app) wireOwnership() error {
 	m, err := ownership.New(ownership.Deps{
 		Pool: a.pool, Bus: a.bus, Runner: a.runner, Ledger: a.payment.Ledger(), Catalog: a.music.Catalog(),
 		Logger: a.logger.With("context", "ownership"), Registerer: a.registry,
+		Config: ownership.Config{FeeBPS: a.cfg.Ownership.FeeBPS, SweepEvery: a.cfg.Ownership.SweepInterval,
+			SweepGrace: a.cfg.Ownership.SweepGrace},
 	})
 	if err != nil {
 		return err
