@@ -85,6 +85,8 @@ CREATE TABLE ownership.orders (
     status         text NOT NULL CHECK (status IN ('pending', 'open', 'partially_filled', 'filled', 'cancelled')),
     seq            bigint NOT NULL DEFAULT 0,
     hold_amount    bigint NOT NULL DEFAULT 0,
+    -- the fee rate at placement: a buy's trades pay it, so they always fit in its hold
+    fee_bps        integer NOT NULL DEFAULT 0,
     hold_id        uuid,
     released       boolean NOT NULL DEFAULT false,
     cancel_reason  text NOT NULL DEFAULT '',

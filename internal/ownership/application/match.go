@@ -51,7 +51,7 @@ func (h *holdings) save(ctx context.Context) error {
 // match runs the pure matching core on the crossing part of the persisted book and writes
 // back what it decided: fills, trades, share moves (royalties settled first), self-trade
 // cancels and the taker's own state. The taker is already stored (AddOrder or pending).
-func match(ctx context.Context, m domain.Market, hs *holdings, taker *domain.Order, feeBPS int, newID NewID, now time.Time) (matched, error) {
+func match(ctx context.Context, m domain.Market, hs *holdings, taker *domain.Order, newID NewID, now time.Time) (matched, error) {
 	var res matched
 	song := m.Song()
 	for taker.Remaining() > 0 {
@@ -94,7 +94,7 @@ func match(ctx context.Context, m domain.Market, hs *holdings, taker *domain.Ord
 			if err != nil {
 				return res, err
 			}
-			fee := domain.Fee(gross, feeBPS)
+			fee := domain.Fee(gross, buy.FeeBPS()) // the rate its hold was taken at
 			t := domain.Trade{ID: newID(), SongID: song.ID(), BuyOrderID: buy.ID(), SellOrderID: sell.ID(), BuyerID: buy.Owner(),
 				SellerID: sell.Owner(), BuyHoldID: buy.HoldID(), Shares: f.Shares, Price: f.Price, Gross: gross, Fee: fee, At: now}
 			buy.Fill(f.Shares, gross+fee, now)

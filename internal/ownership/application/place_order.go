@@ -99,7 +99,7 @@ func (h *PlaceOrder) Handle(ctx context.Context, cmd PlaceOrderCommand) (OrderVi
 			if err := m.AddOrder(ctx, o); err != nil {
 				return err
 			}
-			res, err = match(ctx, m, hs, o, h.cfg.FeeBPS, h.newID, h.now())
+			res, err = match(ctx, m, hs, o, h.newID, h.now())
 			return err
 		})
 		if err != nil {
@@ -160,7 +160,7 @@ func (h *PlaceOrder) Activate(ctx context.Context, o *domain.Order) (matched, er
 		if err := cur.Activate(hr.HoldID, m.Song().NextSeq(), h.now()); err != nil {
 			return err
 		}
-		res, err = match(ctx, m, &holdings{m: m, by: map[uuid.UUID]*domain.Holding{}}, cur, h.cfg.FeeBPS, h.newID, h.now())
+		res, err = match(ctx, m, &holdings{m: m, by: map[uuid.UUID]*domain.Holding{}}, cur, h.newID, h.now())
 		*o = *cur
 		return err
 	})

@@ -56,6 +56,7 @@ type Order struct {
 	status            OrderStatus
 	seq               int64
 	holdAmount        int64
+	feeBPS            int
 	holdID            uuid.UUID
 	released          bool
 	cancelReason      string
@@ -72,7 +73,7 @@ func NewOrder(p OrderParams) (*Order, error) {
 		return nil, ErrInvalidTimeInForce
 	}
 	o := &Order{id: p.ID, songID: p.SongID, owner: p.Owner, side: p.Side, tif: p.TIF, price: p.Price, shares: p.Shares,
-		status: OrderOpen, createdAt: p.Now, updatedAt: p.Now}
+		status: OrderOpen, feeBPS: p.FeeBPS, createdAt: p.Now, updatedAt: p.Now}
 	if p.Side == Buy {
 		gross, err := MulPrice(p.Shares, p.Price)
 		if err != nil {
@@ -86,25 +87,29 @@ func NewOrder(p OrderParams) (*Order, error) {
 
 // RehydrateOrder is for repositories.
 func RehydrateOrder(id, songID, owner uuid.UUID, side Side, tif TimeInForce, price, shares, filled, spent int64, status OrderStatus,
-	seq, holdAmount int64, holdID uuid.UUID, released bool, cancelReason string, createdAt, updatedAt time.Time) *Order {
+	seq, holdAmount int64, feeBPS int, holdID uuid.UUID, released bool, cancelReason string, createdAt, updatedAt time.Time) *Order {
 	return &Order{id: id, songID: songID, owner: owner, side: side, tif: tif, price: price, shares: shares, filled: filled,
-		spent: spent, status: status, seq: seq, holdAmount: holdAmount, holdID: holdID, released: released, cancelReason: cancelReason,
+		spent: spent, status: status, seq: seq, holdAmount: holdAmount, feeBPS: feeBPS, holdID: holdID, released: released, cancelReason: cancelReason,
 		createdAt: createdAt, updatedAt: updatedAt}
 }
 
-func (o *Order) ID() uuid.UUID        { return o.id }
-func (o *Order) SongID() uuid.UUID    { return o.songID }
-func (o *Order) Owner() uuid.UUID     { return o.owner }
-func (o *Order) Side() Side           { return o.side }
-func (o *Order) TIF() TimeInForce     { return o.tif }
-func (o *Order) Price() int64         { return o.price }
-func (o *Order) Shares() int64        { return o.shares }
-func (o *Order) Filled() int64        { return o.filled }
-func (o *Order) Spent() int64         { return o.spent }
-func (o *Order) Remaining() int64     { return o.shares - o.filled }
-func (o *Order) Status() OrderStatus  { return o.status }
-func (o *Order) Seq() int64           { return o.seq }
-func (o *Order) HoldAmount() int64    { return o.holdAmount }
+func (o *Order) ID() uuid.UUID       { return o.id }
+func (o *Order) SongID() uuid.UUID   { return o.songID }
+func (o *Order) Owner() uuid.UUID    { return o.owner }
+func (o *Order) Side() Side          { return o.side }
+func (o *Order) TIF() TimeInForce    { return o.tif }
+func (o *Order) Price() int64        { return o.price }
+func (o *Order) Shares() int64       { return o.shares }
+func (o *Order) Filled() int64       { return o.filled }
+func (o *Order) Spent() int64        { return o.spent }
+func (o *Order) Remaining() int64    { return o.shares - o.filled }
+func (o *Order) Status() OrderStatus { return o.status }
+func (o *Order) Seq() int64          { return o.seq }
+func (o *Order) HoldAmount() int64   { return o.holdAmount }
+
+// FeeBPS is the fee rate the order was placed (and, for a buy, held) at.
+func (o *Order) FeeBPS() int { return o.feeBPS }
+
 func (o *Order) HoldID() uuid.UUID    { return o.holdID }
 func (o *Order) Released() bool       { return o.released }
 func (o *Order) CancelReason() string { return o.cancelReason }

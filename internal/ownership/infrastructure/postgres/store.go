@@ -218,7 +218,7 @@ func saveHolding(ctx context.Context, tx pgx.Tx, h *domain.Holding, at time.Time
 	return nil
 }
 
-const orderCols = `id, song_id, owner_id, side, tif, price, shares, filled, spent, status, seq, hold_amount, hold_id, released,
+const orderCols = `id, song_id, owner_id, side, tif, price, shares, filled, spent, status, seq, hold_amount, fee_bps, hold_id, released,
 	cancel_reason, created_at, updated_at`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -229,11 +229,12 @@ func scanOrder(row scanner) (*domain.Order, error) {
 		side, tif, status, reason  string
 		price, shares, filled, seq int64
 		holdAmount, spent          int64
+		feeBPS                     int
 		holdID                     *uuid.UUID
 		released                   bool
 		createdAt, updatedAt       time.Time
 	)
-	if err := row.Scan(&id, &songID, &owner, &side, &tif, &price, &shares, &filled, &spent, &status, &seq, &holdAmount, &holdID,
+	if err := row.Scan(&id, &songID, &owner, &side, &tif, &price, &shares, &filled, &spent, &status, &seq, &holdAmount, &feeBPS, &holdID,
 		&released, &reason, &createdAt, &updatedAt); err != nil {
 		if pg.IsNoRows(err) {
 			return nil, domain.ErrOrderNotFound
@@ -247,7 +248,7 @@ func scanOrder(row scanner) (*domain.Order, error) {
 		hid = *holdID
 	}
 	return domain.RehydrateOrder(id, songID, owner, sd, tf, price, shares, filled, spent, domain.OrderStatus(status), seq, holdAmount,
-		hid, released, reason, createdAt, updatedAt), nil
+		feeBPS, hid, released, reason, createdAt, updatedAt), nil
 }
 
 func scanOrders(rows pgx.Rows, err error) ([]*domain.Order, error) {
@@ -288,9 +289,9 @@ func nilUUID(id uuid.UUID) *uuid.UUID {
 }
 
 func insertOrder(ctx context.Context, tx pgx.Tx, o *domain.Order) error {
-	_, err := tx.Exec(ctx, `INSERT INTO ownership.orders (`+orderCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)`,
+	_, err := tx.Exec(ctx, `INSERT INTO ownership.orders (`+orderCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
 		o.ID(), o.SongID(), o.Owner(), o.Side().String(), o.TIF().String(), o.Price(), o.Shares(), o.Filled(), o.Spent(), string(o.Status()),
-		o.Seq(), o.HoldAmount(), nilUUID(o.HoldID()), o.Released(), o.CancelReason(), o.CreatedAt(), o.UpdatedAt())
+		o.Seq(), o.HoldAmount(), o.FeeBPS(), nilUUID(o.HoldID()), o.Released(), o.CancelReason(), o.CreatedAt(), o.UpdatedAt())
 	if pg.IsUniqueViolation(err, "") {
 		return domain.ErrDuplicateOrder
 	}
