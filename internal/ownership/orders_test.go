@@ -231,3 +231,34 @@ func TestSettlementIsExactlyOnceAcrossCrashes(t *testing.T) {
 		})
 	}
 }
+
+func TestOrdersArePaginated(t *testing.T) {
+	t.Parallel()
+	m := newMarket(t)
+	var ids []string
+	for _, p := range []string{"3", "4", "5"} {
+		r := m.order(m.seller, m.song, "sell", 1, p, "GTC")
+		require.Equal(t, http.StatusCreated, r.Code)
+		ids = append(ids, r.Body["id"].(string))
+	}
+	seen := map[string]bool{}
+	r := m.do(http.MethodGet, "/api/v1/ownership/orders?limit=2", m.seller, nil)
+	require.Equal(t, http.StatusOK, r.Code, string(r.Raw))
+	page := r.Body["orders"].([]any)
+	require.Len(t, page, 2)
+	cur, _ := r.Body["next_cursor"].(string)
+	require.NotEmpty(t, cur)
+	for _, o := range page {
+		seen[o.(map[string]any)["id"].(string)] = true
+	}
+	r = m.do(http.MethodGet, "/api/v1/ownership/orders?limit=2&cursor="+cur, m.seller, nil)
+	require.Equal(t, http.StatusOK, r.Code, string(r.Raw))
+	page = r.Body["orders"].([]any)
+	require.Len(t, page, 1)
+	assert.Nil(t, r.Body["next_cursor"])
+	seen[page[0].(map[string]any)["id"].(string)] = true
+	for _, id := range ids {
+		assert.True(t, seen[id], "every order once")
+	}
+	assert.Equal(t, "http.invalid_cursor", m.do(http.MethodGet, "/api/v1/ownership/orders?cursor=zzz", m.seller, nil).errCode())
+}

@@ -38,14 +38,21 @@ type RegisterStats struct {
 	RoyaltiesPaid int64
 }
 
+// OrderCursor is a position in a user's order list (newest first).
+type OrderCursor struct {
+	CreatedAt time.Time `json:"t"`
+	ID        uuid.UUID `json:"id"`
+}
+
 // Reader is the read side (no locks).
 type Reader interface {
 	Song(ctx context.Context, songID uuid.UUID) (*domain.Song, error)
 	Offering(ctx context.Context, id uuid.UUID) (*domain.Offering, error)
 	OfferingBySong(ctx context.Context, songID uuid.UUID) (*domain.Offering, error)
 	Order(ctx context.Context, id uuid.UUID) (*domain.Order, error)
-	// OrdersOf lists a user's orders, newest first; an empty status lists every visible one.
-	OrdersOf(ctx context.Context, owner uuid.UUID, status domain.OrderStatus, limit int) ([]*domain.Order, error)
+	// OrdersOf lists a user's orders, newest first, after the position before (nil: from the
+	// newest); an empty status lists every visible one.
+	OrdersOf(ctx context.Context, owner uuid.UUID, status domain.OrderStatus, before *OrderCursor, limit int) ([]*domain.Order, error)
 	TradesOf(ctx context.Context, orderIDs []uuid.UUID) (map[uuid.UUID][]domain.Trade, error)
 	Depth(ctx context.Context, songID uuid.UUID, side domain.Side, levels int) ([]domain.Level, error)
 	RecentTrades(ctx context.Context, songID uuid.UUID, limit int) ([]domain.Trade, error)

@@ -50,18 +50,25 @@ func (q *Queries) Offering(ctx context.Context, id uuid.UUID) (OfferingView, err
 	return offeringView(o, title, q.now()), nil
 }
 
-// Orders lists the caller's orders (status "" for all), newest first.
-func (q *Queries) Orders(ctx context.Context, owner uuid.UUID, status string, limit int) ([]OrderView, error) {
+// Orders lists the caller's orders (status "" for all), newest first, a page of limit after
+// the cursor; next is nil on the last page.
+func (q *Queries) Orders(ctx context.Context, owner uuid.UUID, status string, after *OrderCursor, limit int) ([]OrderView, *OrderCursor, error) {
 	var st domain.OrderStatus
 	if status != "" {
 		var err error
 		if st, err = domain.ParseOrderStatus(status); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	orders, err := q.reader.OrdersOf(ctx, owner, st, limit)
+	orders, err := q.reader.OrdersOf(ctx, owner, st, after, limit+1)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var next *OrderCursor
+	if len(orders) > limit {
+		orders = orders[:limit]
+		last := orders[limit-1]
+		next = &OrderCursor{CreatedAt: last.CreatedAt(), ID: last.ID()}
 	}
 	ids := make([]uuid.UUID, len(orders))
 	for i, o := range orders {
@@ -69,13 +76,13 @@ func (q *Queries) Orders(ctx context.Context, owner uuid.UUID, status string, li
 	}
 	trades, err := q.reader.TradesOf(ctx, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := make([]OrderView, 0, len(orders))
 	for _, o := range orders {
 		out = append(out, orderView(o, trades[o.ID()]))
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // Book returns a song's depth (levels per side).

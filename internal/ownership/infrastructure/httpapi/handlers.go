@@ -245,7 +245,14 @@ func (h *Handlers) orders(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	vs, err := h.Queries.Orders(c.Request().Context(), httpx.MustPrincipal(c).UserID, c.QueryParam("status"), limit)
+	var cur *application.OrderCursor
+	var pos application.OrderCursor
+	if ok, err := httpx.DecodeCursor(c.QueryParam("cursor"), &pos); err != nil {
+		return err
+	} else if ok {
+		cur = &pos
+	}
+	vs, next, err := h.Queries.Orders(c.Request().Context(), httpx.MustPrincipal(c).UserID, c.QueryParam("status"), cur, limit)
 	if err != nil {
 		return err
 	}
@@ -253,7 +260,11 @@ func (h *Handlers) orders(c echo.Context) error {
 	for _, v := range vs {
 		out = append(out, toOrder(v))
 	}
-	return c.JSON(http.StatusOK, map[string]any{"orders": out})
+	body := map[string]any{"orders": out}
+	if next != nil {
+		body["next_cursor"] = httpx.EncodeCursor(next)
+	}
+	return c.JSON(http.StatusOK, body)
 }
 
 func (h *Handlers) cancelOrder(c echo.Context) error {

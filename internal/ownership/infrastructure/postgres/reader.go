@@ -55,9 +55,15 @@ func (s *Store) Order(ctx context.Context, id uuid.UUID) (*domain.Order, error) 
 }
 
 // OrdersOf implements application.Reader.
-func (s *Store) OrdersOf(ctx context.Context, owner uuid.UUID, status domain.OrderStatus, limit int) ([]*domain.Order, error) {
+func (s *Store) OrdersOf(ctx context.Context, owner uuid.UUID, status domain.OrderStatus, before *application.OrderCursor, limit int) ([]*domain.Order, error) {
+	var at *time.Time
+	var id uuid.UUID
+	if before != nil {
+		at, id = &before.CreatedAt, before.ID
+	}
 	return scanOrders(s.pool.Query(ctx, `SELECT `+orderCols+` FROM ownership.orders WHERE owner_id = $1 AND status <> 'pending'
-		AND ($2 = '' OR status = $2) ORDER BY created_at DESC, id LIMIT $3`, owner, string(status), limit))
+		AND ($2 = '' OR status = $2) AND ($4::timestamptz IS NULL OR (created_at, id) < ($4, $5))
+		ORDER BY created_at DESC, id DESC LIMIT $3`, owner, string(status), limit, at, id))
 }
 
 func scanTrade(r pgx.CollectableRow) (domain.Trade, error) {
