@@ -114,6 +114,13 @@ func TestIOCAndSelfTradeOverHTTP(t *testing.T) {
 	assert.Equal(t, "1000.000000", m.wallet(m.buyer))
 	assert.Equal(t, "0.000000", m.held(m.buyer))
 
+	// an IOC sell's remainder is unlocked at once
+	r = m.order(m.seller, m.song, "sell", 10, "5", "IOC")
+	require.Equal(t, http.StatusCreated, r.Code, string(r.Raw))
+	assert.Equal(t, "cancelled", r.Body["status"])
+	_, locked0 := m.holding(m.song, m.seller)
+	assert.Zero(t, locked0)
+
 	// the seller's own buy would cross their sell: the older sell is cancelled, its shares unlocked
 	r = m.order(m.seller, m.song, "sell", 10, "1", "GTC")
 	require.Equal(t, http.StatusCreated, r.Code)

@@ -127,9 +127,16 @@ func match(ctx context.Context, m domain.Market, hs *holdings, taker *domain.Ord
 			break
 		}
 	}
-	if taker.Remaining() > 0 && taker.TIF() == domain.IOC {
+	if rem := taker.Remaining(); rem > 0 && taker.TIF() == domain.IOC {
 		if err := taker.Cancel("ioc_remainder", now); err != nil {
 			return res, err
+		}
+		if taker.Side() == domain.Sell {
+			seller, err := hs.get(ctx, taker.Owner())
+			if err != nil {
+				return res, err
+			}
+			seller.Unlock(rem)
 		}
 	}
 	if taker.Side() == domain.Buy && taker.Status().Final() {
