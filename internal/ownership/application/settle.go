@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/vibestream/vibestream/internal/ownership/domain"
 	paycontracts "github.com/vibestream/vibestream/internal/payment/contracts"
 )
@@ -91,9 +93,27 @@ func (s *Settler) settleNow(ctx context.Context, res matched) {
 	if !ok {
 		return // releases wait for every trade of their order
 	}
+	// the final buys of this command, and the buys its trades hit: one of them may have been
+	// filled by another command whose settlement overlapped ours, and whichever settles last
+	// releases it
+	seen := map[uuid.UUID]bool{}
 	for _, o := range res.finalBuys {
+		seen[o.ID()] = true
 		if err := s.Release(ctx, o); err != nil {
-			s.logger.WarnContext(ctx, "hold release deferred", "order_id", o.ID(), "error", err)
+			s.logger.DebugContext(ctx, "hold release deferred", "order_id", o.ID(), "error", err)
+		}
+	}
+	for _, t := range res.trades {
+		if seen[t.BuyOrderID] {
+			continue
+		}
+		seen[t.BuyOrderID] = true
+		o, err := s.settle.Order(ctx, t.BuyOrderID)
+		if err != nil || !o.Status().Final() || o.Released() {
+			continue
+		}
+		if err := s.Release(ctx, o); err != nil {
+			s.logger.DebugContext(ctx, "hold release deferred", "order_id", o.ID(), "error", err)
 		}
 	}
 }

@@ -86,6 +86,8 @@ type Settlements interface {
 	// settled.
 	Unreleased(ctx context.Context, before time.Time, limit int) ([]*Order, error)
 	MarkReleased(ctx context.Context, orderID uuid.UUID, at time.Time) error
+	// Order reads an order (after commit, without a lock).
+	Order(ctx context.Context, id uuid.UUID) (*Order, error)
 	// HasUnsettledTrades reports trades of a buy order whose cash has not settled yet.
 	HasUnsettledTrades(ctx context.Context, buyOrderID uuid.UUID) (bool, error)
 	// PendingOrders lists buy orders still waiting for their hold.
