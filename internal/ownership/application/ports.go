@@ -31,11 +31,10 @@ type Catalog interface {
 
 // RegisterStats are a song register's aggregates.
 type RegisterStats struct {
-	Holders       int
-	Volume24h     int64 // micro-dollars traded
-	Shares24h     int64
-	Trades24h     int
-	RoyaltiesPaid int64
+	Holders   int
+	Volume24h int64 // micro-dollars traded
+	Shares24h int64
+	Trades24h int
 }
 
 // OrderCursor is a position in a user's order list (newest first).

@@ -59,8 +59,7 @@ type TradeView struct {
 	ID            uuid.UUID
 	SongID        uuid.UUID
 	Shares, Price int64
-	// TakerSide is the side of the order that arrived and traded against the book.
-	At time.Time
+	At            time.Time
 }
 
 func tradeView(t domain.Trade) TradeView {
