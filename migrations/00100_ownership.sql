@@ -111,6 +111,9 @@ CREATE TABLE ownership.trades (
     price          bigint NOT NULL CHECK (price > 0),
     gross          bigint NOT NULL,
     fee            bigint NOT NULL,
+    -- what the buyer held for these shares above what they cost (a fill below the limit),
+    -- returned to the buyer's wallet by the same settlement
+    buyer_refund   bigint NOT NULL DEFAULT 0 CHECK (buyer_refund >= 0),
     created_at     timestamptz NOT NULL,
     settled_at     timestamptz
 );

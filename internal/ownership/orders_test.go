@@ -61,10 +61,12 @@ func TestOrderBookTradeSettlesCashAndShares(t *testing.T) {
 	assert.Equal(t, "1.100000", ts[0]["price"], "the resting order's price")
 	buyID := r.Body["id"].(string)
 
-	// cash: the buyer held 150 x 1.20 x 1.01 = 181.80, paid 110 + 1.10 fee; 50 x 1.20 x 1.01 stays held
+	// cash: the buyer held 150 x 1.20 x 1.01 = 181.80 and paid 110 + 1.10 fee for 100 shares;
+	// what those 100 held above that (121.20 - 111.10 = 10.10) came back as they filled, and
+	// 50 x 1.20 x 1.01 = 60.60 stays held for the rest
 	assert.Equal(t, "1110.000000", m.wallet(m.seller))
-	assert.Equal(t, "818.200000", m.wallet(m.buyer))
-	assert.Equal(t, "70.700000", m.held(m.buyer))
+	assert.Equal(t, "828.300000", m.wallet(m.buyer))
+	assert.Equal(t, "60.600000", m.held(m.buyer))
 	sh, _ := m.holding(m.song, m.buyer)
 	assert.Equal(t, int64(100), sh)
 	sh, locked = m.holding(m.song, m.seller)

@@ -95,9 +95,13 @@ func match(ctx context.Context, m domain.Market, hs *holdings, taker *domain.Ord
 				return res, err
 			}
 			fee := domain.Fee(gross, buy.FeeBPS()) // the rate its hold was taken at
+			// the hold's part for these shares pays the trade; what a better price saved goes
+			// back to the buyer in the same settlement ("released as it fills")
+			part := buy.HeldFor(f.Shares)
 			t := domain.Trade{ID: newID(), SongID: song.ID(), BuyOrderID: buy.ID(), SellOrderID: sell.ID(), BuyerID: buy.Owner(),
-				SellerID: sell.Owner(), BuyHoldID: buy.HoldID(), Shares: f.Shares, Price: f.Price, Gross: gross, Fee: fee, At: now}
-			buy.Fill(f.Shares, gross+fee, now)
+				SellerID: sell.Owner(), BuyHoldID: buy.HoldID(), Shares: f.Shares, Price: f.Price, Gross: gross, Fee: fee,
+				Refund: part - gross - fee, At: now}
+			buy.Fill(f.Shares, part, now)
 			sell.Fill(f.Shares, 0, now)
 			seller, err := hs.get(ctx, sell.Owner())
 			if err != nil {

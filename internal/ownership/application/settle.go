@@ -52,7 +52,8 @@ func (s *Settler) SetRecovery(p *Purchase, c *ClaimRoyalties, place *PlaceOrder)
 func (s *Settler) SettleTrade(ctx context.Context, t domain.Trade) error {
 	_, err := s.ledger.Settle(ctx, paycontracts.SettleRequest{IdempotencyKey: "ownership:trade:" + t.ID.String(), HoldID: t.BuyHoldID,
 		To: credits(paycontracts.Credit{To: paycontracts.Wallet(t.SellerID, usdAsset), Amount: usd(t.Gross)},
-			paycontracts.Credit{To: paycontracts.System(paycontracts.KindPlatformFees, usdAsset), Amount: usd(t.Fee)}),
+			paycontracts.Credit{To: paycontracts.System(paycontracts.KindPlatformFees, usdAsset), Amount: usd(t.Fee)},
+			paycontracts.Credit{To: paycontracts.Wallet(t.BuyerID, usdAsset), Amount: usd(t.Refund)}),
 		Details: paycontracts.Details{Reason: "share_trade", ExternalRef: t.ID.String(),
 			Metadata: map[string]string{"song_id": t.SongID.String(), "buy_order_id": t.BuyOrderID.String(), "sell_order_id": t.SellOrderID.String()}}})
 	if err != nil {

@@ -145,6 +145,13 @@ func (o *Order) Cancel(reason string, now time.Time) error {
 	return nil
 }
 
+// HeldFor is what a buy holds for n of its shares: n x limit + the fee on it. Fees round
+// down, so the parts held for the fills never add up to more than the whole hold.
+func (o *Order) HeldFor(n int64) int64 {
+	g := n * o.price
+	return g + Fee(g, o.feeBPS)
+}
+
 // Unspent is what a buy's hold still has once its trades settle.
 func (o *Order) Unspent() int64 { return o.holdAmount - o.spent }
 
@@ -164,7 +171,10 @@ type Trade struct {
 	BuyerID, SellerID         uuid.UUID
 	BuyHoldID                 uuid.UUID
 	Shares, Price, Gross, Fee int64
-	At                        time.Time
+	// Refund is what the buyer held for these shares above their cost (bought below the
+	// limit): the settlement returns it to the buyer's wallet at once.
+	Refund int64
+	At     time.Time
 }
 
 // Domain events of the book.

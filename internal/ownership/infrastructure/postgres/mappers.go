@@ -78,7 +78,7 @@ func toOrders(rows []ownershipdb.OwnershipOrder, err error) ([]*domain.Order, er
 
 func toTrade(r ownershipdb.OwnershipTrade) domain.Trade {
 	return domain.Trade{ID: r.ID, SongID: r.SongID, BuyOrderID: r.BuyOrderID, SellOrderID: r.SellOrderID, BuyerID: r.BuyerID,
-		SellerID: r.SellerID, BuyHoldID: r.BuyHoldID, Shares: r.Shares, Price: r.Price, Gross: r.Gross, Fee: r.Fee, At: r.CreatedAt}
+		SellerID: r.SellerID, BuyHoldID: r.BuyHoldID, Shares: r.Shares, Price: r.Price, Gross: r.Gross, Fee: r.Fee, Refund: r.BuyerRefund, At: r.CreatedAt}
 }
 
 func toTrades(rows []ownershipdb.OwnershipTrade, err error) ([]domain.Trade, error) {

@@ -217,7 +217,7 @@ func (m *market) SaveOrder(ctx context.Context, o *domain.Order) error {
 func (m *market) AddTrade(ctx context.Context, t domain.Trade) error {
 	if err := m.q.InsertTrade(ctx, ownershipdb.InsertTradeParams{ID: t.ID, SongID: t.SongID, BuyOrderID: t.BuyOrderID, SellOrderID: t.SellOrderID,
 		BuyerID: t.BuyerID, SellerID: t.SellerID, BuyHoldID: t.BuyHoldID, Shares: t.Shares, Price: t.Price, Gross: t.Gross, Fee: t.Fee,
-		CreatedAt: t.At}); err != nil {
+		BuyerRefund: t.Refund, CreatedAt: t.At}); err != nil {
 		return fmt.Errorf("insert trade: %w", err)
 	}
 	return nil

@@ -111,6 +111,7 @@ type OwnershipTrade struct {
 	Price       int64
 	Gross       int64
 	Fee         int64
+	BuyerRefund int64
 	CreatedAt   time.Time
 	SettledAt   *time.Time
 }

@@ -594,8 +594,10 @@ func (q *Queries) InsertSong(ctx context.Context, arg InsertSongParams) error {
 }
 
 const insertTrade = `-- name: InsertTrade :exec
-INSERT INTO ownership.trades (id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+INSERT INTO ownership.trades (id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee,
+    buyer_refund, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+    $12, $13)
 `
 
 type InsertTradeParams struct {
@@ -610,6 +612,7 @@ type InsertTradeParams struct {
 	Price       int64
 	Gross       int64
 	Fee         int64
+	BuyerRefund int64
 	CreatedAt   time.Time
 }
 
@@ -626,6 +629,7 @@ func (q *Queries) InsertTrade(ctx context.Context, arg InsertTradeParams) error 
 		arg.Price,
 		arg.Gross,
 		arg.Fee,
+		arg.BuyerRefund,
 		arg.CreatedAt,
 	)
 	return err
@@ -1009,7 +1013,7 @@ func (q *Queries) PendingPurchases(ctx context.Context, arg PendingPurchasesPara
 }
 
 const recentTrades = `-- name: RecentTrades :many
-SELECT id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee, created_at, settled_at FROM ownership.trades WHERE song_id = $1 ORDER BY created_at DESC, id LIMIT $2
+SELECT id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee, buyer_refund, created_at, settled_at FROM ownership.trades WHERE song_id = $1 ORDER BY created_at DESC, id LIMIT $2
 `
 
 type RecentTradesParams struct {
@@ -1038,6 +1042,7 @@ func (q *Queries) RecentTrades(ctx context.Context, arg RecentTradesParams) ([]O
 			&i.Price,
 			&i.Gross,
 			&i.Fee,
+			&i.BuyerRefund,
 			&i.CreatedAt,
 			&i.SettledAt,
 		); err != nil {
@@ -1082,7 +1087,7 @@ func (q *Queries) RegisterStats(ctx context.Context, arg RegisterStatsParams) (R
 }
 
 const tradesOfOrders = `-- name: TradesOfOrders :many
-SELECT id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee, created_at, settled_at FROM ownership.trades WHERE buy_order_id = ANY($1::uuid[]) OR sell_order_id = ANY($1::uuid[])
+SELECT id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee, buyer_refund, created_at, settled_at FROM ownership.trades WHERE buy_order_id = ANY($1::uuid[]) OR sell_order_id = ANY($1::uuid[])
 ORDER BY created_at, id
 `
 
@@ -1107,6 +1112,7 @@ func (q *Queries) TradesOfOrders(ctx context.Context, orderIds []uuid.UUID) ([]O
 			&i.Price,
 			&i.Gross,
 			&i.Fee,
+			&i.BuyerRefund,
 			&i.CreatedAt,
 			&i.SettledAt,
 		); err != nil {
@@ -1172,7 +1178,7 @@ func (q *Queries) Unreleased(ctx context.Context, arg UnreleasedParams) ([]Owner
 }
 
 const unsettledTrades = `-- name: UnsettledTrades :many
-SELECT id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee, created_at, settled_at FROM ownership.trades WHERE settled_at IS NULL AND created_at < $1 ORDER BY created_at, id LIMIT $2
+SELECT id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee, buyer_refund, created_at, settled_at FROM ownership.trades WHERE settled_at IS NULL AND created_at < $1 ORDER BY created_at, id LIMIT $2
 `
 
 type UnsettledTradesParams struct {
@@ -1201,6 +1207,7 @@ func (q *Queries) UnsettledTrades(ctx context.Context, arg UnsettledTradesParams
 			&i.Price,
 			&i.Gross,
 			&i.Fee,
+			&i.BuyerRefund,
 			&i.CreatedAt,
 			&i.SettledAt,
 		); err != nil {

@@ -123,8 +123,10 @@ ORDER BY o.updated_at LIMIT @max_orders;
 UPDATE ownership.orders SET released = true WHERE id = @id;
 
 -- name: InsertTrade :exec
-INSERT INTO ownership.trades (id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee, created_at)
-VALUES (@id, @song_id, @buy_order_id, @sell_order_id, @buyer_id, @seller_id, @buy_hold_id, @shares, @price, @gross, @fee, @created_at);
+INSERT INTO ownership.trades (id, song_id, buy_order_id, sell_order_id, buyer_id, seller_id, buy_hold_id, shares, price, gross, fee,
+    buyer_refund, created_at)
+VALUES (@id, @song_id, @buy_order_id, @sell_order_id, @buyer_id, @seller_id, @buy_hold_id, @shares, @price, @gross, @fee,
+    @buyer_refund, @created_at);
 
 -- name: UnsettledTrades :many
 SELECT * FROM ownership.trades WHERE settled_at IS NULL AND created_at < @before ORDER BY created_at, id LIMIT @max_trades;
