@@ -191,6 +191,14 @@ func TestOwnershipWalkThrough(t *testing.T) {
 	}
 	res.JSON(t, &reg)
 	assert.Equal(t, 3, reg.Holders)
+
+	res = ta.do(http.MethodGet, "/metrics", nil)
+	require.Equal(t, http.StatusOK, res.Status)
+	for _, line := range []string{`vibestream_ownership_orders_total{side="buy"} 1`, `vibestream_ownership_orders_total{side="sell"} 1`,
+		"vibestream_ownership_trades_total 1", "vibestream_ownership_traded_shares_total 200",
+		"vibestream_ownership_trade_volume_usd_micros_total 4e+06", "vibestream_ownership_royalties_accrued_usd_micros_total 10000"} {
+		assert.Contains(t, string(res.Body), line)
+	}
 	assert.Equal(t, "4.000000", reg.Volume24h)
 	assert.Equal(t, "0.020000", reg.LastPrice)
 }
