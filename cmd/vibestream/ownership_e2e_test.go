@@ -158,8 +158,11 @@ func TestOwnershipWalkThrough(t *testing.T) {
 			select {
 			case m := <-msgs:
 				seen[m["type"].(string)] = true
+				if p, _ := m["payload"].(map[string]any); m["type"] == "ownership.book_changed.v1" && p["best_ask"] == "0.020000" {
+					seen["top of book: alice's ask"] = p["ask_shares"] == float64(200)
+				}
 			case <-time.After(50 * time.Millisecond):
-				return seen["ownership.trade_executed.v1"] && seen["ownership.book_changed.v1"] && seen["ownership.order_updated.v1"]
+				return seen["ownership.trade_executed.v1"] && seen["top of book: alice's ask"] && seen["ownership.order_updated.v1"]
 			}
 		}
 	}, "the trade, the book change and bob's order pushed to bob")

@@ -85,10 +85,15 @@ type Trade struct {
 	At       time.Time `json:"at"`
 }
 
-// BookChanged is the payload of ownership.book_changed.v1; clients reload the depth.
+// BookChanged is the payload of ownership.book_changed.v1: the top of the book after the
+// change (empty when a side has no order); clients reload the depth for more.
 type BookChanged struct {
-	SongID uuid.UUID `json:"song_id"`
-	At     time.Time `json:"at"`
+	SongID    uuid.UUID `json:"song_id"`
+	BestBid   string    `json:"best_bid,omitempty"`
+	BidShares int64     `json:"bid_shares,omitempty"`
+	BestAsk   string    `json:"best_ask,omitempty"`
+	AskShares int64     `json:"ask_shares,omitempty"`
+	At        time.Time `json:"at"`
 }
 
 // OrderUpdated is the payload of ownership.order_updated.v1.

@@ -310,8 +310,22 @@ func (s *Store) publish(ctx context.Context, q *ownershipdb.Queries, tx pgx.Tx, 
 			if len(w) == 0 {
 				continue
 			}
-			env, err = events.New(ctx, contracts.BookChangedV1, contracts.Source, contracts.BookChanged{SongID: e.SongID, At: e.At},
-				events.ForUsers(w...), events.At(e.At))
+			p := contracts.BookChanged{SongID: e.SongID, At: e.At}
+			bids, err := q.DepthBids(ctx, ownershipdb.DepthBidsParams{SongID: e.SongID, Levels: 1})
+			if err != nil {
+				return err
+			}
+			asks, err := q.DepthAsks(ctx, ownershipdb.DepthAsksParams{SongID: e.SongID, Levels: 1})
+			if err != nil {
+				return err
+			}
+			if len(bids) > 0 {
+				p.BestBid, p.BidShares = usd(bids[0].Price), bids[0].Shares
+			}
+			if len(asks) > 0 {
+				p.BestAsk, p.AskShares = usd(asks[0].Price), asks[0].Shares
+			}
+			env, err = events.New(ctx, contracts.BookChangedV1, contracts.Source, p, events.ForUsers(w...), events.At(e.At))
 		case domain.OrderUpdated:
 			env, err = events.New(ctx, contracts.OrderUpdatedV1, contracts.Source, contracts.OrderUpdated{OrderID: e.OrderID, SongID: e.SongID,
 				Status: string(e.Status), FilledShares: e.Filled, At: e.At}, events.ForUsers(e.Owner), events.At(e.At))
