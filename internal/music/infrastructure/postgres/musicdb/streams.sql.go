@@ -7,9 +7,75 @@ package musicdb
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 )
+
+const accumulatePlays = `-- name: AccumulatePlays :many
+WITH input AS (
+    SELECT unnest($2::uuid[]) AS user_id, unnest($3::uuid[]) AS song_id,
+           unnest($4::text[]) AS link_key, unnest($5::bigint[]) AS bytes,
+           unnest($6::bigint[]) AS threshold, unnest($7::timestamptz[]) AS at
+), up AS (
+    INSERT INTO music.plays AS p (user_id, song_id, link_key, bytes, threshold, counted_batch, first_at, last_at)
+    SELECT user_id, song_id, link_key, bytes, threshold,
+           CASE WHEN bytes >= threshold THEN $1::uuid END, at, at
+    FROM input
+    ON CONFLICT (user_id, song_id, link_key) DO UPDATE SET
+        bytes = p.bytes + EXCLUDED.bytes,
+        last_at = GREATEST(p.last_at, EXCLUDED.last_at),
+        counted_batch = CASE WHEN p.counted_batch IS NULL AND p.bytes + EXCLUDED.bytes >= p.threshold
+                             THEN $1::uuid ELSE p.counted_batch END
+    RETURNING p.song_id, p.counted_batch
+)
+SELECT song_id, count(*)::bigint AS plays FROM up WHERE counted_batch = $1::uuid GROUP BY song_id
+`
+
+type AccumulatePlaysParams struct {
+	Batch      uuid.UUID
+	UserIds    []uuid.UUID
+	SongIds    []uuid.UUID
+	LinkKeys   []string
+	Bytes      []int64
+	Thresholds []int64
+	Ats        []time.Time
+}
+
+type AccumulatePlaysRow struct {
+	SongID uuid.UUID
+	Plays  int64
+}
+
+// Adds each link's bytes (one row per key in the batch) and returns, per song, how many links
+// this batch took past their threshold.
+func (q *Queries) AccumulatePlays(ctx context.Context, arg AccumulatePlaysParams) ([]AccumulatePlaysRow, error) {
+	rows, err := q.db.Query(ctx, accumulatePlays,
+		arg.Batch,
+		arg.UserIds,
+		arg.SongIds,
+		arg.LinkKeys,
+		arg.Bytes,
+		arg.Thresholds,
+		arg.Ats,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AccumulatePlaysRow
+	for rows.Next() {
+		var i AccumulatePlaysRow
+		if err := rows.Scan(&i.SongID, &i.Plays); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
 
 const incrementPlayCounts = `-- name: IncrementPlayCounts :exec
 UPDATE music.songs s SET play_count = s.play_count + c.n
