@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/ownership"
 	"github.com/vibestream/vibestream/internal/payment"
@@ -52,6 +53,9 @@ type app struct {
 	users   *user.Module
 	payment *payment.Module
 	music   *music.Module
+	listen  *listenreward.Module
+	// withdrawals sends users' VIBE on chain for other contexts (listen reward claims)
+	withdrawals *payment.Withdrawals
 	// ownership answers listenreward's RoyaltyShares port (ownership.RoyaltyShares())
 	ownership *ownership.Module
 

@@ -29,8 +29,9 @@ type Config struct {
 	Chains          ChainsConfig
 	Ownership       OwnershipConfig
 
-	User  UserConfig
-	Music MusicConfig
+	User   UserConfig
+	Music  MusicConfig
+	Listen ListenConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -176,6 +177,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.User = loadUserConfig(e, &c)
 	c.Music = loadMusicConfig(e, c.DataDir)
+	c.Listen = loadListenConfig(e)
 	return c, e.err()
 }
 

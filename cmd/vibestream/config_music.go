@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/vibestream/vibestream/internal/kernel/money"
 )
 
 // MusicConfig is the music context's part of the configuration.
@@ -29,6 +31,11 @@ type MusicConfig struct {
 	CacheTTL       time.Duration
 	// TranscodeRetryDelay is the first retry delay of a failed transcoding job (doubling).
 	TranscodeRetryDelay time.Duration
+	// Per-stream prices in USD: STREAM_PRICE_DEFAULT (0.004) for songs their artist did not
+	// price, and the range artists may choose in, STREAM_PRICE_MIN..STREAM_PRICE_MAX (0.001, 0.05).
+	StreamPriceDefault money.Amount
+	StreamPriceMin     money.Amount
+	StreamPriceMax     money.Amount
 }
 
 func loadMusicConfig(e *env, dataDir string) MusicConfig {
@@ -48,6 +55,17 @@ func loadMusicConfig(e *env, dataDir string) MusicConfig {
 		CacheTTL:       e.duration("MUSIC_CACHE_TTL", time.Hour),
 
 		TranscodeRetryDelay: e.duration("TRANSCODE_RETRY_DELAY", 5*time.Second),
+
+		StreamPriceDefault: e.usd("STREAM_PRICE_DEFAULT", "0.004"),
+		StreamPriceMin:     e.usd("STREAM_PRICE_MIN", "0.001"),
+		StreamPriceMax:     e.usd("STREAM_PRICE_MAX", "0.05"),
+	}
+	if c.StreamPriceMin.IsPositive() && c.StreamPriceMax.IsPositive() && c.StreamPriceDefault.IsPositive() {
+		if c.StreamPriceMin.Cmp(c.StreamPriceMax) > 0 {
+			e.fail("STREAM_PRICE_MIN", "must not be above STREAM_PRICE_MAX")
+		} else if c.StreamPriceDefault.Cmp(c.StreamPriceMin) < 0 || c.StreamPriceDefault.Cmp(c.StreamPriceMax) > 0 {
+			e.fail("STREAM_PRICE_DEFAULT", "must be between STREAM_PRICE_MIN and STREAM_PRICE_MAX")
+		}
 	}
 	switch c.Storage {
 	case "local":
@@ -74,6 +92,17 @@ func loadMusicConfig(e *env, dataDir string) MusicConfig {
 		c.MediaDir = abs
 	}
 	return c
+}
+
+// usd reads a positive USD decimal string (at most 6 decimals).
+func (e *env) usd(name, def string) money.Amount {
+	v := e.str(name, def)
+	a, err := money.Parse(money.USD, v)
+	if err != nil || !a.IsPositive() {
+		e.fail(name, "must be a positive USD amount with at most 6 decimals, got %q", v)
+		return money.Amount{}
+	}
+	return a
 }
 
 // streamSecret returns STREAM_URL_SECRET, or the secret generated on first start and kept in

@@ -45,10 +45,12 @@ func (a *app) wireContexts() error {
 	if err := a.wireMusic(); err != nil {
 		return err
 	}
+	// ownership before listenreward: its RoyaltyShares decides the shareholders' part of each
+	// stream price
 	if err := a.wireOwnership(); err != nil {
 		return err
 	}
-	return nil
+	return a.wireListenReward()
 }
 
 // credentialRoutes are the routes that take credentials in their body instead of a bearer token.

@@ -33,6 +33,9 @@ func (a *app) wireMusic() error {
 			PublicURL:          a.cfg.PublicURL,
 			CacheTTL:           mc.CacheTTL,
 			TranscodeRetryBase: mc.TranscodeRetryDelay,
+			StreamPriceDefault: mc.StreamPriceDefault,
+			StreamPriceMin:     mc.StreamPriceMin,
+			StreamPriceMax:     mc.StreamPriceMax,
 		}}
 	if a.users != nil {
 		deps.Names = displayNames{a.users.Directory()}

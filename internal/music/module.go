@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
+	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/music/application"
 	"github.com/vibestream/vibestream/internal/music/contracts"
 	"github.com/vibestream/vibestream/internal/music/domain"
@@ -47,6 +48,11 @@ type Config struct {
 	CacheTTL time.Duration
 	// TranscodeRetryBase is the first retry delay of a failed transcoding job (0: 5s).
 	TranscodeRetryBase time.Duration
+	// Per-stream prices (USD): the default of songs nobody priced and the range artists may
+	// choose in. All zero: 0.004 within 0.001..0.05.
+	StreamPriceDefault money.Amount
+	StreamPriceMin     money.Amount
+	StreamPriceMax     money.Amount
 }
 
 // Deps is what the music context needs from the platform.
@@ -66,6 +72,7 @@ type Deps struct {
 // Module is the wired music context.
 type Module struct {
 	app      *application.App
+	sessions *application.SessionStreams
 	store    *postgres.Store
 	storage  storage.Store
 	cache    *postgres.Cache
@@ -112,6 +119,12 @@ func New(ctx context.Context, d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	prices := application.DefaultPrices
+	if !c.StreamPriceDefault.IsZero() || !c.StreamPriceMin.IsZero() || !c.StreamPriceMax.IsZero() {
+		if prices, err = domain.NewPriceRange(c.StreamPriceDefault, c.StreamPriceMin, c.StreamPriceMax); err != nil {
+			return nil, fmt.Errorf("music: %w", err)
+		}
+	}
 	cache := postgres.NewCache(c.CacheTTL)
 	store := postgres.NewStore(d.Pool, d.Bus, d.Runner, cache)
 	recorder := postgres.NewStreamRecorder(store, d.Logger)
@@ -119,14 +132,18 @@ func New(ctx context.Context, d Deps) (*Module, error) {
 	app, err := application.New(application.Deps{
 		Artists: store, Albums: store, Songs: store, Playlists: store, Likes: store,
 		Store: st.(application.AudioStore), Tools: media.Inspector{T: tools}, Streams: recorder, Signer: signer,
-		Names: d.Names, UploadMaxBytes: c.UploadMaxBytes,
+		Names: d.Names, UploadMaxBytes: c.UploadMaxBytes, Prices: prices,
 	})
 	if err != nil {
 		return nil, err
 	}
+	sessions, err := application.NewSessionStreams(app, postgres.NewSessionServes(store))
+	if err != nil {
+		return nil, err
+	}
 	metrics := httpapi.NewMetrics(d.Registerer)
-	m := &Module{app: app, store: store, storage: st, cache: cache, recorder: recorder, tools: tools, pool: d.Pool, logger: d.Logger,
-		handler: httpapi.New(app, st, c.PublicURL, c.UploadMaxBytes, metrics)}
+	m := &Module{app: app, sessions: sessions, store: store, storage: st, cache: cache, recorder: recorder, tools: tools, pool: d.Pool, logger: d.Logger,
+		handler: httpapi.New(app, sessions, st, c.PublicURL, c.UploadMaxBytes, metrics)}
 	river.AddWorker(d.Runner.Workers(), &transcodeWorker{app: app, retryBase: c.TranscodeRetryBase, metrics: metrics})
 	d.Health.AddComponent("transcoding", func() string {
 		if tools.CanTranscode() {
@@ -163,6 +180,9 @@ func (m *Module) Cache() *postgres.Cache { return m.cache }
 // ArtistProfiles is the contract the orchestrator uses for new artist accounts.
 func (m *Module) ArtistProfiles() contracts.ArtistProfiles { return m.app }
 
+// Streams issues stream links bound to listen sessions and reports what they served.
+func (m *Module) Streams() contracts.Streams { return m.sessions }
+
 // Catalog is the contract other contexts use to ask about songs.
 func (m *Module) Catalog() contracts.Catalog { return catalog{m} }
 
@@ -174,7 +194,7 @@ func (c catalog) Song(ctx context.Context, id uuid.UUID) (contracts.SongSummary,
 		return contracts.SongSummary{}, err
 	}
 	out := contracts.SongSummary{ID: s.ID(), ArtistID: s.ArtistID(), Title: s.Title(), Ready: s.Status() == domain.StatusReady,
-		Published: s.VisibleToPublic()}
+		Published: s.VisibleToPublic(), StreamPrice: s.StreamPrice(c.m.app.Prices())}
 	if d := s.DurationMS(); d != nil {
 		out.DurationMS = *d
 	}

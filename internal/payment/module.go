@@ -56,6 +56,8 @@ type Deps struct {
 // Module is the wired payment context.
 type Module struct {
 	ledger     *application.Ledger
+	streams    *application.PayStreamHandler
+	streamPay  *paymentpg.StreamPaymentStore
 	handlers   *httpapi.Handlers
 	reconciler *application.Reconciler
 	pool       *pgxpool.Pool
@@ -91,8 +93,10 @@ func New(d Deps) (*Module, error) {
 	}
 	store := paymentpg.NewPaymentStore(d.Pool, ledgerStore, d.Bus, m)
 	if d.Registry != nil {
-		if err := d.Registry.Register(m.volume); err != nil {
-			return nil, err
+		for _, c := range []prometheus.Collector{m.volume, m.streamPayments, m.streamVolume} {
+			if err := d.Registry.Register(c); err != nil {
+				return nil, err
+			}
 		}
 		if err := d.Registry.Register(&statusCollector{store: store, desc: statusDesc}); err != nil {
 			return nil, err
@@ -126,7 +130,12 @@ func New(d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	mod := &Module{ledger: ledger, reconciler: reconciler, pool: d.Pool, after: d.ReconcileAfter, gateway: gateway,
+	streamStore := paymentpg.NewStreamPaymentStore(d.Pool, ledgerStore, d.Bus)
+	streams, err := application.NewPayStreamHandler(ledger, streamStore, m, d.Now, d.NewID)
+	if err != nil {
+		return nil, err
+	}
+	mod := &Module{ledger: ledger, streams: streams, streamPay: streamStore, reconciler: reconciler, pool: d.Pool, after: d.ReconcileAfter, gateway: gateway,
 		handlers: &httpapi.Handlers{TopUps: topUps, Webhooks: webhooks, Refunds: refunds, Queries: queries, Pool: d.Pool}}
 	if d.Runner != nil {
 		river.AddWorker(d.Runner.Workers(), &reconcileWorker{m: mod, logger: d.Logger})
@@ -181,14 +190,25 @@ func (w *reconcileWorker) Work(ctx context.Context, _ *river.Job[ReconcileArgs])
 // metrics: payment volume (counters in minor units, never floats of money in the API) and
 // payments by status (read from the database at scrape time, so every instance agrees).
 type metrics struct {
-	volume *prometheus.CounterVec
+	volume         *prometheus.CounterVec
+	streamPayments prometheus.Counter
+	streamVolume   *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
 	return &metrics{volume: prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "payment_volume_minor_units_total",
 		Help: "Money moved by card payments, in minor units of the asset (USD: micro-dollars), by flow (top_up, refund).",
-	}, []string{"asset", "flow"})}
+	}, []string{"asset", "flow"}),
+		streamPayments: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "payment_stream_payments_total",
+			Help: "Qualified listens paid (hold settled as the split entry); replays are not counted.",
+		}),
+		streamVolume: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "payment_stream_volume_micro_usd_total",
+			Help: "Stream payment volume in USD micro-dollars, by part (gross, platform_fee, shareholders, artist).",
+		}, []string{"part"}),
+	}
 }
 
 func (m *metrics) Volume(asset money.Asset, flow string, amount money.Amount) {

@@ -100,3 +100,15 @@ type RoyaltyShares interface {
 type ListenProver interface {
 	ProveListen(ctx context.Context, sessionID uuid.UUID) error
 }
+
+// Listens lets the flow record what became of a qualified listen's payment.
+type Listens interface {
+	// ListenPaid records that the ledger settled a qualified session (entry, time); idempotent.
+	ListenPaid(ctx context.Context, sessionID, entryID uuid.UUID, paidAt time.Time) error
+}
+
+// NoProver is the ListenProver until the ZK issue: it proves nothing.
+type NoProver struct{}
+
+// ProveListen implements ListenProver.
+func (NoProver) ProveListen(context.Context, uuid.UUID) error { return nil }

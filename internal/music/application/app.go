@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/music/domain"
 )
 
@@ -83,6 +84,8 @@ type Deps struct {
 	Streams   StreamRecorder
 	Signer    *Signer
 	Names     UserNames // optional
+	// Prices is the per-stream price range; the zero value means DefaultPrices.
+	Prices domain.PriceRange
 	// UploadMaxBytes bounds an upload.
 	UploadMaxBytes int64
 	// Ladder lists the transcoded renditions; nil means DefaultLadder.
@@ -99,6 +102,11 @@ type Rung struct {
 
 // DefaultLadder is a low rendition for poor connections and a high one for everyday listening.
 var DefaultLadder = []Rung{{domain.QualityLow, 96}, {domain.QualityHigh, 256}}
+
+// DefaultPrices is the original design's per-stream price range: 0.004 USD by default,
+// artists choose between 0.001 and 0.05.
+var DefaultPrices = domain.PriceRange{Default: money.MustNew(money.USD, 4000), Min: money.MustNew(money.USD, 1000),
+	Max: money.MustNew(money.USD, 50000)}
 
 // App runs the music use cases.
 type App struct {
@@ -118,6 +126,9 @@ func New(d Deps) (*App, error) {
 	if d.Ladder == nil {
 		d.Ladder = DefaultLadder
 	}
+	if d.Prices.Default.IsZero() {
+		d.Prices = DefaultPrices
+	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -128,6 +139,9 @@ func New(d Deps) (*App, error) {
 }
 
 func (a *App) now() time.Time { return a.d.Now().UTC() }
+
+// Prices is the per-stream price range songs are priced in.
+func (a *App) Prices() domain.PriceRange { return a.d.Prices }
 
 // Viewer is who asks.
 type Viewer struct {

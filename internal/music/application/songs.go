@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/music/domain"
 )
 
@@ -64,6 +65,9 @@ type SongChanges struct {
 	AlbumID     **uuid.UUID
 	TrackNumber **int
 	Published   *bool
+	// StreamPrice sets the per-stream price (already parsed); a nil inner value returns the
+	// song to the platform default.
+	StreamPrice **money.Amount
 }
 
 // UpdateSong edits a song of the caller (publishing included).
@@ -99,6 +103,11 @@ func (a *App) UpdateSong(ctx context.Context, v Viewer, id uuid.UUID, c SongChan
 		}
 		if err := s.Update(d, a.now()); err != nil {
 			return err
+		}
+		if c.StreamPrice != nil {
+			if err := s.SetStreamPrice(*c.StreamPrice, a.d.Prices, a.now()); err != nil {
+				return err
+			}
 		}
 		if c.Published != nil {
 			if *c.Published {

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/kernel/money"
 )
 
 // Status is where a song's audio stands.
@@ -125,8 +126,10 @@ type Song struct {
 	original      *Original
 	uploadVersion int
 	renditions    []Rendition
-	createdAt     time.Time
-	updatedAt     time.Time
+	// streamPrice is the artist's per-stream price; nil follows the platform default
+	streamPrice *money.Amount
+	createdAt   time.Time
+	updatedAt   time.Time
 
 	events []any
 }
@@ -155,22 +158,24 @@ type SongState struct {
 	Original      *Original
 	UploadVersion int
 	Renditions    []Rendition
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// StreamPrice is nil when the song follows the platform's default price.
+	StreamPrice *money.Amount
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // RehydrateSong rebuilds a song from storage.
 func RehydrateSong(s SongState) *Song {
 	return &Song{id: s.ID, artistID: s.ArtistID, artistName: s.ArtistName, details: s.Details, durationMS: s.DurationMS,
 		status: s.Status, failureReason: s.FailureReason, published: s.Published, deleted: s.Deleted, playCount: s.PlayCount,
-		original: s.Original, uploadVersion: s.UploadVersion, renditions: s.Renditions, createdAt: s.CreatedAt, updatedAt: s.UpdatedAt}
+		original: s.Original, uploadVersion: s.UploadVersion, renditions: s.Renditions, streamPrice: s.StreamPrice, createdAt: s.CreatedAt, updatedAt: s.UpdatedAt}
 }
 
 // State returns the stored form.
 func (s *Song) State() SongState {
 	return SongState{ID: s.id, ArtistID: s.artistID, ArtistName: s.artistName, Details: s.details, DurationMS: s.durationMS,
 		Status: s.status, FailureReason: s.failureReason, Published: s.published, Deleted: s.deleted, PlayCount: s.playCount,
-		Original: s.original, UploadVersion: s.uploadVersion, Renditions: s.renditions, CreatedAt: s.createdAt, UpdatedAt: s.updatedAt}
+		Original: s.original, UploadVersion: s.uploadVersion, Renditions: s.renditions, StreamPrice: s.streamPrice, CreatedAt: s.createdAt, UpdatedAt: s.updatedAt}
 }
 
 func (s *Song) ID() uuid.UUID            { return s.id }
@@ -203,6 +208,34 @@ func (s *Song) Update(d SongDetails, now time.Time) error {
 		return err
 	}
 	s.details, s.updatedAt = d, now
+	return nil
+}
+
+// OwnStreamPrice is the price the artist set, or nil when the song follows the default.
+func (s *Song) OwnStreamPrice() *money.Amount { return s.streamPrice }
+
+// StreamPrice is what one qualified listen of the song costs under r.
+func (s *Song) StreamPrice(r PriceRange) money.Amount {
+	if s.streamPrice != nil {
+		return *s.streamPrice
+	}
+	return r.Default
+}
+
+// SetStreamPrice sets the artist's per-stream price within r; nil returns the song to the
+// platform default.
+func (s *Song) SetStreamPrice(p *money.Amount, r PriceRange, now time.Time) error {
+	if s.deleted {
+		return ErrSongDeleted
+	}
+	if p != nil {
+		if err := r.Check(*p); err != nil {
+			return err
+		}
+		v := *p
+		p = &v
+	}
+	s.streamPrice, s.updatedAt = p, now
 	return nil
 }
 

@@ -51,7 +51,7 @@ const (
 )
 
 // UserKinds are the accounts opened for every user, per asset.
-func UserKinds() []AccountKind { return []AccountKind{KindWallet, KindHeld, KindEarnings} }
+func UserKinds() []AccountKind { return []AccountKind{KindWallet, KindHeld, KindEarnings, KindRewards} }
 
 // IsSystem reports a platform account kind.
 func (k AccountKind) IsSystem() bool {
@@ -64,7 +64,7 @@ func (k AccountKind) IsSystem() bool {
 
 // Valid reports a known kind.
 func (k AccountKind) Valid() bool {
-	return k.IsSystem() || k == KindWallet || k == KindHeld || k == KindEarnings
+	return k.IsSystem() || k == KindWallet || k == KindHeld || k == KindEarnings || k == KindRewards || k == KindRoyaltyPool
 }
 
 // PlatformOwner owns the system accounts.

@@ -56,3 +56,6 @@ func (d *Directory) WalletOwner(ctx context.Context, chain, address string) (uui
 	}
 	return d.wallets.Owner(ctx, c, address)
 }
+
+// RegisteredUsers implements contracts.Directory.
+func (d *Directory) RegisteredUsers(ctx context.Context) (int64, error) { return d.users.Count(ctx) }

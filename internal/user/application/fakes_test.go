@@ -43,6 +43,12 @@ func (f *fakeUsers) Add(_ context.Context, u *domain.User) error {
 	return nil
 }
 
+func (f *fakeUsers) Count(context.Context) (int64, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return int64(len(f.byID)), nil
+}
+
 func (f *fakeUsers) Get(_ context.Context, id uuid.UUID) (*domain.User, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()

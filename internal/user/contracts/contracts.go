@@ -109,6 +109,8 @@ type Directory interface {
 	// WalletOwner returns the user who linked an address on a chain, or an error matching
 	// ErrUserNotFound. Ethereum addresses compare case-insensitively.
 	WalletOwner(ctx context.Context, chain, address string) (uuid.UUID, error)
+	// RegisteredUsers is the number of registered accounts (the platform fee's phases follow it).
+	RegisteredUsers(ctx context.Context) (int64, error)
 }
 
 // ErrUserNotFound is returned when a user (or a wallet's owner) does not exist.

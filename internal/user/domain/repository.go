@@ -17,6 +17,8 @@ type Users interface {
 	FindByLogin(ctx context.Context, login string) (*User, error)
 	// Update loads the account for update, runs fn and saves it.
 	Update(ctx context.Context, id uuid.UUID, fn func(*User) error) error
+	// Count is the number of registered accounts.
+	Count(ctx context.Context) (int64, error)
 }
 
 // NewRefreshToken is a refresh token to store; only its hash is kept.

@@ -45,39 +45,45 @@ type audioDTO struct {
 }
 
 type songDTO struct {
-	ID            uuid.UUID      `json:"id"`
-	Title         string         `json:"title"`
-	ArtistID      uuid.UUID      `json:"artist_id"`
-	ArtistName    string         `json:"artist_name"`
-	AlbumID       *uuid.UUID     `json:"album_id"`
-	TrackNumber   *int           `json:"track_number"`
-	Genre         string         `json:"genre"`
-	Explicit      bool           `json:"explicit"`
-	DurationMS    *int           `json:"duration_ms"`
-	Status        string         `json:"status"`
-	FailureReason string         `json:"failure_reason,omitempty"`
-	Published     bool           `json:"published"`
-	Deleted       bool           `json:"deleted,omitempty"`
-	PlayCount     int64          `json:"play_count"`
-	Renditions    []renditionDTO `json:"renditions"`
-	Audio         *audioDTO      `json:"audio,omitempty"`
-	CreatedAt     time.Time      `json:"created_at"`
-	UpdatedAt     time.Time      `json:"updated_at"`
+	ID            uuid.UUID  `json:"id"`
+	Title         string     `json:"title"`
+	ArtistID      uuid.UUID  `json:"artist_id"`
+	ArtistName    string     `json:"artist_name"`
+	AlbumID       *uuid.UUID `json:"album_id"`
+	TrackNumber   *int       `json:"track_number"`
+	Genre         string     `json:"genre"`
+	Explicit      bool       `json:"explicit"`
+	DurationMS    *int       `json:"duration_ms"`
+	Status        string     `json:"status"`
+	FailureReason string     `json:"failure_reason,omitempty"`
+	Published     bool       `json:"published"`
+	Deleted       bool       `json:"deleted,omitempty"`
+	PlayCount     int64      `json:"play_count"`
+	// StreamPrice is what one paid listen costs (USD decimal string).
+	StreamPrice        string         `json:"stream_price"`
+	StreamPriceDefault *bool          `json:"stream_price_default,omitempty"`
+	Renditions         []renditionDTO `json:"renditions"`
+	Audio              *audioDTO      `json:"audio,omitempty"`
+	CreatedAt          time.Time      `json:"created_at"`
+	UpdatedAt          time.Time      `json:"updated_at"`
 }
 
 // toSong maps a song; owner-only details (failure reason, the original's hash and tags) are
 // shown to its artist only.
-func toSong(s *domain.Song, owner bool) songDTO {
+func toSong(prices domain.PriceRange, s *domain.Song, owner bool) songDTO {
 	d := s.Details()
 	out := songDTO{ID: s.ID(), Title: d.Title, ArtistID: s.ArtistID(), ArtistName: s.ArtistName(), AlbumID: d.AlbumID,
 		TrackNumber: d.TrackNumber, Genre: d.Genre, Explicit: d.Explicit, DurationMS: s.DurationMS(), Status: string(s.Status()),
-		Published: s.Published(), PlayCount: s.PlayCount(), Renditions: []renditionDTO{}, CreatedAt: s.CreatedAt(), UpdatedAt: s.UpdatedAt()}
+		Published: s.Published(), PlayCount: s.PlayCount(), StreamPrice: s.StreamPrice(prices).String(), Renditions: []renditionDTO{},
+		CreatedAt: s.CreatedAt(), UpdatedAt: s.UpdatedAt()}
 	if s.Status() == domain.StatusReady {
 		for _, r := range s.Renditions() {
 			out.Renditions = append(out.Renditions, renditionDTO{Quality: string(r.Quality), ContentType: r.ContentType, SizeBytes: r.Size, BitrateKbps: r.BitrateKbps})
 		}
 	}
 	if owner {
+		def := s.OwnStreamPrice() == nil
+		out.StreamPriceDefault = &def
 		out.FailureReason = s.FailureReason()
 		out.Deleted = s.Deleted()
 		if o := s.Original(); o != nil {
@@ -152,11 +158,11 @@ func toPlaylist(p *domain.Playlist) playlistDTO {
 		SongCount: len(p.Songs()), CreatedAt: p.CreatedAt(), UpdatedAt: p.UpdatedAt()}
 }
 
-func toPlaylistPage(pg application.PlaylistPage, viewer uuid.UUID) playlistDTO {
+func toPlaylistPage(prices domain.PriceRange, pg application.PlaylistPage, viewer uuid.UUID) playlistDTO {
 	out := toPlaylist(pg.Playlist)
 	out.Songs = make([]songDTO, 0, len(pg.Songs))
 	for _, s := range pg.Songs {
-		out.Songs = append(out.Songs, toSong(s, false))
+		out.Songs = append(out.Songs, toSong(prices, s, false))
 	}
 	return out
 }

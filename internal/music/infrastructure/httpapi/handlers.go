@@ -4,6 +4,7 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"mime"
@@ -17,6 +18,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/music/application"
 	"github.com/vibestream/vibestream/internal/music/domain"
 	"github.com/vibestream/vibestream/internal/music/infrastructure/storage"
@@ -27,6 +29,7 @@ import (
 // Handler serves /api/v1/music.
 type Handler struct {
 	app       *application.App
+	sessions  *application.SessionStreams
 	store     storage.Store
 	publicURL string
 	maxUpload int64
@@ -34,11 +37,11 @@ type Handler struct {
 }
 
 // New builds the handler. publicURL is the externally visible base URL for signed links.
-func New(app *application.App, store storage.Store, publicURL string, maxUpload int64, metrics *Metrics) *Handler {
+func New(app *application.App, sessions *application.SessionStreams, store storage.Store, publicURL string, maxUpload int64, metrics *Metrics) *Handler {
 	if metrics == nil {
 		metrics = NewMetrics(nil)
 	}
-	return &Handler{app: app, store: store, publicURL: strings.TrimRight(publicURL, "/"), maxUpload: maxUpload, metrics: metrics}
+	return &Handler{app: app, sessions: sessions, store: store, publicURL: strings.TrimRight(publicURL, "/"), maxUpload: maxUpload, metrics: metrics}
 }
 
 // Routes registers every music route on the /api/v1 group.
@@ -118,7 +121,7 @@ func (h *Handler) createSong(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toSong(s, true))
+	return c.JSON(http.StatusCreated, toSong(h.app.Prices(), s, true))
 }
 
 func (h *Handler) getSong(c echo.Context) error {
@@ -131,7 +134,7 @@ func (h *Handler) getSong(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toSong(s, h.app.Owns(ctxOf(c), v, s)))
+	return c.JSON(http.StatusOK, toSong(h.app.Prices(), s, h.app.Owns(ctxOf(c), v, s)))
 }
 
 type songPatch struct {
@@ -141,6 +144,8 @@ type songPatch struct {
 	AlbumID     optional[uuid.UUID] `json:"album_id"`
 	TrackNumber optional[int]       `json:"track_number"`
 	Published   optional[bool]      `json:"published"`
+	// StreamPrice is a USD decimal string; null returns the song to the platform default.
+	StreamPrice optional[json.RawMessage] `json:"stream_price"`
 }
 
 func (h *Handler) updateSong(c echo.Context) error {
@@ -186,11 +191,26 @@ func (h *Handler) updateSong(c echo.Context) error {
 	if err := f.Err(errs.ErrValidation); err != nil {
 		return err
 	}
+	if req.StreamPrice.Set {
+		var price *money.Amount
+		if req.StreamPrice.V != nil {
+			var text string
+			if err := json.Unmarshal(*req.StreamPrice.V, &text); err != nil {
+				return domain.ErrStreamPriceInvalid.WithField("stream_price", "must be a decimal string such as \"0.004\"")
+			}
+			p, err := h.app.Prices().ParseStreamPrice(text)
+			if err != nil {
+				return err
+			}
+			price = &p
+		}
+		ch.StreamPrice = &price
+	}
 	s, err := h.app.UpdateSong(ctxOf(c), viewer(c), id, ch)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toSong(s, true))
+	return c.JSON(http.StatusOK, toSong(h.app.Prices(), s, true))
 }
 
 func (h *Handler) deleteSong(c echo.Context) error {
@@ -229,7 +249,7 @@ func (h *Handler) searchSongs(c echo.Context) error {
 	}
 	page := httpx.Page[songDTO]{Items: make([]songDTO, 0, len(songs))}
 	for _, s := range songs {
-		page.Items = append(page.Items, toSong(s, false))
+		page.Items = append(page.Items, toSong(h.app.Prices(), s, false))
 	}
 	if next != nil {
 		page.NextCursor = httpx.EncodeCursor(next)
@@ -288,7 +308,7 @@ func (h *Handler) uploadAudio(c echo.Context) error {
 		return err
 	}
 	h.metrics.Uploads.WithLabelValues("accepted").Inc()
-	return c.JSON(http.StatusAccepted, toSong(s, true))
+	return c.JSON(http.StatusAccepted, toSong(h.app.Prices(), s, true))
 }
 
 // ---- stream links
@@ -378,7 +398,7 @@ func (h *Handler) listLikes(c echo.Context) error {
 	}
 	page := httpx.Page[likedSongDTO]{Items: make([]likedSongDTO, 0, len(likes))}
 	for _, l := range likes {
-		page.Items = append(page.Items, likedSongDTO{Song: toSong(l.Song, false), LikedAt: l.LikedAt.LikedAt})
+		page.Items = append(page.Items, likedSongDTO{Song: toSong(h.app.Prices(), l.Song, false), LikedAt: l.LikedAt.LikedAt})
 	}
 	if next != nil {
 		page.NextCursor = httpx.EncodeCursor(next)
@@ -401,7 +421,7 @@ func (h *Handler) getArtist(c echo.Context) error {
 	own := pg.Artist.UserID() == v.UserID
 	out := artistPageDTO{artistDTO: toArtist(pg.Artist), Songs: []songDTO{}, Albums: []albumDTO{}}
 	for _, s := range pg.Songs {
-		out.Songs = append(out.Songs, toSong(s, own))
+		out.Songs = append(out.Songs, toSong(h.app.Prices(), s, own))
 	}
 	for _, a := range pg.Albums {
 		out.Albums = append(out.Albums, toAlbum(a))
@@ -530,7 +550,7 @@ func (h *Handler) getAlbum(c echo.Context) error {
 	own := pg.Artist.UserID() == v.UserID
 	out := albumPageDTO{albumDTO: toAlbum(pg.Album), ArtistName: pg.Artist.Name(), Songs: []songDTO{}}
 	for _, s := range pg.Songs {
-		out.Songs = append(out.Songs, toSong(s, own))
+		out.Songs = append(out.Songs, toSong(h.app.Prices(), s, own))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -636,7 +656,7 @@ func (h *Handler) getPlaylist(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toPlaylistPage(pg, v.UserID))
+	return c.JSON(http.StatusOK, toPlaylistPage(h.app.Prices(), pg, v.UserID))
 }
 
 func (h *Handler) updatePlaylist(c echo.Context) error {
@@ -653,7 +673,7 @@ func (h *Handler) updatePlaylist(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toPlaylistPage(pg, v.UserID))
+	return c.JSON(http.StatusOK, toPlaylistPage(h.app.Prices(), pg, v.UserID))
 }
 
 func (h *Handler) deletePlaylist(c echo.Context) error {
@@ -689,7 +709,7 @@ func (h *Handler) addToPlaylist(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toPlaylistPage(pg, v.UserID))
+	return c.JSON(http.StatusOK, toPlaylistPage(h.app.Prices(), pg, v.UserID))
 }
 
 type reorderRequest struct {
@@ -713,7 +733,7 @@ func (h *Handler) reorderPlaylist(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toPlaylistPage(pg, v.UserID))
+	return c.JSON(http.StatusOK, toPlaylistPage(h.app.Prices(), pg, v.UserID))
 }
 
 func (h *Handler) removeFromPlaylist(c echo.Context) error {
@@ -730,5 +750,5 @@ func (h *Handler) removeFromPlaylist(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toPlaylistPage(pg, v.UserID))
+	return c.JSON(http.StatusOK, toPlaylistPage(h.app.Prices(), pg, v.UserID))
 }

@@ -32,6 +32,9 @@ func (h *Handler) stream(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if c.QueryParam("sid") != "" {
+		return h.streamSession(c, id, q)
+	}
 	v, err := h.streamViewer(c, id, q)
 	if err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/music/contracts"
 	"github.com/vibestream/vibestream/internal/music/domain"
 	"github.com/vibestream/vibestream/internal/music/infrastructure/postgres/musicdb"
@@ -295,6 +296,13 @@ func songFromRow(r musicdb.GetSongRow, rends []musicdb.MusicRendition) (*domain.
 		Details:    domain.SongDetails{Title: r.Title, Genre: r.Genre, Explicit: r.Explicit, AlbumID: r.AlbumID, TrackNumber: intPtr(r.TrackNumber)},
 		DurationMS: intPtr(r.DurationMs), Status: st, FailureReason: r.FailureReason, Published: r.Published, Deleted: r.Deleted,
 		PlayCount: r.PlayCount, UploadVersion: int(r.UploadVersion), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	if r.StreamPrice != nil {
+		p, err := money.New(money.USD, *r.StreamPrice)
+		if err != nil {
+			return nil, err
+		}
+		state.StreamPrice = &p
+	}
 	for _, rr := range rends {
 		state.Renditions = append(state.Renditions, domain.Rendition{Quality: domain.Quality(rr.Rendition), Key: rr.StorageKey,
 			ContentType: rr.ContentType, Size: rr.SizeBytes, BitrateKbps: int(rr.BitrateKbps), SHA256: rr.Sha256})
@@ -316,6 +324,14 @@ func songFromRow(r musicdb.GetSongRow, rends []musicdb.MusicRendition) (*domain.
 		state.Original = o
 	}
 	return domain.RehydrateSong(state), nil
+}
+
+func priceUnits(p *money.Amount) *int64 {
+	if p == nil {
+		return nil
+	}
+	u := p.Units()
+	return &u
 }
 
 func intPtr(v *int32) *int {
@@ -422,7 +438,7 @@ func (s *Store) AddSong(ctx context.Context, sg *domain.Song) error {
 		TrackNumber: int32Ptr(st.Details.TrackNumber), Title: st.Details.Title, Genre: st.Details.Genre, Explicit: st.Details.Explicit,
 		DurationMs: int32Ptr(st.DurationMS), Status: string(st.Status), FailureReason: st.FailureReason, Published: st.Published,
 		Deleted: st.Deleted, PlayCount: st.PlayCount, Tags: tagsJSON(st.Original), UploadVersion: int32(st.UploadVersion),
-		CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt}
+		CreatedAt: st.CreatedAt, UpdatedAt: st.UpdatedAt, StreamPrice: priceUnits(st.StreamPrice)}
 	if err := s.q.InsertSong(ctx, p); err != nil {
 		if pg.IsForeignKeyViolation(err, "") {
 			return domain.ErrAlbumNotFound
@@ -457,7 +473,7 @@ func (s *Store) UpdateSong(ctx context.Context, id uuid.UUID, fn func(*domain.So
 		p := musicdb.UpdateSongParams{ID: id, AlbumID: st.Details.AlbumID, TrackNumber: int32Ptr(st.Details.TrackNumber),
 			Title: st.Details.Title, Genre: st.Details.Genre, Explicit: st.Details.Explicit, DurationMs: int32Ptr(st.DurationMS),
 			Status: string(st.Status), FailureReason: st.FailureReason, Published: st.Published, Deleted: st.Deleted,
-			Tags: tagsJSON(st.Original), UploadVersion: int32(st.UploadVersion), UpdatedAt: st.UpdatedAt}
+			Tags: tagsJSON(st.Original), UploadVersion: int32(st.UploadVersion), UpdatedAt: st.UpdatedAt, StreamPrice: priceUnits(st.StreamPrice)}
 		if st.Original != nil {
 			p.OriginalKey, p.OriginalSha256, p.OriginalFormat = st.Original.Key, st.Original.SHA256, st.Original.Format
 		}
@@ -583,7 +599,7 @@ func (s *Store) SearchSongs(ctx context.Context, q domain.SongQuery) ([]*domain.
 				TrackNumber: r.TrackNumber, Title: r.Title, Genre: r.Genre, Explicit: r.Explicit, DurationMs: r.DurationMs,
 				Status: r.Status, FailureReason: r.FailureReason, Published: r.Published, Deleted: r.Deleted, PlayCount: r.PlayCount,
 				OriginalKey: r.OriginalKey, OriginalSha256: r.OriginalSha256, OriginalFormat: r.OriginalFormat, Tags: r.Tags,
-				UploadVersion: r.UploadVersion, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+				UploadVersion: r.UploadVersion, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, StreamPrice: r.StreamPrice})
 			scores = append(scores, r.Score)
 		}
 	}

@@ -236,7 +236,7 @@ type ledgerCursor struct {
 }
 
 // accountNames turns account kinds into the words clients see.
-var accountNames = map[string]string{"user_wallet": "available", "user_held": "held", "user_earnings": "earnings"}
+var accountNames = map[string]string{"user_wallet": "available", "user_held": "held", "user_earnings": "earnings", "user_rewards": "rewards"}
 
 func (h *Handlers) ledger(c echo.Context) error {
 	asset := money.USD

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/postgres/paymentdb"
 )
 
@@ -73,5 +74,33 @@ func Verify(ctx context.Context, db paymentdb.DBTX) (VerifyReport, error) {
 	for _, h := range held {
 		r.Problems = append(r.Problems, fmt.Sprintf("held account %s (%s of %s): balance %d but active holds reserve %d", h.ID, h.Asset, h.OwnerID, h.Balance, h.Holds))
 	}
+	kinds, err := q.VerifyAccountKinds(ctx, knownKinds())
+	if err != nil {
+		return r, err
+	}
+	for _, k := range kinds {
+		r.Problems = append(r.Problems, fmt.Sprintf("account %s (%s %s of %s) is of an unknown kind or a royalty pool that is not a non-negative USD account", k.ID, k.Kind, k.Asset, k.OwnerID))
+	}
+	streams, err := q.VerifyStreamPayments(ctx)
+	if err != nil {
+		return r, err
+	}
+	for _, sp := range streams {
+		r.Problems = append(r.Problems, fmt.Sprintf("stream payment of session %s: price %d but its entry credits %d", sp.SessionID, sp.Price, sp.Credited))
+	}
 	return r, nil
+}
+
+// knownKinds lists every account kind the ledger opens.
+func knownKinds() []string {
+	all := []contracts.AccountKind{contracts.KindPlatformFees, contracts.KindRewardPool, contracts.KindStripeClearing,
+		contracts.KindChainHotWallet, contracts.KindTreasury, contracts.KindRoyaltyPool}
+	all = append(all, contracts.UserKinds()...)
+	out := make([]string, 0, len(all))
+	for _, k := range all {
+		if k.Valid() {
+			out = append(out, string(k))
+		}
+	}
+	return out
 }

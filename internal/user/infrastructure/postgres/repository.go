@@ -178,6 +178,9 @@ func (s *Store) Update(ctx context.Context, id uuid.UUID, fn func(*domain.User) 
 	})
 }
 
+// Count implements domain.Users.
+func (s *Store) Count(ctx context.Context) (int64, error) { return s.q.CountAccounts(ctx) }
+
 // Create implements domain.RefreshTokens.
 func (s *Store) Create(ctx context.Context, t domain.NewRefreshToken) error {
 	return s.q.InsertRefreshToken(ctx, userdb.InsertRefreshTokenParams{ID: t.ID, FamilyID: t.FamilyID, UserID: t.UserID,

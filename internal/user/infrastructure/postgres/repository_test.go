@@ -398,3 +398,17 @@ func TestCleanupDeletesExpiredRows(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM users.refresh_tokens`).Scan(&left))
 	assert.Equal(t, 1, left)
 }
+
+func TestCountRegisteredUsers(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := context.Background()
+	n, err := s.Count(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	require.NoError(t, s.Add(ctx, newUser(t, "c1@example.com", "count_one")))
+	require.NoError(t, s.Add(ctx, newUser(t, "c2@example.com", "count_two")))
+	n, err = s.Count(ctx)
+	require.NoError(t, err)
+	require.EqualValues(t, 2, n)
+}

@@ -24,7 +24,7 @@ func (q *Queries) DeleteRenditions(ctx context.Context, songID uuid.UUID) error 
 const getSong = `-- name: GetSong :one
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs WHERE id = $1
 `
 
@@ -50,6 +50,7 @@ type GetSongRow struct {
 	UploadVersion  int32
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	StreamPrice    *int64
 }
 
 func (q *Queries) GetSong(ctx context.Context, id uuid.UUID) (GetSongRow, error) {
@@ -77,6 +78,7 @@ func (q *Queries) GetSong(ctx context.Context, id uuid.UUID) (GetSongRow, error)
 		&i.UploadVersion,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.StreamPrice,
 	)
 	return i, err
 }
@@ -84,7 +86,7 @@ func (q *Queries) GetSong(ctx context.Context, id uuid.UUID) (GetSongRow, error)
 const getSongForUpdate = `-- name: GetSongForUpdate :one
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs WHERE id = $1 FOR UPDATE
 `
 
@@ -110,6 +112,7 @@ type GetSongForUpdateRow struct {
 	UploadVersion  int32
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	StreamPrice    *int64
 }
 
 func (q *Queries) GetSongForUpdate(ctx context.Context, id uuid.UUID) (GetSongForUpdateRow, error) {
@@ -137,6 +140,7 @@ func (q *Queries) GetSongForUpdate(ctx context.Context, id uuid.UUID) (GetSongFo
 		&i.UploadVersion,
 		&i.CreatedAt,
 		&i.UpdatedAt,
+		&i.StreamPrice,
 	)
 	return i, err
 }
@@ -144,7 +148,7 @@ func (q *Queries) GetSongForUpdate(ctx context.Context, id uuid.UUID) (GetSongFo
 const getSongsByIDs = `-- name: GetSongsByIDs :many
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs WHERE id = ANY($1::uuid[])
 `
 
@@ -170,6 +174,7 @@ type GetSongsByIDsRow struct {
 	UploadVersion  int32
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	StreamPrice    *int64
 }
 
 func (q *Queries) GetSongsByIDs(ctx context.Context, ids []uuid.UUID) ([]GetSongsByIDsRow, error) {
@@ -203,6 +208,7 @@ func (q *Queries) GetSongsByIDs(ctx context.Context, ids []uuid.UUID) ([]GetSong
 			&i.UploadVersion,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.StreamPrice,
 		); err != nil {
 			return nil, err
 		}
@@ -247,8 +253,8 @@ func (q *Queries) InsertRendition(ctx context.Context, arg InsertRenditionParams
 const insertSong = `-- name: InsertSong :exec
 INSERT INTO music.songs (id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms,
     status, failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-    upload_version, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+    upload_version, created_at, updated_at, stream_price)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 `
 
 type InsertSongParams struct {
@@ -273,6 +279,7 @@ type InsertSongParams struct {
 	UploadVersion  int32
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	StreamPrice    *int64
 }
 
 func (q *Queries) InsertSong(ctx context.Context, arg InsertSongParams) error {
@@ -298,6 +305,7 @@ func (q *Queries) InsertSong(ctx context.Context, arg InsertSongParams) error {
 		arg.UploadVersion,
 		arg.CreatedAt,
 		arg.UpdatedAt,
+		arg.StreamPrice,
 	)
 	return err
 }
@@ -338,7 +346,7 @@ func (q *Queries) ListRenditions(ctx context.Context, songIds []uuid.UUID) ([]Mu
 const listSongs = `-- name: ListSongs :many
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs
 WHERE published AND NOT deleted AND status = 'ready'
   AND ($1::text = '' OR lower(genre) = $1::text)
@@ -379,6 +387,7 @@ type ListSongsRow struct {
 	UploadVersion  int32
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	StreamPrice    *int64
 }
 
 // Browsing without text: newest first, keyset on (created_at, id).
@@ -420,6 +429,7 @@ func (q *Queries) ListSongs(ctx context.Context, arg ListSongsParams) ([]ListSon
 			&i.UploadVersion,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.StreamPrice,
 		); err != nil {
 			return nil, err
 		}
@@ -434,7 +444,7 @@ func (q *Queries) ListSongs(ctx context.Context, arg ListSongsParams) ([]ListSon
 const listSongsByArtist = `-- name: ListSongsByArtist :many
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs
 WHERE artist_id = $1 AND ($2::boolean OR (published AND NOT deleted AND status = 'ready'))
 ORDER BY created_at DESC, id
@@ -469,6 +479,7 @@ type ListSongsByArtistRow struct {
 	UploadVersion  int32
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	StreamPrice    *int64
 }
 
 func (q *Queries) ListSongsByArtist(ctx context.Context, arg ListSongsByArtistParams) ([]ListSongsByArtistRow, error) {
@@ -502,6 +513,7 @@ func (q *Queries) ListSongsByArtist(ctx context.Context, arg ListSongsByArtistPa
 			&i.UploadVersion,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.StreamPrice,
 		); err != nil {
 			return nil, err
 		}
@@ -537,7 +549,7 @@ WITH words AS (
 ), matched AS (
     SELECT s.id, s.artist_id, s.artist_name, s.album_id, s.track_number, s.title, s.genre, s.explicit, s.duration_ms,
            s.status, s.failure_reason, s.published, s.deleted, s.play_count, s.original_key, s.original_sha256,
-           s.original_format, s.tags, s.upload_version, s.created_at, s.updated_at,
+           s.original_format, s.tags, s.upload_version, s.created_at, s.updated_at, s.stream_price,
            ((CASE WHEN s.search_vector @@ q.tsq_title THEN 2 ELSE 0 END) +
             (CASE WHEN s.search_vector @@ q.tsq_typed THEN 1 ELSE 0 END))::float8 AS score
     FROM music.songs s, q
@@ -546,7 +558,7 @@ WITH words AS (
       AND ($6::text = '' OR lower(s.genre) = $6::text)
       AND ($7::uuid = '00000000-0000-0000-0000-000000000000'::uuid OR s.artist_id = $7::uuid)
 )
-SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status, failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags, upload_version, created_at, updated_at, score FROM matched
+SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status, failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags, upload_version, created_at, updated_at, stream_price, score FROM matched
 WHERE NOT $1::boolean OR (score, id) < ($2::float8, $3::uuid)
 ORDER BY score DESC, id DESC
 LIMIT $4
@@ -584,6 +596,7 @@ type SearchSongsRow struct {
 	UploadVersion  int32
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	StreamPrice    *int64
 	Score          float64
 }
 
@@ -631,6 +644,7 @@ func (q *Queries) SearchSongs(ctx context.Context, arg SearchSongsParams) ([]Sea
 			&i.UploadVersion,
 			&i.CreatedAt,
 			&i.UpdatedAt,
+			&i.StreamPrice,
 			&i.Score,
 		); err != nil {
 			return nil, err
@@ -646,7 +660,7 @@ func (q *Queries) SearchSongs(ctx context.Context, arg SearchSongsParams) ([]Sea
 const updateSong = `-- name: UpdateSong :exec
 UPDATE music.songs SET album_id = $2, track_number = $3, title = $4, genre = $5, explicit = $6, duration_ms = $7,
     status = $8, failure_reason = $9, published = $10, deleted = $11, original_key = $12, original_sha256 = $13,
-    original_format = $14, tags = $15, upload_version = $16, updated_at = $17
+    original_format = $14, tags = $15, upload_version = $16, updated_at = $17, stream_price = $18
 WHERE id = $1
 `
 
@@ -668,6 +682,7 @@ type UpdateSongParams struct {
 	Tags           []byte
 	UploadVersion  int32
 	UpdatedAt      time.Time
+	StreamPrice    *int64
 }
 
 func (q *Queries) UpdateSong(ctx context.Context, arg UpdateSongParams) error {
@@ -689,6 +704,7 @@ func (q *Queries) UpdateSong(ctx context.Context, arg UpdateSongParams) error {
 		arg.Tags,
 		arg.UploadVersion,
 		arg.UpdatedAt,
+		arg.StreamPrice,
 	)
 	return err
 }

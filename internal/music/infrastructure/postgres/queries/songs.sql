@@ -1,31 +1,31 @@
 -- name: GetSong :one
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs WHERE id = $1;
 
 -- name: GetSongForUpdate :one
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs WHERE id = $1 FOR UPDATE;
 
 -- name: GetSongsByIDs :many
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs WHERE id = ANY(@ids::uuid[]);
 
 -- name: InsertSong :exec
 INSERT INTO music.songs (id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms,
     status, failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-    upload_version, created_at, updated_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21);
+    upload_version, created_at, updated_at, stream_price)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22);
 
 -- name: UpdateSong :exec
 UPDATE music.songs SET album_id = $2, track_number = $3, title = $4, genre = $5, explicit = $6, duration_ms = $7,
     status = $8, failure_reason = $9, published = $10, deleted = $11, original_key = $12, original_sha256 = $13,
-    original_format = $14, tags = $15, upload_version = $16, updated_at = $17
+    original_format = $14, tags = $15, upload_version = $16, updated_at = $17, stream_price = $18
 WHERE id = $1;
 
 -- name: ListRenditions :many
@@ -41,7 +41,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8);
 -- name: ListSongsByArtist :many
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs
 WHERE artist_id = @artist_id AND (@include_hidden::boolean OR (published AND NOT deleted AND status = 'ready'))
 ORDER BY created_at DESC, id
@@ -51,7 +51,7 @@ LIMIT @lim;
 -- Browsing without text: newest first, keyset on (created_at, id).
 SELECT id, artist_id, artist_name, album_id, track_number, title, genre, explicit, duration_ms, status,
        failure_reason, published, deleted, play_count, original_key, original_sha256, original_format, tags,
-       upload_version, created_at, updated_at
+       upload_version, created_at, updated_at, stream_price
 FROM music.songs
 WHERE published AND NOT deleted AND status = 'ready'
   AND (@genre::text = '' OR lower(genre) = @genre::text)
@@ -89,7 +89,7 @@ WITH words AS (
 ), matched AS (
     SELECT s.id, s.artist_id, s.artist_name, s.album_id, s.track_number, s.title, s.genre, s.explicit, s.duration_ms,
            s.status, s.failure_reason, s.published, s.deleted, s.play_count, s.original_key, s.original_sha256,
-           s.original_format, s.tags, s.upload_version, s.created_at, s.updated_at,
+           s.original_format, s.tags, s.upload_version, s.created_at, s.updated_at, s.stream_price,
            ((CASE WHEN s.search_vector @@ q.tsq_title THEN 2 ELSE 0 END) +
             (CASE WHEN s.search_vector @@ q.tsq_typed THEN 1 ELSE 0 END))::float8 AS score
     FROM music.songs s, q

@@ -11,6 +11,45 @@ import (
 	"github.com/google/uuid"
 )
 
+const verifyAccountKinds = `-- name: VerifyAccountKinds :many
+SELECT id, owner_id, asset, kind FROM payment.accounts
+WHERE NOT (kind = ANY($1::text[])) OR (kind = 'song_royalty_pool' AND (asset <> 'USD' OR allow_negative))
+LIMIT 100
+`
+
+type VerifyAccountKindsRow struct {
+	ID      uuid.UUID
+	OwnerID uuid.UUID
+	Asset   string
+	Kind    string
+}
+
+// Every account is of a known kind; song royalty pools are USD and never go below zero.
+func (q *Queries) VerifyAccountKinds(ctx context.Context, kinds []string) ([]VerifyAccountKindsRow, error) {
+	rows, err := q.db.Query(ctx, verifyAccountKinds, kinds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []VerifyAccountKindsRow
+	for rows.Next() {
+		var i VerifyAccountKindsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.OwnerID,
+			&i.Asset,
+			&i.Kind,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const verifyBalancesMatchPostings = `-- name: VerifyBalancesMatchPostings :many
 SELECT a.id, a.owner_id, a.asset, a.kind,
        COALESCE(b.total, 0)::bigint AS balance, COALESCE(p.total, 0)::bigint AS postings
@@ -202,6 +241,42 @@ func (q *Queries) VerifyPostingAssets(ctx context.Context) ([]int64, error) {
 			return nil, err
 		}
 		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const verifyStreamPayments = `-- name: VerifyStreamPayments :many
+SELECT sp.session_id, sp.price, COALESCE(e.credited, 0)::bigint AS credited FROM payment.stream_payments sp
+LEFT JOIN (SELECT p.entry_id, sum(p.amount) FILTER (WHERE p.amount > 0) AS credited
+           FROM payment.postings p JOIN payment.stream_payments s2 ON s2.entry_id = p.entry_id GROUP BY p.entry_id) e
+    ON e.entry_id = sp.entry_id
+WHERE COALESCE(e.credited, 0) <> sp.price
+LIMIT 100
+`
+
+type VerifyStreamPaymentsRow struct {
+	SessionID uuid.UUID
+	Price     int64
+	Credited  int64
+}
+
+// Each paid listen's entry credits exactly its price (the split) and takes it from the hold.
+func (q *Queries) VerifyStreamPayments(ctx context.Context) ([]VerifyStreamPaymentsRow, error) {
+	rows, err := q.db.Query(ctx, verifyStreamPayments)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []VerifyStreamPaymentsRow
+	for rows.Next() {
+		var i VerifyStreamPaymentsRow
+		if err := rows.Scan(&i.SessionID, &i.Price, &i.Credited); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -34,3 +34,18 @@ SELECT p.id FROM payment.postings p JOIN payment.accounts a ON a.id = p.account_
 SELECT (SELECT count(*) FROM payment.journal_entries)::bigint AS entries,
        (SELECT count(*) FROM payment.postings)::bigint AS postings,
        (SELECT count(*) FROM payment.accounts)::bigint AS accounts;
+
+-- name: VerifyAccountKinds :many
+-- Every account is of a known kind; song royalty pools are USD and never go below zero.
+SELECT id, owner_id, asset, kind FROM payment.accounts
+WHERE NOT (kind = ANY(@kinds::text[])) OR (kind = 'song_royalty_pool' AND (asset <> 'USD' OR allow_negative))
+LIMIT 100;
+
+-- name: VerifyStreamPayments :many
+-- Each paid listen's entry credits exactly its price (the split) and takes it from the hold.
+SELECT sp.session_id, sp.price, COALESCE(e.credited, 0)::bigint AS credited FROM payment.stream_payments sp
+LEFT JOIN (SELECT p.entry_id, sum(p.amount) FILTER (WHERE p.amount > 0) AS credited
+           FROM payment.postings p JOIN payment.stream_payments s2 ON s2.entry_id = p.entry_id GROUP BY p.entry_id) e
+    ON e.entry_id = sp.entry_id
+WHERE COALESCE(e.credited, 0) <> sp.price
+LIMIT 100;

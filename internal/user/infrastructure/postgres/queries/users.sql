@@ -97,3 +97,6 @@ INSERT INTO users.devices (token_hash, user_id, created_at, last_seen_at) VALUES
 
 -- name: DeleteStaleDevices :execrows
 DELETE FROM users.devices WHERE last_seen_at < $1;
+
+-- name: CountAccounts :one
+SELECT count(*) FROM users.accounts;

@@ -12,6 +12,17 @@ import (
 	"github.com/google/uuid"
 )
 
+const countAccounts = `-- name: CountAccounts :one
+SELECT count(*) FROM users.accounts
+`
+
+func (q *Queries) CountAccounts(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, countAccounts)
+	var count int64
+	err := row.Scan(&count)
+	return count, err
+}
+
 const countOpenChallenges = `-- name: CountOpenChallenges :one
 SELECT count(*) FROM users.wallet_challenges WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2
 `
