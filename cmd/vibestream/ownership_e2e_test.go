@@ -205,3 +205,59 @@ func TestOwnershipWalkThrough(t *testing.T) {
 	assert.Equal(t, "4.000000", reg.Volume24h)
 	assert.Equal(t, "0.020000", reg.LastPrice)
 }
+
+// TestOwnershipRealListensPayShareholders: with the listen economy wired, a song's offering
+// makes every real paid listen put the shareholders' part into its royalty pool; ownership
+// accrues it seconds later and a fan's claim takes their share out of the pool.
+func TestOwnershipRealListensPayShareholders(t *testing.T) {
+	t.Parallel()
+	clock := &listenClock{}
+	ta := listenApp(t, clock)
+	_, artistTok := registerUser(t, ta, "artist")
+	fanID, fanTok := registerUser(t, ta, "listener")
+	listenerID, listenerTok := registerUser(t, ta, "listener")
+	song := listenSong(t, ta, artistTok)
+	bps := bytesPerSecond(song)
+	require.Positive(t, bps)
+	fund(t, ta, fanID, money.USD, "100")
+	fund(t, ta, listenerID, money.USD, "1")
+
+	res := ta.do(http.MethodPost, "/api/v1/ownership/offerings", map[string]any{"song_id": song.ID, "shareholder_bps": 2000,
+		"shares_for_sale": 2500, "price_per_share": "0.01"}, withToken(artistTok))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	var off struct {
+		ID string `json:"id"`
+	}
+	res.JSON(t, &off)
+	res = ta.do(http.MethodPost, "/api/v1/ownership/offerings/"+off.ID+"/purchases", map[string]any{"shares": 2000}, withToken(fanTok), idem())
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+
+	s := startListen(t, ta, listenerTok, song.ID)
+	require.EqualValues(t, 32*bps, streamBytes(t, ta, listenerTok, s.StreamURL, 32*bps))
+	clock.Advance(31 * time.Second)
+	r, done := completeListen(t, ta, listenerTok, s.ID, 31)
+	require.Equal(t, http.StatusOK, r.Status, string(r.Body))
+	require.Equal(t, "qualified", done.Status, "reasons %v", done.Reasons)
+	require.NotNil(t, done.Payment)
+	// 20% of the price after the platform fee goes to the shareholders
+	assert.Equal(t, "0.000680", done.Payment.Shareholders, "20% of 0.004 - 15%")
+	pool := paycontracts.RoyaltyPool(mustUUID(t, song.ID))
+	eventually(t, 15*time.Second, func() bool {
+		res := ta.do(http.MethodGet, "/api/v1/user/portfolio", nil, withToken(fanTok))
+		var p struct {
+			Holdings []struct {
+				RoyaltiesClaimable string `json:"royalties_claimable"`
+			} `json:"holdings"`
+		}
+		res.JSON(t, &p)
+		return len(p.Holdings) == 1 && p.Holdings[0].RoyaltiesClaimable == "0.000136"
+	}, "the fan's 20% of the pool part accrues")
+	assert.EqualValues(t, 680, balance(t, ta, pool))
+
+	before := balance(t, ta, paycontracts.Wallet(mustUUID(t, fanID), money.USD))
+	res = ta.do(http.MethodPost, "/api/v1/ownership/royalties/claim", nil, withToken(fanTok), idem())
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	assert.EqualValues(t, 136, balance(t, ta, paycontracts.Wallet(mustUUID(t, fanID), money.USD))-before)
+	assert.EqualValues(t, 544, balance(t, ta, pool), "the artist's 80% stays in the pool until claimed")
+	ledgerOK(t, ta)
+}
