@@ -18,17 +18,11 @@ import (
 // TestClaimRoyaltiesFromTheRealPool: listens paid by the payment context (one split entry per
 // stream into the song's royalty pool, payment.stream_paid.v1 through the outbox) accrue to the
 // holders; claims move the money out of the pool; afterwards the pool's balance in the ledger
-// is exactly what is still claimable plus the dust. It runs once the payment context has the
-// listen economy's StreamPayments (issue 10).
+// is exactly what is still claimable plus the dust.
 func TestClaimRoyaltiesFromTheRealPool(t *testing.T) {
 	t.Parallel()
 	v := newEnv(t)
-	sp, ok := any(v.payment).(interface {
-		StreamPayments() paycontracts.StreamPayments
-	})
-	if !ok || !paycontracts.KindRoyaltyPool.Valid() {
-		t.Skip("the payment context has no StreamPayments yet (listen economy, issue 10)")
-	}
+	sp := v.payment
 	v.start()
 	ctx := context.Background()
 	artist, fan, listener := v.user("0"), v.user("100"), v.user("100")
