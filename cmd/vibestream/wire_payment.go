@@ -19,11 +19,14 @@ func (a *app) wirePayment() error {
 			APIURL: pc.StripeAPIURL, Timeout: pc.StripeTimeout},
 		ReconcileEvery: pc.ReconcileInterval,
 		ReconcileAfter: pc.ReconcileAfter,
+		Users:          a.users.Directory(),
+		Chains:         paymentChains(a.cfg),
 	})
 	if err != nil {
 		return err
 	}
 	a.payment = m
+	a.wireChainHealth(m)
 	m.Routes(a.api)
 	orchestrator.OpenAccountsOnRegistration(a.bus, m.Ledger())
 	a.health.AddComponent("card_payments", func() string {
