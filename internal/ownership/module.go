@@ -152,8 +152,14 @@ func (m *Module) Subscribe(bus Subscriber) {
 		if err := e.Decode(&p); err != nil {
 			return err
 		}
-		return m.accrue.Handle(ctx, p)
+		return m.HandleStreamPaid(ctx, p)
 	})
+}
+
+// HandleStreamPaid accrues one payment.stream_paid.v1 payload: the handler Subscribe
+// registers, callable directly to replay an event (a redelivery changes nothing).
+func (m *Module) HandleStreamPaid(ctx context.Context, p paycontracts.StreamPaid) error {
+	return m.accrue.Handle(ctx, p)
 }
 
 // RoyaltyShares answers listenreward's port: the shareholders' basis points of a song's

@@ -68,7 +68,7 @@ func TestStreamPaidAccruesThroughTheBus(t *testing.T) {
 	assert.Equal(t, "0.003200", a["royalties_claimable"], "the artist's retained 80% earn like anyone's")
 
 	// a redelivered event accrues nothing twice
-	require.NoError(t, v.mod.AccrueForTest(context.Background(), paycontracts.StreamPaid{SessionID: session, SongID: song, Shareholders: "0.0008"}))
+	require.NoError(t, v.mod.HandleStreamPaid(context.Background(), paycontracts.StreamPaid{SessionID: session, SongID: song, Shareholders: "0.0008"}))
 	r := v.do(http.MethodGet, "/api/v1/ownership/songs/"+song.String(), uuid.Nil, nil)
 	assert.Equal(t, "0.004000", r.Body["royalties_accrued"])
 }
@@ -105,7 +105,7 @@ func TestRoyaltyConservationWithTrades(t *testing.T) {
 		}
 		amt := rng.Int64N(3000) + 1
 		entered += amt
-		require.NoError(t, v.mod.AccrueForTest(ctx, paycontracts.StreamPaid{SessionID: uuid.New(), SongID: song,
+		require.NoError(t, v.mod.HandleStreamPaid(ctx, paycontracts.StreamPaid{SessionID: uuid.New(), SongID: song,
 			Shareholders: money.MustNew(money.USD, amt).String()}))
 	}
 	var claimable int64
@@ -147,7 +147,7 @@ func BenchmarkAccrualPerStream(b *testing.B) {
 			require.NoError(b, err)
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if err := v.mod.AccrueForTest(ctx, paycontracts.StreamPaid{SessionID: uuid.New(), SongID: song, Shareholders: "0.0004"}); err != nil {
+				if err := v.mod.HandleStreamPaid(ctx, paycontracts.StreamPaid{SessionID: uuid.New(), SongID: song, Shareholders: "0.0004"}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,3 +1,7 @@
+// Package ownership_test runs the ownership context against real Postgres, the real payment
+// ledger and the event bus: offerings, the persisted book, settlement across crashes and kills,
+// royalties and claims. It lives outside internal/ because a context's own tests may not build
+// another context's module (internal/archtest).
 package ownership_test
 
 import (

@@ -36,7 +36,7 @@ func golden(t *testing.T, name string, body []byte) {
 		require.NoError(t, os.WriteFile(path, out.Bytes(), 0o644))
 	}
 	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test ./internal/ownership/ -run Golden -update")
+	require.NoError(t, err, "run go test ./tests/ownership/ -run Golden -update")
 	assert.Equal(t, string(want), out.String())
 }
 
@@ -54,7 +54,7 @@ func TestGoldenResponseShapes(t *testing.T) {
 	r = v.buy(off, alice, 1000)
 	require.Equal(t, http.StatusCreated, r.Code)
 	golden(t, "purchase", r.Raw)
-	require.NoError(t, v.mod.AccrueForTest(context.Background(), paycontracts.StreamPaid{SessionID: uuid.New(), SongID: song, Shareholders: "0.0006"}))
+	require.NoError(t, v.mod.HandleStreamPaid(context.Background(), paycontracts.StreamPaid{SessionID: uuid.New(), SongID: song, Shareholders: "0.0006"}))
 	require.Equal(t, http.StatusCreated, v.order(alice, song, "sell", 300, "0.03", "GTC").Code)
 	require.Equal(t, http.StatusCreated, v.order(alice, song, "sell", 100, "0.035", "GTC").Code)
 	r = v.order(bob, song, "buy", 400, "0.031", "GTC")
