@@ -25,6 +25,7 @@ commands:
   serve                          start the API (default)
   migrate                        apply database migrations and exit
   version                        print the version
+  healthcheck [-timeout 5s] [url]  ask /health/ready of the instance at HTTP_ADDR (exit status 1 unless ready)
   users grant-role <email> <role>  give a user a role (listener, artist, admin)
   ledger verify                  check every ledger invariant (exit status 1 when one is broken)
 `
@@ -48,6 +49,8 @@ func run(args []string) error {
 	case "help", "--help", "-h":
 		fmt.Print(usage)
 		return nil
+	case "healthcheck":
+		return runHealthcheck(context.Background(), osEnv, args, os.Stdout)
 	case "serve", "migrate", "users", "ledger":
 	default:
 		fmt.Fprint(os.Stderr, usage)
