@@ -19,6 +19,7 @@ import (
 	"github.com/vibestream/vibestream/api"
 	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/music"
+	"github.com/vibestream/vibestream/internal/ownership"
 	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
@@ -52,6 +53,8 @@ type app struct {
 	zk          *zkParts
 	// listenProofs proves qualified listens (the listen flow's ListenProver)
 	listenProofs *listenreward.ListenProofs
+	// ownership answers listenreward's RoyaltyShares port (ownership.RoyaltyShares())
+	ownership *ownership.Module
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

@@ -27,6 +27,7 @@ type Config struct {
 	InstanceID      string
 	Payment         PaymentConfig
 	Chains          ChainsConfig
+	Ownership       OwnershipConfig
 
 	User   UserConfig
 	Music  MusicConfig
@@ -142,6 +143,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	c.Payment = loadPaymentConfig(e)
 	c.Chains = loadChainsConfig(e)
+	c.Ownership = loadOwnershipConfig(e)
 	if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || port == "" {
 		e.fail("HTTP_ADDR", "must be host:port or :port, got %q", c.HTTPAddr)
 	}

@@ -45,6 +45,11 @@ func (a *app) wireContexts() error {
 	if err := a.wireListenProofs(); err != nil {
 		return err
 	}
+	// ownership before listenreward: its RoyaltyShares decides the shareholders' part of each
+	// stream price
+	if err := a.wireOwnership(); err != nil {
+		return err
+	}
 	if err := a.wireListenReward(); err != nil {
 		return err
 	}

@@ -18,6 +18,9 @@ func (a *app) wireListenReward() error {
 	if a.withdrawals != nil { // nil when chains are disabled: on-chain claims are refused
 		deps.Withdrawals = a.withdrawals
 	}
+	if a.ownership != nil { // the shareholders' part of each stream price (0 without an offering)
+		deps.Shares = a.ownership.RoyaltyShares()
+	}
 	m, err := listenreward.New(deps)
 	if err != nil {
 		return err
