@@ -20,18 +20,6 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 )
 
-func fundUSD(t *testing.T, ta *testApp, user, usd string) {
-	t.Helper()
-	amt, err := money.Parse(money.USD, usd)
-	require.NoError(t, err)
-	// the accounts are opened by the registration workflow; opening them here is idempotent
-	require.NoError(t, ta.app.payment.Ledger().OpenUserAccounts(context.Background(), mustUUID(t, user)))
-	_, err = ta.app.payment.Ledger().Transfer(context.Background(), paycontracts.TransferRequest{IdempotencyKey: "grant:" + user,
-		From: paycontracts.System(paycontracts.KindTreasury, money.USD),
-		To:   []paycontracts.Credit{{To: paycontracts.Wallet(mustUUID(t, user), money.USD), Amount: amt}}})
-	require.NoError(t, err)
-}
-
 func idem() reqOpt { return withHeader("Idempotency-Key", uuid.NewString()) }
 
 // TestOwnershipWalkThrough is the README's walk-through against the whole application: an
