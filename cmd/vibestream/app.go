@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	"github.com/vibestream/vibestream/internal/campaign"
 	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
@@ -49,10 +50,11 @@ type app struct {
 	// depositWatcher credits deposits (nil when chains are disabled)
 	depositWatcher *chains.DepositWatcher
 
-	users   *user.Module
-	payment *payment.Module
-	music   *music.Module
-	listen  *listenreward.Module
+	users    *user.Module
+	payment  *payment.Module
+	music    *music.Module
+	listen   *listenreward.Module
+	campaign *campaign.Module
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

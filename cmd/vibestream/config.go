@@ -28,9 +28,10 @@ type Config struct {
 	Payment         PaymentConfig
 	Chains          ChainsConfig
 
-	User   UserConfig
-	Music  MusicConfig
-	Listen ListenConfig
+	User     UserConfig
+	Music    MusicConfig
+	Listen   ListenConfig
+	Campaign CampaignConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -176,6 +177,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.User = loadUserConfig(e, &c)
 	c.Music = loadMusicConfig(e, c.DataDir)
 	c.Listen = loadListenConfig(e)
+	c.Campaign = loadCampaignConfig(e)
 	return c, e.err()
 }
 

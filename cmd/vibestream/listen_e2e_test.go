@@ -26,7 +26,7 @@ import (
 // test skipped ahead, so the rules run on 30-second listens without waiting 30 seconds.
 type listenClock struct{ skew atomic.Int64 }
 
-func (c *listenClock) Now() time.Time         { return time.Now().Add(time.Duration(c.skew.Load())) }
+func (c *listenClock) Now() time.Time          { return time.Now().Add(time.Duration(c.skew.Load())) }
 func (c *listenClock) Advance(d time.Duration) { c.skew.Add(int64(d)) }
 
 func listenApp(t *testing.T, clock *listenClock, mutate ...func(*Config)) *testApp {
@@ -95,8 +95,8 @@ func fundRewardPool(t *testing.T, ta *testApp, amount string) {
 	a, err := money.Parse(money.VIBE, amount)
 	require.NoError(t, err)
 	_, err = ta.app.payment.Ledger().Transfer(context.Background(), paymentcontracts.TransferRequest{IdempotencyKey: "test-pool:" + uuid.NewString(),
-		From: paymentcontracts.System(paymentcontracts.KindTreasury, money.VIBE),
-		To:   []paymentcontracts.Credit{{To: paymentcontracts.System(paymentcontracts.KindRewardPool, money.VIBE), Amount: a}},
+		From:    paymentcontracts.System(paymentcontracts.KindTreasury, money.VIBE),
+		To:      []paymentcontracts.Credit{{To: paymentcontracts.System(paymentcontracts.KindRewardPool, money.VIBE), Amount: a}},
 		Details: paymentcontracts.Details{Reason: "test_funding"}})
 	require.NoError(t, err)
 }

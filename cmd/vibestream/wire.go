@@ -45,6 +45,9 @@ func (a *app) wireContexts() error {
 	if err := a.wireMusic(); err != nil {
 		return err
 	}
+	if err := a.wireCampaign(); err != nil {
+		return err
+	}
 	return a.wireListenReward()
 }
 

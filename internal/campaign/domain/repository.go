@@ -56,7 +56,7 @@ type Boosts interface {
 	// Draw returns the session's boost payment if one was drawn before; otherwise it locks the
 	// song's active campaigns, calls draw with them, saves what draw changed and the payment it
 	// returns (nil: none) in one transaction.
-	Draw(ctx context.Context, req BoostRequest, draw func(cs []*Campaign) (*BoostPayment, error)) (*BoostPayment, error)
+	Draw(ctx context.Context, req BoostRequest, at time.Time, draw func(cs []*Campaign) (*BoostPayment, error)) (*BoostPayment, error)
 	// Unsettled lists a campaign's payments the ledger has not settled yet (any campaign when
 	// campaignID is uuid.Nil, drawn before olderThan).
 	Unsettled(ctx context.Context, campaignID uuid.UUID, olderThan time.Time, limit int) ([]BoostPayment, error)
