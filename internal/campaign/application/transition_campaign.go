@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -117,6 +118,13 @@ func settleBoost(ctx context.Context, d Deps, holdID uuid.UUID, p domain.BoostPa
 	entry := uuid.Nil
 	if p.Extra.IsPositive() {
 		r, err := d.Ledger.Settle(ctx, settleRequest(holdID, p))
+		if errors.Is(err, paymentcontracts.ErrAccountNotFound) {
+			// A listener whose accounts the registration flow has not opened yet.
+			if err := d.Ledger.OpenUserAccounts(ctx, p.ListenerID); err != nil {
+				return err
+			}
+			r, err = d.Ledger.Settle(ctx, settleRequest(holdID, p))
+		}
 		if err != nil {
 			return err
 		}
