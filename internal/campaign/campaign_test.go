@@ -111,7 +111,7 @@ func (l *flakyLedger) Settle(ctx context.Context, r paymentcontracts.SettleReque
 }
 
 type env struct {
-	t      *testing.T
+	t      testing.TB
 	pool   *pgxpool.Pool
 	ledger paymentcontracts.Ledger
 	flaky  *flakyLedger
@@ -128,7 +128,7 @@ type env struct {
 
 var t0 = time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	pool := pgtest.NewDB(t)
 	pay, err := payment.New(payment.Deps{Pool: pool})

@@ -51,6 +51,15 @@ func (h *Boosts) PayBoost(ctx context.Context, req listencontracts.BoostRequest)
 	if at.IsZero() {
 		at = h.d.Now()
 	}
+	// Most songs have no campaign: one unlocked lookup answers them without a transaction. (A
+	// replay whose campaign has ended since answers 1.0x; what it drew is settled by the job.)
+	running, err := h.d.Campaigns.Running(ctx, req.SongID, at)
+	if err != nil {
+		return listencontracts.BoostPaid{}, err
+	}
+	if len(running) == 0 {
+		return listencontracts.BoostPaid{Boost: noBoost, Extra: money.Zero(money.VIBE)}, nil
+	}
 	r := domain.BoostRequest{SessionID: req.SessionID, SongID: req.SongID, ListenerID: req.ListenerID, Base: req.Base}
 	var ended []uuid.UUID
 	p, err := h.d.Boosts.Draw(ctx, r, at, func(cs []*domain.Campaign) (*domain.BoostPayment, error) {
