@@ -19,6 +19,7 @@ import (
 	"github.com/vibestream/vibestream/api"
 	"github.com/vibestream/vibestream/internal/campaign"
 	"github.com/vibestream/vibestream/internal/listenreward"
+	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
@@ -55,6 +56,9 @@ type app struct {
 	music    *music.Module
 	listen   *listenreward.Module
 	campaign *campaign.Module
+	zk       *zkParts
+	// listenProofs proves qualified listens (the listen flow's ListenProver)
+	listenProofs *lzk.Proofs
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

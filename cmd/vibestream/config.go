@@ -32,6 +32,7 @@ type Config struct {
 	Music    MusicConfig
 	Listen   ListenConfig
 	Campaign CampaignConfig
+	ZK       ZKConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -178,6 +179,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.Music = loadMusicConfig(e, c.DataDir)
 	c.Listen = loadListenConfig(e)
 	c.Campaign = loadCampaignConfig(e)
+	c.ZK = loadZKConfig(e, &c)
 	return c, e.err()
 }
 

@@ -27,6 +27,7 @@ commands:
   version                        print the version
   users grant-role <email> <role>  give a user a role (listener, artist, admin)
   ledger verify                  check every ledger invariant (exit status 1 when one is broken)
+  zk setup | keys | export-solidity  generate / list the ZK keys, print the listen Solidity verifier
 `
 
 func main() {
@@ -49,6 +50,12 @@ func run(args []string) error {
 		fmt.Print(usage)
 		return nil
 	case "serve", "migrate", "users", "ledger":
+	case "zk":
+		cfg, err := loadConfig(osEnv)
+		if err != nil {
+			return err
+		}
+		return runZK(cfg, os.Stdout, args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

@@ -19,6 +19,8 @@ func (a *app) wirePayment() error {
 			APIURL: pc.StripeAPIURL, Timeout: pc.StripeTimeout},
 		ReconcileEvery: pc.ReconcileInterval,
 		ReconcileAfter: pc.ReconcileAfter,
+		SolvencyKeys:   a.zk.solvency,
+		Attester:       a.zk.attester,
 	})
 	if err != nil {
 		return err

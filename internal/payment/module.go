@@ -21,8 +21,10 @@ import (
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/httpapi"
 	paymentpg "github.com/vibestream/vibestream/internal/payment/infrastructure/postgres"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/stripe"
+	paymentzk "github.com/vibestream/vibestream/internal/payment/infrastructure/zk"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
+	"github.com/vibestream/vibestream/internal/platform/zk"
 )
 
 // StripeConfig configures the Stripe gateway. Without SecretKey, top-ups and refunds answer
@@ -48,6 +50,10 @@ type Deps struct {
 	// refunds untouched for ReconcileAfter (0: 10 minutes) are checked with Stripe.
 	ReconcileEvery time.Duration
 	ReconcileAfter time.Duration
+	// SolvencyKeys and Attester enable solvency proofs (POST /zk/solvency-proofs) when both
+	// are set.
+	SolvencyKeys *zk.System
+	Attester     *zk.Attester
 	// Now and NewID default to the wall clock and random uuids.
 	Now   func() time.Time
 	NewID func() uuid.UUID
@@ -63,6 +69,7 @@ type Module struct {
 	pool       *pgxpool.Pool
 	after      time.Duration
 	gateway    application.Gateway
+	solvency   *httpapi.SolvencyHandlers
 }
 
 // New builds the context, registers its metrics and its reconciliation job.
@@ -137,6 +144,17 @@ func New(d Deps) (*Module, error) {
 	}
 	mod := &Module{ledger: ledger, streams: streams, streamPay: streamStore, reconciler: reconciler, pool: d.Pool, after: d.ReconcileAfter, gateway: gateway,
 		handlers: &httpapi.Handlers{TopUps: topUps, Webhooks: webhooks, Refunds: refunds, Queries: queries, Pool: d.Pool}}
+	if d.SolvencyKeys != nil && d.Attester != nil {
+		prover, err := paymentzk.NewProver(d.SolvencyKeys, d.Attester, d.Now)
+		if err != nil {
+			return nil, err
+		}
+		prove, err := application.NewProveSolvency(ledger, prover)
+		if err != nil {
+			return nil, err
+		}
+		mod.solvency = &httpapi.SolvencyHandlers{Prove: prove}
+	}
 	if d.Runner != nil {
 		river.AddWorker(d.Runner.Workers(), &reconcileWorker{m: mod, logger: d.Logger})
 		d.Runner.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(d.ReconcileEvery),
@@ -171,7 +189,12 @@ func (m *Module) StreamTotals(ctx context.Context, artistUserID uuid.UUID) (Stre
 }
 
 // Routes mounts the payment API on the /api/v1 group.
-func (m *Module) Routes(api *echo.Group) { m.handlers.Routes(api) }
+func (m *Module) Routes(api *echo.Group) {
+	m.handlers.Routes(api)
+	if m.solvency != nil {
+		m.solvency.Routes(api)
+	}
+}
 
 // StripeConfigured reports whether top-ups are available.
 func (m *Module) StripeConfigured() bool { return m.gateway != nil }

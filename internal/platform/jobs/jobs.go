@@ -24,6 +24,9 @@ const (
 	QueueMedia    = "media"
 	QueuePayments = "payments"
 	QueueChains   = "chains"
+	// QueueProofs runs zero-knowledge proving: CPU-bound, so as many workers as a small
+	// machine has cores.
+	QueueProofs = "proofs"
 )
 
 // Options tune the runner.
@@ -74,6 +77,7 @@ func (r *Runner) Client() (*river.Client[pgx.Tx], error) {
 			QueueMedia:         {MaxWorkers: 2},
 			QueuePayments:      {MaxWorkers: 4},
 			QueueChains:        {MaxWorkers: 4},
+			QueueProofs:        {MaxWorkers: 2},
 			river.QueueDefault: {MaxWorkers: 4},
 		}
 		for name, n := range r.opts.Concurrency {

@@ -163,6 +163,12 @@ func (s *Store) Update(ctx context.Context, id uuid.UUID, fn func(*domain.User) 
 			AvatarUrl: u.AvatarURL(), Roles: roleStrings(u.Roles()), UpdatedAt: u.UpdatedAt()}); err != nil {
 			return fmt.Errorf("update account: %w", err)
 		}
+		if !sameDate(a.Birthdate, u.Birthdate()) {
+			// hand-written: the birthdate changes only through SetBirthdate (set once, then admin)
+			if _, err := tx.Exec(ctx, `UPDATE users.accounts SET birthdate = $2 WHERE id = $1`, id, u.Birthdate()); err != nil {
+				return fmt.Errorf("update birthdate: %w", err)
+			}
+		}
 		return s.publish(ctx, tx, u.PullEvents())
 	})
 }
@@ -396,4 +402,11 @@ func (s *Store) Cleanup(ctx context.Context, now time.Time) (int64, error) {
 	}
 	c, err := s.q.DeleteStaleThrottles(ctx, userdb.DeleteStaleThrottlesParams{Before: now.Add(-24 * time.Hour), Now: now})
 	return a + b + c, err
+}
+
+func sameDate(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }
