@@ -31,7 +31,7 @@ func (m *Module) wireConcerts(d Deps) error {
 	if fee < 0 {
 		fee = 0
 	}
-	ad := application.ConcertDeps{Concerts: store, Artists: m.store, Ledger: cd.Ledger, Passes: cd.Passes, Ages: cd.Ages,
+	ad := application.ConcertDeps{Concerts: store, Artists: m.app, Ledger: cd.Ledger, Passes: cd.Passes, Ages: cd.Ages,
 		Now: func() time.Time { return now().UTC() }, NewID: uuid.New, FeeBPS: fee, StaleAfter: cd.StaleAfter}
 	h := &httpapi.ConcertHandlers{Pool: d.Pool}
 	if h.Concerts, err = application.NewConcerts(ad); err != nil {

@@ -18,10 +18,15 @@ type ConcertLedger interface {
 	Transfer(ctx context.Context, req paymentcontracts.TransferRequest) (paymentcontracts.Receipt, error)
 }
 
+// ArtistProfile returns (creating on the first artist action) the caller's artist profile.
+type ArtistProfile interface {
+	MyArtist(ctx context.Context, v Viewer) (*domain.Artist, error)
+}
+
 // ConcertDeps are the ports of the concert use cases.
 type ConcertDeps struct {
 	Concerts domain.Concerts
-	Artists  domain.Artists
+	Artists  ArtistProfile
 	Ledger   ConcertLedger
 	Passes   usercontracts.AccessPasses
 	Ages     usercontracts.AgeVerifier // nil: concerts with min_age refuse every buyer
@@ -67,11 +72,8 @@ func NewConcerts(d ConcertDeps) (*Concerts, error) {
 
 // Create makes a concert of the caller's artist profile.
 func (h *Concerts) Create(ctx context.Context, userID uuid.UUID, t domain.ConcertTerms) (*domain.Concert, error) {
-	a, err := h.d.Artists.ArtistByUser(ctx, userID)
+	a, err := h.d.Artists.MyArtist(ctx, Viewer{UserID: userID})
 	if err != nil {
-		if errors.Is(err, domain.ErrArtistNotFound) {
-			return nil, domain.ErrNotAnArtist
-		}
 		return nil, err
 	}
 	c, err := domain.NewConcert(h.d.NewID(), a.ID(), userID, t, h.d.Now())
