@@ -297,3 +297,59 @@ func otherArtistTok(t *testing.T, ta *testApp) string {
 	_, tok := registerUser(t, ta, "artist")
 	return tok
 }
+
+// ageProof sets a user's birthdate (age years and a few days old) and proves min years.
+func ageProof(t *testing.T, ta *testApp, tok string, age, min int) map[string]any {
+	t.Helper()
+	born := domain.AgeOn(time.Now().UTC(), age).AddDate(0, 0, -3)
+	res := ta.do(http.MethodPatch, "/api/v1/users/me", map[string]any{"birthdate": born.Format(time.DateOnly)}, withToken(tok))
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	res = ta.do(http.MethodPost, "/api/v1/zk/age-proofs", map[string]any{"min_age_years": min}, withToken(tok))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	var p map[string]any
+	res.JSON(t, &p)
+	return p
+}
+
+// An age-gated concert: no proof, a proof for a lower age, another user's proof and a tampered
+// proof are refused with stable codes and take no seat; a valid proof of the buyer buys.
+func TestConcertAgeGate(t *testing.T) {
+	ta := concertApp(t)
+	artistID, artistTok := registerUser(t, ta, "artist")
+	require.NoError(t, ta.app.payment.Ledger().OpenUserAccounts(context.Background(), mustUUID(t, artistID)))
+	b := concertBody(5, "3")
+	b["min_age"] = 21
+	c := createConcert(t, ta, artistTok, b)
+	require.NotNil(t, c.MinAge)
+	ids, toks := registerMany(t, ta, 2, "10")
+	adult := ageProof(t, ta, toks[0], 30, 21)
+	teen18 := ageProof(t, ta, toks[1], 19, 18)
+
+	for _, tc := range []struct {
+		name, tok string
+		body      any
+		status    int
+		code      string
+	}{
+		{"no proof", toks[0], nil, http.StatusForbidden, "music.age_proof_required"},
+		{"a proof for a lower age", toks[1], map[string]any{"age_proof": teen18}, http.StatusForbidden, "user.age_proof_too_young"},
+		{"another user's proof", toks[1], map[string]any{"age_proof": adult}, http.StatusForbidden, "user.age_proof_foreign"},
+		{"a tampered proof", toks[0], map[string]any{"age_proof": map[string]any{"proof": adult["proof"],
+			"public_inputs": []any{adult["public_inputs"].([]any)[0], "1"}, "attestation": adult["attestation"]}}, http.StatusUnprocessableEntity, "user.age_proof_invalid"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := buy(ta, tc.tok, c.ID, "gate-"+tc.name, tc.body)
+			require.Equal(t, tc.status, res.Status, string(res.Body))
+			assert.Equal(t, tc.code, res.ErrorCode(t))
+		})
+	}
+	res := ta.do(http.MethodGet, "/api/v1/music/concerts/"+c.ID, nil, withToken(toks[0]))
+	res.JSON(t, &c)
+	assert.Equal(t, 0, c.TicketsSold, "no seat taken by a refused buyer")
+	res = buy(ta, toks[0], c.ID, "gate-ok", map[string]any{"age_proof": adult})
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	var tk ticketResp
+	res.JSON(t, &tk)
+	assert.Equal(t, ids[0], tk.HolderID)
+	assert.NotEmpty(t, tk.Pass)
+}
