@@ -205,5 +205,8 @@ func TestCampaignEndToEnd(t *testing.T) {
 	assert.Equal(t, []string{"campaign.activated.v1", "campaign.started.v1", "campaign.paused.v1", "campaign.resumed.v1",
 		"campaign.milestone_reached.v1", "campaign.milestone_reached.v1", "campaign.milestone_reached.v1", "campaign.milestone_reached.v1",
 		"campaign.ended.v1"}, userEvents(t, ta, artistID))
+	m := ta.do(http.MethodGet, "/metrics", nil)
+	assert.Contains(t, string(m.Body), "campaign_boosted_listens_total 2")
+	assert.Contains(t, string(m.Body), "campaign_boost_volume_nano_vibe_total 4e+09")
 	ledgerOK(t, ta)
 }

@@ -135,6 +135,9 @@ func TestConcertTicketsAreNeverOversold(t *testing.T) {
 	res.JSON(t, &c)
 	assert.Equal(t, 50, c.TicketsSold)
 	assert.Equal(t, 0, c.TicketsLeft)
+	m := ta.do(http.MethodGet, "/metrics", nil)
+	assert.Contains(t, string(m.Body), "music_concert_tickets_sold_total 50")
+	assert.Contains(t, string(m.Body), `music_concert_ticket_refusals_total{code="music.sold_out"} 150`)
 	ledgerOK(t, ta)
 }
 

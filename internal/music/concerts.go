@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 
 	"github.com/vibestream/vibestream/internal/music/application"
@@ -33,7 +34,8 @@ func (m *Module) wireConcerts(d Deps) error {
 	}
 	ad := application.ConcertDeps{Concerts: store, Artists: m.app, Ledger: cd.Ledger, Passes: cd.Passes, Ages: cd.Ages,
 		Now: func() time.Time { return now().UTC() }, NewID: uuid.New, FeeBPS: fee, StaleAfter: cd.StaleAfter}
-	h := &httpapi.ConcertHandlers{Pool: d.Pool}
+	h := &httpapi.ConcertHandlers{Pool: d.Pool, Metrics: newConcertMetrics(d.Registerer)}
+	m.concertMetrics = h.Metrics
 	if h.Concerts, err = application.NewConcerts(ad); err != nil {
 		return err
 	}
@@ -52,6 +54,22 @@ func (m *Module) wireConcerts(d Deps) error {
 		func() (river.JobArgs, *river.InsertOpts) { return ConcertJobArgs{}, &river.InsertOpts{MaxAttempts: 1} },
 		&river.PeriodicJobOpts{RunOnStart: true}))
 	return nil
+}
+
+func newConcertMetrics(reg prometheus.Registerer) *httpapi.ConcertMetrics {
+	m := &httpapi.ConcertMetrics{
+		Sold: prometheus.NewCounter(prometheus.CounterOpts{Name: "music_concert_tickets_sold_total", Help: "Concert tickets sold."}),
+		Volume: prometheus.NewCounter(prometheus.CounterOpts{Name: "music_concert_ticket_volume_micro_usd_total",
+			Help: "Concert ticket prices paid, in USD micro-dollars."}),
+		Refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "music_concert_ticket_refusals_total",
+			Help: "Ticket purchases refused, by error code."}, []string{"code"}),
+		Refunds:   prometheus.NewCounter(prometheus.CounterOpts{Name: "music_concert_refunds_total", Help: "Tickets of cancelled concerts refunded."}),
+		Recovered: prometheus.NewCounter(prometheus.CounterOpts{Name: "music_concert_purchases_recovered_total", Help: "Interrupted purchases finished by the job."}),
+	}
+	if reg != nil {
+		reg.MustRegister(m.Sold, m.Volume, m.Refused, m.Refunds, m.Recovered)
+	}
+	return m
 }
 
 // RunConcertJobs refunds cancelled concerts' tickets and finishes interrupted purchases once
@@ -77,6 +95,10 @@ type concertWorker struct {
 // Work runs the concert job once.
 func (w *concertWorker) Work(ctx context.Context, _ *river.Job[ConcertJobArgs]) error {
 	res, err := w.m.RunConcertJobs(ctx)
+	if w.m.concertMetrics != nil {
+		w.m.concertMetrics.Refunds.Add(float64(res.Refunded))
+		w.m.concertMetrics.Recovered.Add(float64(res.Recovered))
+	}
 	if res.Refunded > 0 || res.Recovered > 0 {
 		w.m.logger.InfoContext(ctx, "concert tickets", "refunded", res.Refunded, "recovered", res.Recovered)
 	}

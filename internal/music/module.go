@@ -98,6 +98,8 @@ type Module struct {
 	pool     *pgxpool.Pool
 	logger   *slog.Logger
 	concerts *httpapi.ConcertHandlers
+	// concertMetrics count sales, refusals, refunds (nil without concerts)
+	concertMetrics *httpapi.ConcertMetrics
 }
 
 // New builds the context and registers its transcoding worker and health reports.

@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
 	"github.com/vibestream/vibestream/internal/kernel/money"
@@ -17,8 +18,15 @@ import (
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
+// ConcertMetrics are the concerts' business metrics.
+type ConcertMetrics struct {
+	Sold, Volume, Refunds, Recovered prometheus.Counter
+	Refused                          *prometheus.CounterVec
+}
+
 // ConcertHandlers serve VR concerts, tickets, passes and attendance.
 type ConcertHandlers struct {
+	Metrics  *ConcertMetrics
 	Pool     *pgxpool.Pool // idempotency keys of ticket purchases
 	Concerts *application.Concerts
 	Tickets  *application.Tickets
@@ -252,7 +260,14 @@ func (h *ConcertHandlers) buy(c echo.Context) error {
 	}
 	v, err := h.Tickets.Buy(c.Request().Context(), cmd)
 	if err != nil {
+		if e, ok := errs.As(err); ok && h.Metrics != nil {
+			h.Metrics.Refused.WithLabelValues(e.Code()).Inc()
+		}
 		return err
+	}
+	if h.Metrics != nil {
+		h.Metrics.Sold.Inc()
+		h.Metrics.Volume.Add(float64(v.Price.Units()))
 	}
 	return c.JSON(http.StatusCreated, ticketOf(v))
 }
