@@ -24,7 +24,9 @@ type AgeVerifier struct {
 var _ contracts.AgeVerifier = (*AgeVerifier)(nil)
 
 // NewAgeVerifier builds the verifier.
-func NewAgeVerifier(r *zk.Registry, a *zk.Attester) *AgeVerifier { return &AgeVerifier{registry: r, attester: a} }
+func NewAgeVerifier(r *zk.Registry, a *zk.Attester) *AgeVerifier {
+	return &AgeVerifier{registry: r, attester: a}
+}
 
 // VerifyAge implements contracts.AgeVerifier.
 func (v *AgeVerifier) VerifyAge(ctx context.Context, p contracts.AgeProof, subject uuid.UUID, minAge int, asOf time.Time) error {
