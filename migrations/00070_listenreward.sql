@@ -75,6 +75,10 @@ CREATE TABLE listenreward.claims (
     withdrawal_id   uuid,
     withdraw_status text NOT NULL DEFAULT '',
     to_address      text NOT NULL DEFAULT '',
+    -- pending: written before any money moves (a retry with the same key resumes it);
+    -- completed; failed (the withdrawal was refused and the VIBE put back)
+    status          text NOT NULL CHECK (status IN ('pending', 'completed', 'failed')),
+    failure         text NOT NULL DEFAULT '',
     created_at      timestamptz NOT NULL
 );
 CREATE INDEX claims_user_idx ON listenreward.claims (user_id, created_at DESC);

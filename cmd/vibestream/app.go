@@ -59,6 +59,8 @@ type app struct {
 	zk       *zkParts
 	// listenProofs proves qualified listens (the listen flow's ListenProver)
 	listenProofs *lzk.Proofs
+	// withdrawals sends users' VIBE on chain for other contexts (listen reward claims)
+	withdrawals *payment.Withdrawals
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned
@@ -178,7 +180,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	errCh := make(chan error, 1)
-	go func() { errCh <- srv.Serve(ln) }()
+	go func() { errCh <- srv.Serve(httpx.Listener(ln)) }()
 	a.logger.Info("listening", "addr", ln.Addr().String(), "public_url", a.cfg.PublicURL)
 	select {
 	case err := <-errCh:

@@ -42,9 +42,10 @@ func TestMain(m *testing.M) {
 // testApp is the whole application on a fresh database, served by httptest, with every
 // response checked against the OpenAPI document.
 type testApp struct {
-	t   *testing.T
-	app *app
-	srv *httptest.Server
+	t        *testing.T
+	app      *app
+	srv      *httptest.Server
+	stopOnce sync.Once
 }
 
 // testConfig is the configuration every end-to-end test starts from; tests may adjust it
@@ -71,25 +72,39 @@ func testConfig(t *testing.T) Config {
 
 func newTestApp(t *testing.T, mutate ...func(*Config)) *testApp {
 	t.Helper()
+	return newTestAppOn(t, pgtest.NewURL(t), mutate...)
+}
+
+// newTestAppOn is newTestApp on an existing database (a restart of the application).
+func newTestAppOn(t *testing.T, url string, mutate ...func(*Config)) *testApp {
+	t.Helper()
 	cfg := testConfig(t)
 	for _, m := range mutate {
 		m(&cfg)
 	}
-	url := pgtest.NewURL(t)
 	pool, err := postgres.Connect(context.Background(), url, 40)
 	require.NoError(t, err)
 	a, err := newApp(cfg, pool, observability.DiscardLogger(), jobs.Options{FetchPollInterval: 50 * time.Millisecond})
 	require.NoError(t, err)
 	require.NoError(t, a.startBackground(context.Background()))
 	srv := httptest.NewServer(a.echo)
+	ta := &testApp{t: t, app: a, srv: srv}
 	t.Cleanup(func() {
 		srv.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		a.stopBackground(ctx)
+		ta.stopBackground()
 		pool.Close()
 	})
-	return &testApp{t: t, app: a, srv: srv}
+	return ta
+}
+
+// stopBackground stops the job runner and the background loops (once): the API keeps serving
+// but nothing asynchronous runs any more, as if the process had died after its last commit.
+func (ta *testApp) stopBackground() {
+	ta.stopOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		ta.app.stopBackground(ctx)
+	})
 }
 
 var (

@@ -20,6 +20,7 @@ import (
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/music/musictest"
 	paymentcontracts "github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/platform/pgtest"
 )
 
 // listenClock is the listen-reward context's clock in these tests: real time plus whatever the
@@ -31,7 +32,15 @@ func (c *listenClock) Advance(d time.Duration) { c.skew.Add(int64(d)) }
 
 func listenApp(t *testing.T, clock *listenClock, mutate ...func(*Config)) *testApp {
 	t.Helper()
-	return musicApp(t, append([]func(*Config){func(c *Config) {
+	return listenAppOn(t, pgtest.NewURL(t), clock, mutate...)
+}
+
+// listenAppOn starts the application on an existing database (several runs share it).
+func listenAppOn(t *testing.T, url string, clock *listenClock, mutate ...func(*Config)) *testApp {
+	t.Helper()
+	musictest.Dir(t) // skips without ffmpeg
+	return newTestAppOn(t, url, append([]func(*Config){func(c *Config) {
+		c.Music.TranscodeRetryDelay = 20 * time.Millisecond
 		c.Listen.Clock = clock.Now
 		c.Listen.PlatformFeeBPS = 1_500
 		c.User.Argon2MemoryKiB, c.User.Argon2Time = 8*1024, 1
@@ -83,6 +92,7 @@ func fund(t *testing.T, ta *testApp, userID string, asset money.Asset, amount st
 	t.Helper()
 	a, err := money.Parse(asset, amount)
 	require.NoError(t, err)
+	require.NoError(t, ta.app.payment.Ledger().OpenUserAccounts(context.Background(), mustUUID(t, userID)))
 	_, err = ta.app.payment.Ledger().Transfer(context.Background(), paymentcontracts.TransferRequest{IdempotencyKey: "test-fund:" + uuid.NewString(),
 		From: paymentcontracts.System(paymentcontracts.KindTreasury, asset), To: []paymentcontracts.Credit{{To: paymentcontracts.Wallet(mustUUID(t, userID), asset), Amount: a}},
 		Details: paymentcontracts.Details{Reason: "test_funding"}})
@@ -205,6 +215,7 @@ func ledgerOK(t *testing.T, ta *testApp) {
 // held), stream the qualifying bytes, complete; the artist is paid the split, the listener's
 // reward is claimable and claimed; a lying client, a preview and bad input are refused.
 func TestListenEndToEnd(t *testing.T) {
+	t.Parallel()
 	clock := &listenClock{}
 	ta := listenApp(t, clock)
 	artistID, artistTok := registerUser(t, ta, "artist")
@@ -247,6 +258,11 @@ func TestListenEndToEnd(t *testing.T) {
 		map[string]any{"listened_seconds": 30}, withToken(tok)).Status)
 	assert.Equal(t, http.StatusNotFound, ta.do(http.MethodGet, "/api/v1/listen-sessions/not-a-uuid", nil, withToken(tok)).Status)
 
+	res := ta.do(http.MethodPost, "/api/v1/listen-sessions/"+s.ID+"/heartbeat", map[string]any{"position_seconds": 12}, withToken(tok))
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	res = ta.do(http.MethodPost, "/api/v1/listen-sessions/"+s.ID+"/heartbeat", map[string]any{"position_seconds": "12"}, withToken(tok))
+	assert.Equal(t, http.StatusUnprocessableEntity, res.Status)
+
 	got := streamBytes(t, ta, tok, s.StreamURL, 32*bps)
 	require.EqualValues(t, 32*bps, got)
 	clock.Advance(31 * time.Second)
@@ -268,7 +284,7 @@ func TestListenEndToEnd(t *testing.T) {
 	assert.EqualValues(t, 0, balance(t, ta, paymentcontracts.UserAccount(lid, money.USD, paymentcontracts.KindHeld)))
 	assert.EqualValues(t, 996_000, balance(t, ta, paymentcontracts.Wallet(lid, money.USD)))
 
-	res := ta.do(http.MethodGet, "/api/v1/artists/me/earnings", nil, withToken(artistTok))
+	res = ta.do(http.MethodGet, "/api/v1/artists/me/earnings", nil, withToken(artistTok))
 	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
 	var earn struct {
 		Songs []struct {
@@ -378,5 +394,119 @@ func TestListenEndToEnd(t *testing.T) {
 	require.Len(t, page.Items, 1)
 	assert.Equal(t, s.ID, page.Items[0].ID)
 	assert.Empty(t, page.NextCursor)
+	res = ta.do(http.MethodPost, "/api/v1/listen-sessions/"+s.ID+"/heartbeat", map[string]any{"position_seconds": 40}, withToken(tok))
+	assert.Equal(t, http.StatusConflict, res.Status, "a decided session takes no heartbeat")
+	assert.Equal(t, "listenreward.session_not_active", res.ErrorCode(t))
+
+	metrics := ta.do(http.MethodGet, "/metrics", nil)
+	for _, line := range []string{`listenreward_paid_listens_total 1`, `listenreward_listens_total{result="qualified"} 1`,
+		`listenreward_rejections_total{reason="bytes_not_served"} 1`, `listenreward_rewards_total{status="accrued"} 1`,
+		`listenreward_qualified_to_paid_seconds_count 1`} {
+		assert.Contains(t, string(metrics.Body), line)
+	}
+	ledgerOK(t, ta)
+}
+
+// TestListenRewardPoolDepleted: when the pool cannot pay a reward the listen is still paid to
+// the artist, the reward is unfunded (not owed later) with an event, and the pool never goes
+// below zero.
+func TestListenRewardPoolDepleted(t *testing.T) {
+	t.Parallel()
+	clock := &listenClock{}
+	ta := listenApp(t, clock, func(c *Config) { c.Listen.PoolLockBelow = money.MustNew(money.VIBE, 1_000_000_000_000_000) })
+	artistID, artistTok := registerUser(t, ta, "artist")
+	song := listenSong(t, ta, artistTok)
+	bps := bytesPerSecond(song)
+	fundRewardPool(t, ta, "1.5")
+	start := balance(t, ta, paymentcontracts.System(paymentcontracts.KindRewardPool, money.VIBE))
+	var sessions []string
+	var toks []string
+	for range 2 {
+		id, tok := registerUser(t, ta, "listener")
+		fund(t, ta, id, money.USD, "1.000000")
+		s := startListen(t, ta, tok, song.ID)
+		streamBytes(t, ta, tok, s.StreamURL, 30*bps)
+		sessions, toks = append(sessions, s.ID), append(toks, tok)
+	}
+	clock.Advance(30 * time.Second)
+	for i := range sessions {
+		_, s := completeListen(t, ta, toks[i], sessions[i], 29)
+		require.Equal(t, "qualified", s.Status)
+		// one at a time, so the first is the funded one
+		eventually(t, 15*time.Second, func() bool {
+			g := getListen(t, ta, toks[i], sessions[i])
+			return g.Reward != nil && g.Reward.Status != "pending"
+		}, "reward decided")
+	}
+	assert.Equal(t, "accrued", getListen(t, ta, toks[0], sessions[0]).Reward.Status)
+	second := getListen(t, ta, toks[1], sessions[1])
+	assert.Equal(t, "unfunded", second.Reward.Status)
+	assert.Equal(t, "paid", second.Payment.Status, "the artist is paid anyway")
+	assert.EqualValues(t, 2*3_400, balance(t, ta, paymentcontracts.UserAccount(mustUUID(t, artistID), money.USD, paymentcontracts.KindEarnings)))
+	assert.Equal(t, start-1_000_000_000, balance(t, ta, paymentcontracts.System(paymentcontracts.KindRewardPool, money.VIBE)))
+	var depleted int
+	require.NoError(t, ta.app.pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM platform.events WHERE type = 'listenreward.reward_pool_depleted.v1' AND payload->>'session_id' = $1`, sessions[1]).Scan(&depleted))
+	assert.Equal(t, 1, depleted)
+	res := ta.do(http.MethodGet, "/api/v1/listen-rewards", nil, withToken(toks[1]))
+	var rw struct {
+		Claimable string `json:"claimable"`
+	}
+	res.JSON(t, &rw)
+	assert.Equal(t, "0.000000000", rw.Claimable, "an unfunded reward is not owed")
+	ledgerOK(t, ta)
+}
+
+// TestListenRewardClaimOnChain: a listener's reward is claimed to their linked Ethereum wallet
+// through the transactions flow (anvil), and a claim to a chain without a linked wallet is
+// refused with nothing moved.
+func TestListenRewardClaimOnChain(t *testing.T) {
+	t.Parallel()
+	clock := &listenClock{}
+	ta := listenApp(t, clock, withChains)
+	_, adminTok := registerAdmin(t, ta)
+	_, artistTok := registerUser(t, ta, "artist")
+	listenerID, tok := registerUser(t, ta, "listener")
+	song := listenSong(t, ta, artistTok)
+	treasuryMint(t, ta, adminTok, "ethereum", "100") // the mint credits the reward pool
+	fund(t, ta, listenerID, money.USD, "1.000000")
+	_, ethAddr := linkEthWallet(t, ta, tok)
+	lid := mustUUID(t, listenerID)
+
+	s := startListen(t, ta, tok, song.ID)
+	streamBytes(t, ta, tok, s.StreamURL, 30*bytesPerSecond(song))
+	clock.Advance(30 * time.Second)
+	_, done := completeListen(t, ta, tok, s.ID, 29)
+	require.Equal(t, "qualified", done.Status)
+	eventually(t, 15*time.Second, func() bool {
+		g := getListen(t, ta, tok, s.ID)
+		return g.Reward != nil && g.Reward.Status == "accrued"
+	}, "reward accrued")
+
+	res := ta.do(http.MethodPost, "/api/v1/listen-rewards", map[string]any{"destination": "solana"},
+		withToken(tok), withHeader("Idempotency-Key", "claim-sol"))
+	assert.Equal(t, http.StatusConflict, res.Status, string(res.Body))
+	assert.Equal(t, "listenreward.no_linked_wallet", res.ErrorCode(t))
+	assert.EqualValues(t, 1_000_000_000, balance(t, ta, paymentcontracts.UserAccount(lid, money.VIBE, paymentcontracts.KindRewards)))
+
+	res = ta.do(http.MethodPost, "/api/v1/listen-rewards", map[string]any{"destination": "ethereum", "amount": "1"},
+		withToken(tok), withHeader("Idempotency-Key", "claim-eth"))
+	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
+	var claim struct {
+		Amount      string `json:"amount"`
+		Transaction struct {
+			ID        string `json:"id"`
+			Chain     string `json:"chain"`
+			ToAddress string `json:"to_address"`
+		} `json:"transaction"`
+	}
+	res.JSON(t, &claim)
+	assert.Equal(t, "1.000000000", claim.Amount)
+	assert.Equal(t, "ethereum", claim.Transaction.Chain)
+	assert.Equal(t, ethAddr, claim.Transaction.ToAddress)
+	tx := waitTx(t, ta, tok, claim.Transaction.ID, "confirmed")
+	assert.NotEmpty(t, tx.TxHash)
+	assert.Zero(t, balance(t, ta, paymentcontracts.UserAccount(lid, money.VIBE, paymentcontracts.KindRewards)))
+	assert.Zero(t, balance(t, ta, paymentcontracts.Wallet(lid, money.VIBE)), "sent on chain, not left in the balance")
 	ledgerOK(t, ta)
 }

@@ -4,8 +4,14 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -195,4 +201,61 @@ func TestMusicSessionStreamConcurrentRangesSumRight(t *testing.T) {
 	got, err := streams.SessionStreamed(ctx, sid)
 	require.NoError(t, err)
 	assert.Equal(t, musiccontracts.SessionStreamed{Requests: n, BytesServed: int64(n * chunk), HighestOffset: int64(n * chunk)}, got)
+}
+
+// A client that hangs up mid-body: what the server could not write is taken back from the
+// session, so the session's figure is what the stream request really wrote.
+func TestMusicSessionStreamShortWriteIsTakenBack(t *testing.T) {
+	dir := t.TempDir()
+	long := filepath.Join(dir, "long.wav") // 60 s of 44.1 kHz stereo PCM: ~10 MB, more than any socket buffer holds
+	out, err := exec.Command("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=60",
+		"-ac", "2", "-c:a", "pcm_s16le", long).CombinedOutput()
+	if err != nil {
+		t.Skipf("ffmpeg: %v %s", err, out)
+	}
+	ta := musicApp(t, func(c *Config) { c.Music.FFmpegPath = "/nonexistent/ffmpeg" }) // the original only: no transcoding wait
+	_, artist := musicUser(t, ta, usercontracts.RoleArtist)
+	listenerID, _ := musicUser(t, ta, usercontracts.RoleListener)
+	data, err := os.ReadFile(long)
+	require.NoError(t, err)
+	s := createSong(t, ta, artist, "Long")
+	res := uploadMultipart(t, ta, artist, s.ID, "long.wav", data)
+	require.Equal(t, http.StatusAccepted, res.Status, string(res.Body))
+	s = waitStatus(t, ta, artist, s.ID, "ready", "failed")
+	require.Equal(t, "ready", s.Status, s.FailureReason)
+	require.Equal(t, http.StatusOK, ta.do(http.MethodPatch, "/api/v1/music/songs/"+s.ID, map[string]any{"published": true}, withToken(artist)).Status)
+
+	ctx := context.Background()
+	sid := uuid.New()
+	link, err := ta.app.music.Streams().OpenSessionStream(ctx, musiccontracts.SessionStreamRequest{SessionID: sid, UserID: listenerID,
+		SongID: uuid.MustParse(s.ID), Quality: "original", ExpiresAt: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	require.Greater(t, link.SizeBytes, int64(8<<20))
+
+	// a raw client with a tiny receive window reads the headers and a little audio, then hangs up
+	addr := strings.TrimPrefix(ta.srv.URL, "http://")
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	require.NoError(t, conn.(*net.TCPConn).SetReadBuffer(4096))
+	_, err = fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", link.URL, addr)
+	require.NoError(t, err)
+	buf := make([]byte, 8192)
+	n, err := io.ReadAtLeast(conn, buf, 1024)
+	require.NoError(t, err)
+	require.Contains(t, string(buf[:n]), "200 OK")
+	require.NoError(t, conn.(*net.TCPConn).SetLinger(0)) // reset, not a graceful close
+	require.NoError(t, conn.Close())
+
+	// the request ends with a failed write; its record says what it wrote, and so does the session
+	var written int64
+	eventually(t, 20*time.Second, func() bool {
+		ta.app.music.FlushStreams(ctx)
+		err := ta.app.pool.QueryRow(ctx, `SELECT bytes_served FROM music.stream_requests WHERE session_id = $1`, sid.String()).Scan(&written)
+		return err == nil
+	}, "the stream request to end")
+	got, err := ta.app.music.Streams().SessionStreamed(ctx, sid)
+	require.NoError(t, err)
+	t.Logf("the request wrote %d of %d bytes", written, link.SizeBytes)
+	assert.Less(t, written, link.SizeBytes, "the write was cut short")
+	assert.Equal(t, musiccontracts.SessionStreamed{Requests: 1, BytesServed: written, HighestOffset: written}, got)
 }

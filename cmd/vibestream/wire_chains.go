@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/vibestream/vibestream/internal/payment"
 	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainhttp"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
@@ -48,8 +49,13 @@ func (a *app) wireChains() error {
 	}
 	chains.Routes(a.api, ch)
 	appChains, appStore := chains.AppChains{C: ch}, chains.AppStore{S: store}
+	withdraw := chaintx.NewWithdrawHandler(ledger, directory, appChains, appStore)
+	var err error
+	if a.withdrawals, err = payment.NewWithdrawals(withdraw); err != nil {
+		return err
+	}
 	(&chainhttp.Handlers{
-		Withdraw: chaintx.NewWithdrawHandler(ledger, directory, appChains, appStore),
+		Withdraw: withdraw,
 		Mint:     chaintx.NewMintHandler(appChains, appStore),
 		Grant:    chaintx.NewGrantHandler(ledger),
 		Queries:  chaintx.NewQueries(appChains, appStore),

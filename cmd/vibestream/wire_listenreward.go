@@ -2,7 +2,6 @@ package main
 
 import (
 	"github.com/vibestream/vibestream/internal/listenreward"
-	"github.com/vibestream/vibestream/internal/listenreward/application"
 	listencontracts "github.com/vibestream/vibestream/internal/listenreward/contracts"
 	"github.com/vibestream/vibestream/internal/orchestrator"
 )
@@ -17,8 +16,8 @@ func (a *app) wireListenReward() error {
 		Users: a.users.Directory(), Boosts: a.campaign.Boosts(), Now: lc.Clock,
 		Config: listenreward.Config{Policy: lc.Policy, RewardPolicy: lc.Rewards, FeeBPS: lc.PlatformFeeBPS,
 			ExpireEvery: lc.ExpireEvery, StalledAfter: lc.StalledAfter, PoolLockBelow: lc.PoolLockBelow}}
-	if w := a.withdrawals(); w != nil {
-		deps.Withdrawals = w
+	if a.withdrawals != nil { // nil when chains are disabled: on-chain claims are refused
+		deps.Withdrawals = a.withdrawals
 	}
 	m, err := listenreward.New(deps)
 	if err != nil {
@@ -29,7 +28,3 @@ func (a *app) wireListenReward() error {
 	a.listen = m
 	return nil
 }
-
-// withdrawals is payment's Withdrawals adapter for on-chain claims (nil: on-chain claims are
-// refused with a clear code).
-func (a *app) withdrawals() application.Withdrawals { return nil }

@@ -80,7 +80,13 @@ func decide(ctx context.Context, d Deps, o *observer, s *domain.Session, by doma
 		if secs < 0 {
 			secs = x.ObservedSeconds(ob.Served, now)
 		}
-		if err := x.Decide(secs, by, ob, d.Config.Policy, now); err != nil && !errors.Is(err, domain.ErrSessionNotActive) {
+		at := now
+		if by == domain.EndedByExpiry && now.After(x.ExpiresAt()) {
+			// Judged as of its expiry, however late the job runs (a stopped job must not turn
+			// a good listen into one that lasted too long).
+			at = x.ExpiresAt()
+		}
+		if err := x.Decide(secs, by, ob, d.Config.Policy, at); err != nil && !errors.Is(err, domain.ErrSessionNotActive) {
 			return err
 		}
 		decided = true

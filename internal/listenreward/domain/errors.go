@@ -15,6 +15,7 @@ var (
 	ErrInvalidClaimAmount  = errs.New(errs.Unprocessable, "listenreward.invalid_claim_amount", "amount must be a positive VIBE decimal with at most 9 decimals")
 	ErrClaimBelowMinimum   = errs.New(errs.Unprocessable, "listenreward.claim_below_minimum", "the claim is below the minimum claim")
 	ErrNothingToClaim      = errs.New(errs.Conflict, "listenreward.insufficient_claimable", "the claimable rewards do not cover this amount")
+	ErrClaimFailed         = errs.New(errs.Conflict, "listenreward.claim_failed", "this claim failed and its VIBE was put back; claim again with a new Idempotency-Key")
 	ErrNoLinkedWallet      = errs.New(errs.Conflict, "listenreward.no_linked_wallet", "link a wallet on this chain before claiming to it")
 	ErrInvalidPeriod       = errs.New(errs.Unprocessable, "listenreward.invalid_period", "from and to must be RFC 3339 times with from before to")
 	ErrSongNotPlayable     = errs.New(errs.Conflict, "listenreward.song_not_playable", "the song cannot be played")

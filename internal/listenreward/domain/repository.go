@@ -75,13 +75,30 @@ type Claim struct {
 	WithdrawalID   uuid.UUID
 	WithdrawStatus string
 	ToAddress      string
+	Status         ClaimStatus
+	Failure        string
 	CreatedAt      time.Time
 }
+
+// ClaimStatus is where a claim is.
+type ClaimStatus string
+
+// Claim statuses: pending is written before any money moves, so a retry with the same key
+// resumes the same claim.
+const (
+	ClaimPending   ClaimStatus = "pending"
+	ClaimCompleted ClaimStatus = "completed"
+	ClaimFailed    ClaimStatus = "failed"
+)
 
 // Claims stores claims.
 type Claims interface {
 	// Add stores a claim; a claim with the same id is left as it is.
 	Add(ctx context.Context, c Claim) error
-	// Total sums a user's claims.
+	// GetClaim returns a claim (nil when none).
+	GetClaim(ctx context.Context, id uuid.UUID) (*Claim, error)
+	// SaveClaim stores a claim's outcome.
+	SaveClaim(ctx context.Context, c Claim) error
+	// Total sums a user's claims that moved money.
 	Total(ctx context.Context, userID uuid.UUID) (money.Amount, error)
 }

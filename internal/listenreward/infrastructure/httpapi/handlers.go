@@ -46,7 +46,7 @@ func (h *Handlers) Routes(api *echo.Group) {
 	api.GET("/artists/me/earnings", h.earnings, httpx.Require(usercontracts.PermWriteMusic))
 }
 
-// maxIDLength bounds free-text inputs.
+// maxQualityLength bounds the quality name (longer is never a rendition).
 const maxQualityLength = 16
 
 func (h *Handlers) start(c echo.Context) error {

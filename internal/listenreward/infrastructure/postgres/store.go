@@ -414,7 +414,27 @@ func (s *Store) WithPoolLock(ctx context.Context, fn func(ctx context.Context) e
 func (s *Store) Add(ctx context.Context, c domain.Claim) error {
 	return s.q.InsertClaim(ctx, listenrewarddb.InsertClaimParams{ID: c.ID, UserID: c.UserID, Destination: string(c.Destination),
 		Amount: c.Amount.Units(), WithdrawalID: ptrID(c.WithdrawalID), WithdrawStatus: c.WithdrawStatus, ToAddress: c.ToAddress,
-		CreatedAt: c.CreatedAt})
+		Status: string(c.Status), Failure: c.Failure, CreatedAt: c.CreatedAt})
+}
+
+// GetClaim implements domain.Claims.
+func (s *Store) GetClaim(ctx context.Context, id uuid.UUID) (*domain.Claim, error) {
+	r, err := s.q.GetClaim(ctx, id)
+	if pg.IsNoRows(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &domain.Claim{ID: r.ID, UserID: r.UserID, Destination: domain.Destination(r.Destination), Amount: money.MustNew(money.VIBE, r.Amount),
+		WithdrawalID: idOf(r.WithdrawalID), WithdrawStatus: r.WithdrawStatus, ToAddress: r.ToAddress, Status: domain.ClaimStatus(r.Status),
+		Failure: r.Failure, CreatedAt: r.CreatedAt}, nil
+}
+
+// SaveClaim implements domain.Claims.
+func (s *Store) SaveClaim(ctx context.Context, c domain.Claim) error {
+	return s.q.UpdateClaim(ctx, listenrewarddb.UpdateClaimParams{ID: c.ID, WithdrawalID: ptrID(c.WithdrawalID),
+		WithdrawStatus: c.WithdrawStatus, ToAddress: c.ToAddress, Status: string(c.Status), Failure: c.Failure})
 }
 
 // Total implements domain.Claims.

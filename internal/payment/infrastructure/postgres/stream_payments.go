@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -17,6 +18,8 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 )
 
+var errReplayed = errors.New("stream payment key claimed concurrently")
+
 // StreamPaymentStore implements application.StreamSettlementStore: a listen's settlement
 // entry, its hold, its stream_payments row and its outbox event commit together or not at all.
 type StreamPaymentStore struct {
@@ -24,6 +27,8 @@ type StreamPaymentStore struct {
 	ledger *LedgerStore
 	q      *paymentdb.Queries
 	bus    events.Publisher
+	// opened remembers accounts known to exist (accounts are never closed)
+	opened sync.Map
 }
 
 var _ application.StreamSettlementStore = (*StreamPaymentStore)(nil)
@@ -36,7 +41,14 @@ func NewStreamPaymentStore(pool *pgxpool.Pool, ledger *LedgerStore, bus events.P
 
 // OpenAccount opens one account with a single balance row, idempotently.
 func (s *StreamPaymentStore) OpenAccount(ctx context.Context, ref contracts.AccountRef) error {
-	return s.q.OpenAccount(ctx, paymentdb.OpenAccountParams{ID: uuid.New(), OwnerID: ref.Owner, Asset: string(ref.Asset), Kind: string(ref.Kind)})
+	if _, ok := s.opened.Load(ref); ok {
+		return nil
+	}
+	if err := s.q.OpenAccount(ctx, paymentdb.OpenAccountParams{ID: uuid.New(), OwnerID: ref.Owner, Asset: string(ref.Asset), Kind: string(ref.Kind)}); err != nil {
+		return err
+	}
+	s.opened.Store(ref, struct{}{})
+	return nil
 }
 
 // SettleStream locks the hold, replays a used key, or settles and announces the listen.
@@ -45,7 +57,7 @@ func (s *StreamPaymentStore) SettleStream(ctx context.Context, holdID uuid.UUID,
 	if s.bus == nil {
 		return application.PostResult{}, errors.New("payment: stream payments need an event bus (payment.stream_paid.v1 is written with the settlement)")
 	}
-	var out application.PostResult
+	var out, replayed application.PostResult
 	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
 		row, err := q.HoldForUpdate(ctx, holdID)
@@ -72,15 +84,8 @@ func (s *StreamPaymentStore) SettleStream(ctx context.Context, holdID uuid.UUID,
 		if err != nil {
 			return err
 		}
-		r, err := postEntry(ctx, tx, st.Entry)
-		if err != nil {
-			return err
-		}
-		if r.Replayed { // the key was claimed between the check and the post: nothing more to do
-			out = r
-			return nil
-		}
-		out = r
+		// Everything but the postings first: post_entry locks the balance rows (the artist's
+		// earnings are hot when a song is), and they stay locked until commit.
 		if err := q.UpdateHold(ctx, paymentdb.UpdateHoldParams{ID: h.ID(), Settled: h.Settled().Units(), Released: h.Released().Units(),
 			Status: string(h.Status()), UpdatedAt: h.UpdatedAt()}); err != nil {
 			return err
@@ -99,8 +104,25 @@ func (s *StreamPaymentStore) SettleStream(ctx context.Context, holdID uuid.UUID,
 		if err != nil {
 			return err
 		}
-		return s.bus.Publish(ctx, tx, env)
+		if err := s.bus.Publish(ctx, tx, env); err != nil {
+			return err
+		}
+		r, err := postEntry(ctx, tx, st.Entry)
+		if err != nil {
+			return err
+		}
+		if r.Replayed {
+			// the same request committed in between (post_entry replays only an identical
+			// fingerprint): undo this attempt and answer the first one
+			replayed = r
+			return errReplayed
+		}
+		out = r
+		return nil
 	})
+	if errors.Is(err, errReplayed) {
+		return replayed, nil
+	}
 	return out, err
 }
 

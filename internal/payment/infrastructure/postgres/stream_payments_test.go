@@ -42,7 +42,7 @@ type streamEnv struct {
 	store  *paymentpg.StreamPaymentStore
 }
 
-func newStreamEnv(t *testing.T, bus events.Publisher) *streamEnv {
+func newStreamEnv(t testing.TB, bus events.Publisher) *streamEnv {
 	t.Helper()
 	pool := pgtest.NewDB(t)
 	if bus == nil {
@@ -382,4 +382,36 @@ func TestVerifyKnowsTheListenEconomyKinds(t *testing.T) {
 	require.Len(t, r.Problems, 2, "%v", r.Problems)
 	assert.Contains(t, r.Problems[0]+r.Problems[1], "song_royalty_pool")
 	assert.Contains(t, r.Problems[0]+r.Problems[1], "mystery")
+}
+
+// BenchmarkPayStreamOneArtist pays listens of one artist's song from many listeners at once
+// (the artist's earnings row is the hot spot): listens/s and latency percentiles.
+func BenchmarkPayStreamOneArtist(b *testing.B) { benchPayStream(b, 1) }
+
+// BenchmarkPayStreamManyArtists is the control: every listen pays another artist.
+func BenchmarkPayStreamManyArtists(b *testing.B) { benchPayStream(b, 0) }
+
+func benchPayStream(b *testing.B, artists int) {
+	e := newStreamEnv(b, nil)
+	price := money.MustNew(money.USD, 4000)
+	payments := make([]contracts.StreamPayment, b.N)
+	var artist uuid.UUID
+	song := uuid.New()
+	for i := range payments {
+		if artists == 0 || i == 0 {
+			artist, song = fund(b, e.ledger, money.MustNew(money.USD, 0)), uuid.New()
+		}
+		listener, hold := e.listen(b, price)
+		payments[i] = contracts.StreamPayment{SessionID: uuid.New(), HoldID: hold, SongID: song, ListenerID: listener, ArtistUserID: artist,
+			Price: price, PlatformFee: money.MustNew(money.USD, 200), Shareholders: money.MustNew(money.USD, 100), Artist: money.MustNew(money.USD, 3700),
+			QualifiedAt: qualifiedAt}
+	}
+	runTransfers(b, func(_, i int) error {
+		_, err := e.pay.PayStream(context.Background(), payments[i])
+		return err
+	})
+	b.StopTimer()
+	r, err := paymentpg.VerifyLedger(context.Background(), e.pool)
+	require.NoError(b, err)
+	require.True(b, r.OK(), "%v", r.Problems)
 }

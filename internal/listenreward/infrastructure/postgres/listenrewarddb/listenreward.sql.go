@@ -13,7 +13,7 @@ import (
 )
 
 const claimedTotal = `-- name: ClaimedTotal :one
-SELECT coalesce(sum(amount), 0)::bigint FROM listenreward.claims WHERE user_id = $1
+SELECT coalesce(sum(amount), 0)::bigint FROM listenreward.claims WHERE user_id = $1 AND status <> 'failed'
 `
 
 func (q *Queries) ClaimedTotal(ctx context.Context, userID uuid.UUID) (int64, error) {
@@ -171,6 +171,28 @@ func (q *Queries) EnsureListener(ctx context.Context, id uuid.UUID) error {
 	return err
 }
 
+const getClaim = `-- name: GetClaim :one
+SELECT id, user_id, destination, amount, withdrawal_id, withdraw_status, to_address, status, failure, created_at FROM listenreward.claims WHERE id = $1
+`
+
+func (q *Queries) GetClaim(ctx context.Context, id uuid.UUID) (ListenrewardClaim, error) {
+	row := q.db.QueryRow(ctx, getClaim, id)
+	var i ListenrewardClaim
+	err := row.Scan(
+		&i.ID,
+		&i.UserID,
+		&i.Destination,
+		&i.Amount,
+		&i.WithdrawalID,
+		&i.WithdrawStatus,
+		&i.ToAddress,
+		&i.Status,
+		&i.Failure,
+		&i.CreatedAt,
+	)
+	return i, err
+}
+
 const getReward = `-- name: GetReward :one
 SELECT session_id, listener_id, song_id, amount, capped, status, day, created_at, settled_at FROM listenreward.rewards WHERE session_id = $1
 `
@@ -296,8 +318,8 @@ func (q *Queries) GetSessionForUpdate(ctx context.Context, id uuid.UUID) (Listen
 }
 
 const insertClaim = `-- name: InsertClaim :exec
-INSERT INTO listenreward.claims (id, user_id, destination, amount, withdrawal_id, withdraw_status, to_address, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING
+INSERT INTO listenreward.claims (id, user_id, destination, amount, withdrawal_id, withdraw_status, to_address, status, failure, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING
 `
 
 type InsertClaimParams struct {
@@ -308,6 +330,8 @@ type InsertClaimParams struct {
 	WithdrawalID   *uuid.UUID
 	WithdrawStatus string
 	ToAddress      string
+	Status         string
+	Failure        string
 	CreatedAt      time.Time
 }
 
@@ -320,6 +344,8 @@ func (q *Queries) InsertClaim(ctx context.Context, arg InsertClaimParams) error 
 		arg.WithdrawalID,
 		arg.WithdrawStatus,
 		arg.ToAddress,
+		arg.Status,
+		arg.Failure,
 		arg.CreatedAt,
 	)
 	return err
@@ -639,6 +665,31 @@ func (q *Queries) RecentRewards(ctx context.Context, arg RecentRewardsParams) ([
 		return nil, err
 	}
 	return items, nil
+}
+
+const updateClaim = `-- name: UpdateClaim :exec
+UPDATE listenreward.claims SET withdrawal_id = $2, withdraw_status = $3, to_address = $4, status = $5, failure = $6 WHERE id = $1
+`
+
+type UpdateClaimParams struct {
+	ID             uuid.UUID
+	WithdrawalID   *uuid.UUID
+	WithdrawStatus string
+	ToAddress      string
+	Status         string
+	Failure        string
+}
+
+func (q *Queries) UpdateClaim(ctx context.Context, arg UpdateClaimParams) error {
+	_, err := q.db.Exec(ctx, updateClaim,
+		arg.ID,
+		arg.WithdrawalID,
+		arg.WithdrawStatus,
+		arg.ToAddress,
+		arg.Status,
+		arg.Failure,
+	)
+	return err
 }
 
 const updateReward = `-- name: UpdateReward :exec

@@ -10,6 +10,19 @@ import (
 	"github.com/google/uuid"
 )
 
+type ListenrewardClaim struct {
+	ID             uuid.UUID
+	UserID         uuid.UUID
+	Destination    string
+	Amount         int64
+	WithdrawalID   *uuid.UUID
+	WithdrawStatus string
+	ToAddress      string
+	Status         string
+	Failure        string
+	CreatedAt      time.Time
+}
+
 type ListenrewardReward struct {
 	SessionID  uuid.UUID
 	ListenerID uuid.UUID

@@ -79,8 +79,14 @@ SELECT * FROM listenreward.rewards WHERE listener_id = $1 ORDER BY created_at DE
 SELECT pg_advisory_xact_lock(hashtextextended('listenreward.reward_pool', 0));
 
 -- name: InsertClaim :exec
-INSERT INTO listenreward.claims (id, user_id, destination, amount, withdrawal_id, withdraw_status, to_address, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING;
+INSERT INTO listenreward.claims (id, user_id, destination, amount, withdrawal_id, withdraw_status, to_address, status, failure, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (id) DO NOTHING;
+
+-- name: GetClaim :one
+SELECT * FROM listenreward.claims WHERE id = $1;
+
+-- name: UpdateClaim :exec
+UPDATE listenreward.claims SET withdrawal_id = $2, withdraw_status = $3, to_address = $4, status = $5, failure = $6 WHERE id = $1;
 
 -- name: ClaimedTotal :one
-SELECT coalesce(sum(amount), 0)::bigint FROM listenreward.claims WHERE user_id = $1;
+SELECT coalesce(sum(amount), 0)::bigint FROM listenreward.claims WHERE user_id = $1 AND status <> 'failed';
