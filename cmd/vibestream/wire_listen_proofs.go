@@ -37,17 +37,18 @@ func (a *app) wireListenProofs() error {
 // anvil (beside the VIBE token), or ZK_VERIFIER_ADDRESS on a configured chain. Without chains,
 // on-chain verification answers zk.onchain_unavailable.
 func (a *app) wireListenVerifier() error {
-	if a.chains == nil || a.chains.Ethereum == nil {
+	ch := a.payment.Chains()
+	if ch == nil || ch.Ethereum == nil {
 		return nil
 	}
-	local := a.chains.EthProc != nil
+	local := ch.EthProc != nil
 	if !local && a.cfg.ZK.VerifierAddress == "" {
 		a.logger.Info("no ZK_VERIFIER_ADDRESS: listen proofs are not verified on chain")
 		return nil
 	}
 	url := a.cfg.Chains.Ethereum.RPCURL
 	if local {
-		url = a.chains.EthProc.URL()
+		url = ch.EthProc.URL()
 	}
 	root, err := devchain.FindRoot("")
 	if err != nil && local {

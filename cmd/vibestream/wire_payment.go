@@ -21,11 +21,14 @@ func (a *app) wirePayment() error {
 		ReconcileAfter: pc.ReconcileAfter,
 		SolvencyKeys:   a.zk.solvency,
 		Attester:       a.zk.attester,
+		Users:          a.users.Directory(),
+		Chains:         paymentChains(a.cfg),
 	})
 	if err != nil {
 		return err
 	}
 	a.payment = m
+	a.wireChainHealth(m)
 	m.Routes(a.api)
 	orchestrator.OpenAccountsOnRegistration(a.bus, m.Ledger())
 	a.health.AddComponent("card_payments", func() string {
