@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/vibestream/vibestream/api"
+	"github.com/vibestream/vibestream/internal/campaign"
 	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/ownership"
@@ -55,6 +56,7 @@ type app struct {
 	listenProofs *listenreward.ListenProofs
 	// ownership answers listenreward's RoyaltyShares port (ownership.RoyaltyShares())
 	ownership *ownership.Module
+	campaign  *campaign.Module
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

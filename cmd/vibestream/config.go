@@ -29,10 +29,11 @@ type Config struct {
 	Chains          ChainsConfig
 	Ownership       OwnershipConfig
 
-	User   UserConfig
-	Music  MusicConfig
-	Listen ListenConfig
-	ZK     ZKConfig
+	User     UserConfig
+	Music    MusicConfig
+	Listen   ListenConfig
+	Campaign CampaignConfig
+	ZK       ZKConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -179,6 +180,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.User = loadUserConfig(e, &c)
 	c.Music = loadMusicConfig(e, c.DataDir)
 	c.Listen = loadListenConfig(e)
+	c.Campaign = loadCampaignConfig(e)
 	c.ZK = loadZKConfig(e, &c)
 	return c, e.err()
 }

@@ -16,6 +16,14 @@ import (
 
 // MusicConfig is the music context's part of the configuration.
 type MusicConfig struct {
+	// ConcertFeeBPS is CONCERT_PLATFORM_FEE_BPS (default 1000: 10% of a ticket's price);
+	// ConcertJobEvery CONCERT_JOB_INTERVAL (refunds of cancelled concerts, interrupted
+	// purchases); ConcertStaleAfter CONCERT_PURCHASE_STALE_AFTER.
+	ConcertFeeBPS     int
+	ConcertJobEvery   time.Duration
+	ConcertStaleAfter time.Duration
+	// ConcertClock drives the concerts' clock (nil: time.Now); tests only.
+	ConcertClock   func() time.Time
 	Storage        string // MEDIA_STORAGE: local | s3
 	MediaDir       string // MEDIA_DIR, default $DATA_DIR/media
 	S3Endpoint     string // S3_ENDPOINT host:port
@@ -91,6 +99,9 @@ func loadMusicConfig(e *env, dataDir string) MusicConfig {
 	if abs, err := filepath.Abs(c.MediaDir); err == nil {
 		c.MediaDir = abs
 	}
+	c.ConcertFeeBPS = e.integer("CONCERT_PLATFORM_FEE_BPS", 1000, 0, 10_000)
+	c.ConcertJobEvery = e.duration("CONCERT_JOB_INTERVAL", 10*time.Second)
+	c.ConcertStaleAfter = e.duration("CONCERT_PURCHASE_STALE_AFTER", time.Minute)
 	return c
 }
 

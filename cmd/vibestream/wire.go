@@ -42,6 +42,9 @@ func (a *app) wireContexts() error {
 	if err := a.wireMusic(); err != nil {
 		return err
 	}
+	if err := a.wireCampaign(); err != nil {
+		return err
+	}
 	if err := a.wireListenProofs(); err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ func (a *app) wireListenReward() error {
 	lc := a.cfg.Listen
 	deps := listenreward.Deps{Pool: a.pool, Bus: a.bus, Runner: a.runner, Logger: a.logger.With("context", "listenreward"),
 		Registerer: a.registry, Songs: a.music.Catalog(), Streams: a.music.Streams(), Ledger: a.payment.Ledger(),
-		Users: a.users.Directory(), Now: lc.Clock,
+		Users: a.users.Directory(), Boosts: a.campaign.Boosts(), Now: lc.Clock,
 		Config: listenreward.Config{Policy: lc.Policy, RewardPolicy: lc.Rewards, FeeBPS: lc.PlatformFeeBPS,
 			ExpireEvery: lc.ExpireEvery, StalledAfter: lc.StalledAfter, PoolLockBelow: lc.PoolLockBelow}}
 	if a.withdrawals != nil { // nil when chains are disabled: on-chain claims are refused

@@ -39,6 +39,9 @@ func (a *app) wireMusic() error {
 	if a.users != nil {
 		deps.Names = displayNames{a.users.Directory()}
 	}
+	if err := a.concertDeps(&deps); err != nil {
+		return err
+	}
 	m, err := music.New(ctx, deps)
 	if err != nil {
 		return err

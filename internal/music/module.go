@@ -27,6 +27,7 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
+	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
 // Config is the music context's configuration.
@@ -67,6 +68,21 @@ type Deps struct {
 	Names application.UserNames
 	// Registerer receives the context's metrics (optional).
 	Registerer prometheus.Registerer
+	// Concerts: without Ledger and Passes the concert routes are not mounted.
+	Concerts ConcertDeps
+}
+
+// ConcertDeps are what VR concerts need from other contexts.
+type ConcertDeps struct {
+	Ledger application.ConcertLedger
+	Passes usercontracts.AccessPasses
+	Ages   usercontracts.AgeVerifier
+	// FeeBPS is the platform's part of a ticket price; JobEvery how often the refund and
+	// recovery job runs; StaleAfter how old a pending purchase must be before it finishes it.
+	FeeBPS     int
+	JobEvery   time.Duration
+	StaleAfter time.Duration
+	Now        func() time.Time
 }
 
 // Module is the wired music context.
@@ -81,6 +97,9 @@ type Module struct {
 	tools    *media.Tools
 	pool     *pgxpool.Pool
 	logger   *slog.Logger
+	concerts *httpapi.ConcertHandlers
+	// concertMetrics count sales, refusals, refunds (nil without concerts)
+	concertMetrics *httpapi.ConcertMetrics
 }
 
 // New builds the context and registers its transcoding worker and health reports.
@@ -155,11 +174,19 @@ func New(ctx context.Context, d Deps) (*Module, error) {
 	if !tools.CanTranscode() {
 		d.Logger.Warn("ffmpeg not found: uploads become ready with their original audio only", "ffmpeg", c.FFmpegPath)
 	}
+	if err := m.wireConcerts(d); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
 // Routes registers the HTTP routes under /api/v1.
-func (m *Module) Routes(api *echo.Group) { m.handler.Routes(api) }
+func (m *Module) Routes(api *echo.Group) {
+	m.handler.Routes(api)
+	if m.concerts != nil {
+		m.concerts.Routes(api)
+	}
+}
 
 // Run runs the cache invalidation listener and the stream recorder until ctx ends; the
 // recorder writes what is still queued before Run returns.

@@ -47,19 +47,23 @@ func (h *IssueReward) IssueReward(ctx context.Context, sessionID uuid.UUID) erro
 		return domain.ErrRewardNotApplicable
 	}
 	now := h.d.Now()
-	boost, err := h.d.Boosts.Boost(ctx, s.Song().ID, now)
-	if err != nil {
-		return fmt.Errorf("reward boost: %w", err)
-	}
 	p := h.d.Config.RewardPolicy
 	r, err := h.d.Rewards.BeginReward(ctx, sessionID, s.ListenerID(), domain.Day(now), func(existing *domain.Reward, earned money.Amount) (*domain.Reward, error) {
 		if existing != nil {
 			return existing, nil
 		}
-		return domain.NewReward(s, boost.Tenths, earned, p, now)
+		// The pool pays the base (1.0x); a campaign's boost is paid on top from its own budget.
+		return domain.NewReward(s, 10, earned, p, now)
 	})
 	if err != nil {
 		return err
+	}
+	if r.Amount().IsPositive() {
+		// Idempotent on the session, so it runs again on every retry until the reward is settled.
+		if _, err := h.d.Boosts.PayBoost(ctx, contracts.BoostRequest{SessionID: sessionID, SongID: s.Song().ID,
+			ListenerID: s.ListenerID(), Base: r.Amount(), At: r.CreatedAt()}); err != nil {
+			return fmt.Errorf("reward boost: %w", err)
+		}
 	}
 	if r.Settled() {
 		return nil

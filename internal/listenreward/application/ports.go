@@ -129,6 +129,11 @@ func (NoBoost) Boost(context.Context, uuid.UUID, time.Time) (contracts.Boost, er
 	return contracts.Boost{Tenths: 10}, nil
 }
 
+// PayBoost implements contracts.RewardBoosts: nothing to pay at 1.0x.
+func (NoBoost) PayBoost(context.Context, contracts.BoostRequest) (contracts.BoostPaid, error) {
+	return contracts.BoostPaid{Boost: contracts.Boost{Tenths: 10}, Extra: money.Zero(money.VIBE)}, nil
+}
+
 // feeSource gives the platform fee, caching the number of registered users for a minute.
 type feeSource struct {
 	fixed int

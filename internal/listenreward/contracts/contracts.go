@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/vibestream/vibestream/internal/kernel/money"
 )
 
 // Source names the listen-reward context in event envelopes.
@@ -82,10 +84,33 @@ type Boost struct {
 	CampaignID uuid.UUID
 }
 
-// RewardBoosts is answered by the campaign context (a later issue); until then every listen
-// gets Boost{Tenths: 10}.
+// BoostRequest asks the campaign that applies to a qualified listen to pay its boost: Base is
+// the reward the reward pool pays (after the duration bonus and the caps); the campaign pays
+// Base x (boost - 1) on top, from its own held budget.
+type BoostRequest struct {
+	SessionID  uuid.UUID
+	SongID     uuid.UUID
+	ListenerID uuid.UUID
+	Base       money.Amount
+	// At is when the listen qualified (the campaign must be running then).
+	At time.Time
+}
+
+// BoostPaid is what a campaign paid for a listen: the boost that applied (1.0x and uuid.Nil
+// when none) and the extra VIBE credited to the listener's rewards account.
+type BoostPaid struct {
+	Boost
+	Extra money.Amount
+}
+
+// RewardBoosts is answered by the campaign context; without it every listen gets 1.0x.
 type RewardBoosts interface {
+	// Boost is the multiplier that would apply to a listen of the song at at (no money moves).
 	Boost(ctx context.Context, songID uuid.UUID, at time.Time) (Boost, error)
+	// PayBoost draws the extra above the base from the best running campaign's held budget and
+	// credits it to the listener's rewards account; idempotent on the session id (a retry
+	// returns the first outcome and pays nothing more).
+	PayBoost(ctx context.Context, req BoostRequest) (BoostPaid, error)
 }
 
 // RoyaltyShares is answered by the ownership context (a later issue): the basis points of

@@ -19,7 +19,19 @@ const (
 	// SongReadyV1 is published when a song's audio has been processed and can be streamed
 	// (payload SongReady).
 	SongReadyV1 = "music.song_ready.v1"
+	// TicketSoldV1 is published to the concert's artist when a ticket's payment is confirmed
+	// (payload TicketSold), so the artist sees sales live over the WebSocket.
+	TicketSoldV1 = "music.ticket_sold.v1"
 )
+
+// TicketSold is the payload of music.ticket_sold.v1.
+type TicketSold struct {
+	ConcertID   uuid.UUID `json:"concert_id"`
+	TicketID    uuid.UUID `json:"ticket_id"`
+	TicketsSold int       `json:"tickets_sold"`
+	TicketsLeft int       `json:"tickets_left"`
+	At          time.Time `json:"at"`
+}
 
 // SongReady is the payload of music.song_ready.v1.
 type SongReady struct {

@@ -32,6 +32,23 @@ type MusicArtist struct {
 	UpdatedAt time.Time
 }
 
+type MusicConcert struct {
+	ID              uuid.UUID
+	ArtistID        uuid.UUID
+	ArtistUserID    uuid.UUID
+	Title           string
+	StartsAt        time.Time
+	DurationMinutes int32
+	Capacity        int32
+	Sold            int32
+	TicketPrice     int64
+	MinAge          int32
+	VenueUrl        string
+	Status          string
+	CreatedAt       time.Time
+	CancelledAt     *time.Time
+}
+
 type MusicPlaylist struct {
 	ID          uuid.UUID
 	OwnerID     uuid.UUID
@@ -51,4 +68,19 @@ type MusicRendition struct {
 	BitrateKbps int32
 	Sha256      string
 	CreatedAt   time.Time
+}
+
+type MusicTicket struct {
+	ID             uuid.UUID
+	ConcertID      uuid.UUID
+	HolderID       uuid.UUID
+	Price          int64
+	Fee            int64
+	Status         string
+	EntryID        *uuid.UUID
+	RefundEntryID  *uuid.UUID
+	CheckedIn      bool
+	FirstCheckinAt *time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
 }

@@ -1,0 +1,160 @@
+package music_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/music/application"
+	"github.com/vibestream/vibestream/internal/music/domain"
+	"github.com/vibestream/vibestream/internal/music/infrastructure/postgres"
+	"github.com/vibestream/vibestream/internal/payment"
+	paymentcontracts "github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/platform/events"
+	"github.com/vibestream/vibestream/internal/platform/jobs"
+	"github.com/vibestream/vibestream/internal/platform/observability"
+	"github.com/vibestream/vibestream/internal/platform/pgtest"
+	"github.com/vibestream/vibestream/internal/user/infrastructure/token"
+)
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+
+// crashingLedger fails the transfers whose key has a prefix while armed: the process "dies"
+// there (after the earlier transfers of the run went through).
+type crashingLedger struct {
+	application.ConcertLedger
+	prefix atomic.Value
+}
+
+func (l *crashingLedger) Transfer(ctx context.Context, r paymentcontracts.TransferRequest) (paymentcontracts.Receipt, error) {
+	if p, _ := l.prefix.Load().(string); p != "" && strings.HasPrefix(r.IdempotencyKey, p) {
+		return paymentcontracts.Receipt{}, errors.New("crash")
+	}
+	return l.ConcertLedger.Transfer(ctx, r)
+}
+
+type artistOf struct{ id uuid.UUID }
+
+func (a artistOf) MyArtist(_ context.Context, v application.Viewer) (*domain.Artist, error) {
+	ar, err := domain.NewArtist(a.id, v.UserID, domain.ArtistProfile{Name: "Band"}, time.Now())
+	return ar, err
+}
+
+type clock struct{ t atomic.Int64 }
+
+func (c *clock) Now() time.Time          { return time.Unix(0, c.t.Load()).UTC() }
+func (c *clock) Advance(d time.Duration) { c.t.Add(int64(d)) }
+
+func usd(s string) money.Amount {
+	a, err := money.Parse(money.USD, s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// A cancelled concert's tickets are refunded exactly once by the job even when the process dies
+// in the middle (between the two refund transfers of a ticket, after some tickets were done),
+// and a purchase interrupted between its seat and its payment is finished once by the job.
+func TestConcertRefundsAndPurchasesSurviveACrash(t *testing.T) {
+	ctx := context.Background()
+	pool := pgtest.NewDB(t)
+	pay, err := payment.New(payment.Deps{Pool: pool})
+	require.NoError(t, err)
+	ledger := &crashingLedger{ConcertLedger: pay.Ledger()}
+	runner := jobs.NewRunner(pool, jobs.Options{Logger: observability.DiscardLogger()})
+	bus := events.NewBus(pool, runner, observability.DiscardLogger())
+	store, err := postgres.NewConcertStore(pool, bus)
+	require.NoError(t, err)
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	require.NoError(t, err)
+	passes, err := token.NewPasses(key, nil, "vibestream")
+	require.NoError(t, err)
+	clk := &clock{}
+	clk.t.Store(time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC).UnixNano())
+	d := application.ConcertDeps{Concerts: store, Artists: artistOf{uuid.New()}, Ledger: ledger, Passes: passes, Now: clk.Now, NewID: uuid.New,
+		FeeBPS: 1000, StaleAfter: time.Minute}
+	concerts, err := application.NewConcerts(d)
+	require.NoError(t, err)
+	tickets, err := application.NewTickets(d)
+	require.NoError(t, err)
+
+	artist := uuid.New()
+	require.NoError(t, pay.Ledger().OpenUserAccounts(ctx, artist))
+	c, err := concerts.Create(ctx, artist, domain.ConcertTerms{Title: "Crash Test", StartsAt: clk.Now().Add(time.Hour), DurationMinutes: 60,
+		Capacity: 10, TicketPrice: usd("4"), VenueURL: "https://vr.example.com/r"})
+	require.NoError(t, err)
+	buyers := make([]uuid.UUID, 5)
+	for i := range buyers {
+		buyers[i] = uuid.New()
+		require.NoError(t, pay.Ledger().OpenUserAccounts(ctx, buyers[i]))
+		_, err := pay.Ledger().Transfer(ctx, paymentcontracts.TransferRequest{IdempotencyKey: "fund:" + buyers[i].String(),
+			From: paymentcontracts.System(paymentcontracts.KindTreasury, money.USD), To: []paymentcontracts.Credit{{To: paymentcontracts.Wallet(buyers[i], money.USD), Amount: usd("10")}},
+			Details: paymentcontracts.Details{Reason: "test_funding"}})
+		require.NoError(t, err)
+	}
+	wallet := func(u uuid.UUID) int64 {
+		b, err := pay.Ledger().Balance(ctx, paymentcontracts.Wallet(u, money.USD))
+		require.NoError(t, err)
+		return b.Units()
+	}
+	for _, b := range buyers[:4] {
+		_, err := tickets.Buy(ctx, application.BuyTicket{BuyerID: b, ConcertID: c.ID()})
+		require.NoError(t, err)
+	}
+	// The fifth purchase dies between its seat and its payment.
+	ledger.prefix.Store("concert-ticket:")
+	_, err = tickets.Buy(ctx, application.BuyTicket{BuyerID: buyers[4], ConcertID: c.ID()})
+	require.Error(t, err)
+	ledger.prefix.Store("")
+	got, err := store.GetConcert(ctx, c.ID())
+	require.NoError(t, err)
+	assert.Equal(t, 5, got.Sold(), "the seat is held by the pending ticket")
+	assert.EqualValues(t, 10_000_000, wallet(buyers[4]))
+	clk.Advance(2 * time.Minute)
+	res, err := tickets.RunConcertJobs(ctx, 100)
+	require.NoError(t, err)
+	assert.Equal(t, 1, res.Recovered)
+	assert.EqualValues(t, 6_000_000, wallet(buyers[4]), "charged once by the job")
+	res, err = tickets.RunConcertJobs(ctx, 100)
+	require.NoError(t, err)
+	assert.Zero(t, res.Recovered)
+
+	_, err = concerts.Cancel(ctx, artist, c.ID())
+	require.NoError(t, err)
+	// The refund run dies at the fee refunds: every ticket got its net part back, none its fee.
+	ledger.prefix.Store("concert-refund-fee:")
+	_, err = tickets.RunConcertJobs(ctx, 100)
+	require.Error(t, err)
+	for _, b := range buyers {
+		assert.EqualValues(t, 9_600_000, wallet(b), "net part back, fee not yet")
+	}
+	ledger.prefix.Store("")
+	res, err = tickets.RunConcertJobs(ctx, 100)
+	require.NoError(t, err)
+	assert.Equal(t, 5, res.Refunded)
+	for _, b := range buyers {
+		assert.EqualValues(t, 10_000_000, wallet(b), "refunded exactly once")
+	}
+	res, err = tickets.RunConcertJobs(ctx, 100)
+	require.NoError(t, err)
+	assert.Zero(t, res.Refunded)
+	earn, err := pay.Ledger().Balance(ctx, paymentcontracts.UserAccount(artist, money.USD, paymentcontracts.KindEarnings))
+	require.NoError(t, err)
+	assert.True(t, earn.IsZero())
+	a, err := store.Attendance(ctx, c.ID())
+	require.NoError(t, err)
+	assert.EqualValues(t, 5, a.Refunded)
+	assert.EqualValues(t, 0, a.Sold)
+}
