@@ -2,8 +2,7 @@ package main
 
 import (
 	"github.com/vibestream/vibestream/internal/music"
-	"github.com/vibestream/vibestream/internal/user/infrastructure/token"
-	uzk "github.com/vibestream/vibestream/internal/user/infrastructure/zk"
+	"github.com/vibestream/vibestream/internal/user"
 )
 
 // concertDeps gives the music context's VR concerts the ledger, the access pass signer (the
@@ -14,7 +13,7 @@ func (a *app) concertDeps(d *music.Deps) error {
 	if err != nil {
 		return err
 	}
-	passes, err := token.NewPasses(key, verify, a.cfg.User.JWTIssuer)
+	passes, err := user.NewAccessPasses(key, verify, a.cfg.User.JWTIssuer)
 	if err != nil {
 		return err
 	}
@@ -22,7 +21,7 @@ func (a *app) concertDeps(d *music.Deps) error {
 	d.Concerts = music.ConcertDeps{Ledger: a.payment.Ledger(), Passes: passes, FeeBPS: cc.ConcertFeeBPS, JobEvery: cc.ConcertJobEvery,
 		StaleAfter: cc.ConcertStaleAfter, Now: cc.ConcertClock}
 	if a.zk != nil && a.zk.registry != nil {
-		d.Concerts.Ages = uzk.NewAgeVerifier(a.zk.registry, a.zk.attester)
+		d.Concerts.Ages = user.NewAgeVerifier(a.zk.registry, a.zk.attester)
 	}
 	return nil
 }

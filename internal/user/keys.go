@@ -3,6 +3,7 @@ package user
 import (
 	"crypto/ed25519"
 
+	"github.com/vibestream/vibestream/internal/user/contracts"
 	"github.com/vibestream/vibestream/internal/user/domain"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/password"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/token"
@@ -27,3 +28,9 @@ func LoadSigningKey(path string) (ed25519.PrivateKey, error) { return token.Load
 
 // LoadVerifyKey reads an Ed25519 public key still accepted for verification.
 func LoadVerifyKey(path string) (ed25519.PublicKey, error) { return token.LoadPublicKey(path) }
+
+// NewAccessPasses signs and checks access passes (contracts.AccessPasses) with the platform's
+// Ed25519 key, the one published in the JWKS.
+func NewAccessPasses(key ed25519.PrivateKey, verify []ed25519.PublicKey, issuer string) (contracts.AccessPasses, error) {
+	return token.NewPasses(key, verify, issuer)
+}

@@ -1,4 +1,7 @@
-package music_test
+// Package concerts_test runs the music context's VR concerts against real Postgres, the real
+// payment ledger and the platform's pass signer (tickets, age gate, check-in, refunds). It lives
+// outside internal/ because a context's own tests may not build another context.
+package concerts_test
 
 import (
 	"context"

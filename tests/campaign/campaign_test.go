@@ -1,3 +1,6 @@
+// Package campaign_test runs the campaign context against real Postgres, the real payment ledger
+// and the event bus (boosts paid from held budgets, the lifecycle job across restarts and kills).
+// It lives outside internal/ because a context's own tests may not build another context.
 package campaign_test
 
 import (
