@@ -47,6 +47,9 @@ func testConfig(t *testing.T) Config {
 			return t.TempDir()
 		case "HTTP_ADDR":
 			return "127.0.0.1:0"
+		case "STRIPE_LOCAL":
+			// stripe-mock costs a process per app: tests that need it opt in (withLocalCards).
+			return "false"
 		case "CHAINS_ENABLED":
 			// Local chains cost ~1 s per app: tests that need them opt in (withChains).
 			return "false"
