@@ -28,8 +28,8 @@ type Handlers struct {
 	Webhooks *application.WebhookHandler
 	// TestConfirms answers POST /payments/{id}/test-confirm (404 unless the local card setup).
 	TestConfirms *application.TestConfirmHandler
-	Refunds  *application.RefundHandler
-	Queries  *application.Queries
+	Refunds      *application.RefundHandler
+	Queries      *application.Queries
 	// Pool stores Idempotency-Key responses (platform.idempotency_keys).
 	Pool *pgxpool.Pool
 }
