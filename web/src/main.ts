@@ -468,8 +468,10 @@ async function artistView(): Promise<HTMLElement> {
   const songs = h("ul", { class: "songs", "aria-label": "My songs", "data-testid": "my-songs" });
   const earnings = h("table", { "data-testid": "earnings" });
   const mine = new Map<string, Song>();
+  let paidListens = -1;
   const loadEarnings = async () => {
     const e = await request<Earnings>("/artists/me/earnings");
+    paidListens = e.totals.paid_listens;
     replace(
       earnings,
       h("caption", {}, "Earnings (last 30 days, live)"),
@@ -548,6 +550,19 @@ async function artistView(): Promise<HTMLElement> {
   );
   await loadEarnings();
   refreshers.push(() => void loadEarnings().catch(showError));
+  // payment.stream_paid reaches the artist as the listen-reward context records the paid listen:
+  // re-read the earnings until they include it (bounded)
+  const off = onLive((ev) => {
+    if (!songs.isConnected) return off();
+    if (!ev.type.startsWith("payment.stream_paid")) return;
+    const before = paidListens;
+    void (async () => {
+      for (let i = 0; i < 20 && paidListens <= before; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        await loadEarnings();
+      }
+    })().catch(showError);
+  });
   return h(
     "div",
     { class: "grid two" },
