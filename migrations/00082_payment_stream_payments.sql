@@ -3,9 +3,7 @@
 -- key, this row keeps the split for queries (artist earnings) without parsing metadata.
 CREATE TABLE payment.stream_payments (
     session_id     uuid PRIMARY KEY,
-    -- checked at commit: the settlement posts its entry last, so that the hot balance rows
-    -- (the artist's earnings) stay locked for as short a time as possible
-    entry_id       uuid NOT NULL REFERENCES payment.journal_entries (id) DEFERRABLE INITIALLY DEFERRED,
+    entry_id       uuid NOT NULL REFERENCES payment.journal_entries (id),
     hold_id        uuid NOT NULL,
     song_id        uuid NOT NULL,
     listener_id    uuid NOT NULL,

@@ -21,7 +21,6 @@ import (
 	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
-	paymentcontracts "github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
@@ -57,7 +56,7 @@ type app struct {
 	music   *music.Module
 	listen  *listenreward.Module
 	// withdrawals sends users' VIBE on chain for other contexts (listen reward claims)
-	withdrawals paymentcontracts.Withdrawals
+	withdrawals *payment.Withdrawals
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned
@@ -188,7 +187,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	errCh := make(chan error, 1)
-	go func() { errCh <- srv.Serve(ln) }()
+	go func() { errCh <- srv.Serve(httpx.Listener(ln)) }()
 	a.logger.Info("listening", "addr", ln.Addr().String(), "public_url", a.cfg.PublicURL)
 	select {
 	case err := <-errCh:

@@ -25,8 +25,11 @@ type UserConfig struct {
 
 	LoginMaxFailuresPerAccount int
 	LoginMaxFailuresPerIP      int
-	LoginFailureWindow         time.Duration
-	LoginLockout               time.Duration
+	// LoginMaxFailuresUnknown bounds one account's failures from all unknown clients together.
+	LoginMaxFailuresUnknown int
+	LoginFailureWindow      time.Duration
+	LoginBaseDelay          time.Duration
+	LoginLockout            time.Duration
 
 	EthereumChainID string
 	SolanaChainID   string
@@ -46,7 +49,9 @@ func loadUserConfig(e *env, c *Config) UserConfig {
 		Argon2Threads:              e.integer("PASSWORD_ARGON2_THREADS", 1, 1, 64),
 		LoginMaxFailuresPerAccount: e.integer("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, 1, 1000),
 		LoginMaxFailuresPerIP:      e.integer("LOGIN_MAX_FAILURES_PER_IP", 20, 1, 100000),
+		LoginMaxFailuresUnknown:    e.integer("LOGIN_MAX_FAILURES_UNKNOWN_CLIENTS", 20, 1, 100000),
 		LoginFailureWindow:         e.duration("LOGIN_FAILURE_WINDOW", 15*time.Minute),
+		LoginBaseDelay:             e.duration("LOGIN_BASE_DELAY", time.Second),
 		LoginLockout:               e.duration("LOGIN_LOCKOUT", 15*time.Minute),
 		EthereumChainID:            e.str("WALLET_ETHEREUM_CHAIN_ID", e.str("ETH_CHAIN_ID", localEthereumChainID)),
 		SolanaChainID:              e.str("WALLET_SOLANA_CHAIN_ID", "localnet"),

@@ -82,9 +82,11 @@ func TestListenThroughputBenchmark(t *testing.T) {
 
 	// Each listener plays perListener listens back to back, on the hot songs in turn.
 	var (
-		mu         sync.Mutex
-		qualifiedT = map[string]time.Time{}
-		rejected   atomic.Int64
+		mu              sync.Mutex
+		qualifiedT      = map[string]time.Time{}
+		rejected        atomic.Int64
+		starts, streams []time.Duration
+		completes       []time.Duration
 	)
 	begin := time.Now()
 	for i := range ls {
@@ -93,15 +95,21 @@ func TestListenThroughputBenchmark(t *testing.T) {
 			defer wg.Done()
 			for k := range perListener {
 				song := songList[(i+k)%len(songList)]
+				t0 := time.Now()
 				s := startListen(t, ta, ls[i].tok, song.ID)
+				t1 := time.Now()
 				secs := int64(s.QualifiesAfterSeconds) + 1
 				streamBytes(t, ta, ls[i].tok, s.StreamURL, (secs+1)*bps)
+				t2 := time.Now()
 				// wait until the (fast) clock has played the listen
 				wait := time.Duration(secs+1) * time.Second / clock.speed
 				time.Sleep(wait) //nolint:forbidigo // the listener listening, not synchronisation
 				sent := time.Now()
 				res, done := completeListen(t, ta, ls[i].tok, s.ID, secs)
 				require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+				mu.Lock()
+				starts, streams, completes = append(starts, t1.Sub(t0)), append(streams, t2.Sub(t1)), append(completes, time.Since(sent))
+				mu.Unlock()
 				if done.Status != "qualified" {
 					rejected.Add(1)
 					t.Logf("rejected: %v", done.Reasons)
@@ -149,6 +157,13 @@ func TestListenThroughputBenchmark(t *testing.T) {
 		played.Round(time.Millisecond), float64(total)/played.Seconds(), elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
 	t.Logf("qualification (complete sent) to paid: p50 %s p90 %s p99 %s max %s", pct(0.5).Round(time.Millisecond),
 		pct(0.9).Round(time.Millisecond), pct(0.99).Round(time.Millisecond), lat[len(lat)-1].Round(time.Millisecond))
+	for _, x := range []struct {
+		name string
+		d    []time.Duration
+	}{{"start", starts}, {"stream", streams}, {"complete", completes}} {
+		sort.Slice(x.d, func(a, b int) bool { return x.d[a] < x.d[b] })
+		t.Logf("%s: p50 %s p99 %s", x.name, x.d[len(x.d)/2].Round(time.Millisecond), x.d[min(len(x.d)-1, len(x.d)*99/100)].Round(time.Millisecond))
+	}
 	t.Logf("load average: %s", load)
 	ledgerOK(t, ta)
 }

@@ -34,6 +34,7 @@ func sessionsByStatus(t *testing.T, ta *testApp, listenerID string) map[string]i
 // is active, every superseded hold is released, and the wallet never went below zero (the
 // listener can afford 25 holds at most).
 func TestListenFiftyStartsAtOnce(t *testing.T) {
+	t.Parallel()
 	clock := &listenClock{}
 	ta := listenApp(t, clock)
 	_, artistTok := registerUser(t, ta, "artist")
@@ -86,6 +87,7 @@ func TestListenFiftyStartsAtOnce(t *testing.T) {
 // TestListenTwoHundredListenersCompleteAtOnce: 200 listeners complete listens of one song at
 // once; each is paid exactly once and the artist's earnings are the sum of the artist parts.
 func TestListenTwoHundredListenersCompleteAtOnce(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("200 listeners")
 	}

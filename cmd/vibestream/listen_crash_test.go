@@ -63,6 +63,7 @@ func pendingDeliveries(t *testing.T, ta *testApp) int {
 // after a crash between any step's commit and its acknowledgement: nothing is paid or rewarded
 // twice and the ledger stays balanced.
 func TestListenFlowSurvivesCrashes(t *testing.T) {
+	t.Parallel()
 	clock := &listenClock{}
 	url := pgtest.NewURL(t)
 	key := sharedKey(t)
@@ -129,6 +130,7 @@ func TestListenFlowSurvivesCrashes(t *testing.T) {
 // finds it, asks for the hold again with the same key (the ledger answers the first one) and
 // releases it.
 func TestListenInterruptedStartsLeaveNoHold(t *testing.T) {
+	t.Parallel()
 	clock := &listenClock{}
 	ta := listenApp(t, clock)
 	_, artistTok := registerUser(t, ta, "artist")
@@ -183,6 +185,7 @@ func TestListenInterruptedStartsLeaveNoHold(t *testing.T) {
 // from what the server observed (paid when that qualifies), after its first run, and by a
 // restarted process.
 func TestListenExpiryJobKeepsRunning(t *testing.T) {
+	t.Parallel()
 	clock := &listenClock{}
 	url := pgtest.NewURL(t)
 	fast := func(c *Config) { c.Listen.ExpireEvery = 100 * time.Millisecond }

@@ -215,6 +215,7 @@ func ledgerOK(t *testing.T, ta *testApp) {
 // held), stream the qualifying bytes, complete; the artist is paid the split, the listener's
 // reward is claimable and claimed; a lying client, a preview and bad input are refused.
 func TestListenEndToEnd(t *testing.T) {
+	t.Parallel()
 	clock := &listenClock{}
 	ta := listenApp(t, clock)
 	artistID, artistTok := registerUser(t, ta, "artist")
@@ -410,6 +411,7 @@ func TestListenEndToEnd(t *testing.T) {
 // the artist, the reward is unfunded (not owed later) with an event, and the pool never goes
 // below zero.
 func TestListenRewardPoolDepleted(t *testing.T) {
+	t.Parallel()
 	clock := &listenClock{}
 	ta := listenApp(t, clock, func(c *Config) { c.Listen.PoolLockBelow = money.MustNew(money.VIBE, 1_000_000_000_000_000) })
 	artistID, artistTok := registerUser(t, ta, "artist")
@@ -459,6 +461,7 @@ func TestListenRewardPoolDepleted(t *testing.T) {
 // through the transactions flow (anvil), and a claim to a chain without a linked wallet is
 // refused with nothing moved.
 func TestListenRewardClaimOnChain(t *testing.T) {
+	t.Parallel()
 	clock := &listenClock{}
 	ta := listenApp(t, clock, withChains)
 	_, adminTok := registerAdmin(t, ta)

@@ -96,6 +96,7 @@ func (p *proc) register(t *testing.T, name, role string) string {
 // the process that replaces one killed with SIGKILL (no graceful shutdown: its job leadership
 // and any running job are simply abandoned).
 func TestListenExpiryJobSurvivesKill9(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

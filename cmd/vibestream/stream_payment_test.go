@@ -101,6 +101,11 @@ func TestStreamPaidReachesTheListenerAndTheArtistAndTheLedgerStaysGreen(t *testi
 	assert.Equal(t, int64(2), totals.Payments)
 	assert.Equal(t, "0.000400", totals.PlatformFee.String())
 
+	metrics := string(ta.do(http.MethodGet, "/metrics", nil).Body)
+	assert.Contains(t, metrics, "payment_stream_payments_total 2")
+	assert.Contains(t, metrics, `payment_stream_volume_micro_usd_total{part="gross"} 8000`)
+	assert.Contains(t, metrics, `payment_stream_volume_micro_usd_total{part="artist"} 7600`)
+
 	report, err := ta.app.payment.Verify(ctx)
 	require.NoError(t, err)
 	assert.True(t, report.OK(), "%v", report.Problems)

@@ -136,7 +136,7 @@ func TestRegistrationPublishesEvent(t *testing.T) {
 // Not parallel: the timing comparison runs while no other test of this package does.
 func TestLoginFailuresLookTheSame(t *testing.T) {
 	ta := newTestApp(t, func(c *Config) {
-		c.User.LoginMaxFailuresPerAccount, c.User.LoginMaxFailuresPerIP = 1000, 1000
+		c.User.LoginMaxFailuresPerAccount, c.User.LoginMaxFailuresPerIP, c.User.LoginMaxFailuresUnknown = 1000, 1000, 1000
 	})
 	_, _, email := registerUserFull(t, ta, "listener")
 
@@ -172,32 +172,74 @@ func TestLoginFailuresLookTheSame(t *testing.T) {
 	assert.True(t, ratio > 0.6 && ratio < 1/0.6, "unknown %s vs wrong password %s", mu, mw)
 }
 
-func TestLoginThrottlingPerAccount(t *testing.T) {
+// OWASP's device-cookie scheme: a guesser is slowed down with doubling delays, per account and
+// client and per account over all unknown clients, but never locks the owner out: the owner
+// signs in from a known device while the attacker keeps failing from elsewhere, and is told.
+func TestLoginThrottlingSlowsTheGuesserNotTheOwner(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, func(c *Config) {
 		c.TrustProxy = true
 		c.User.LoginMaxFailuresPerAccount = 3
+		c.User.LoginMaxFailuresUnknown = 6
+		c.User.LoginBaseDelay = time.Minute
 	})
-	_, _, email := registerUserFull(t, ta, "listener")
-	for i := range 3 {
-		// Each attempt from a different address: only the account counter can trip.
-		res := login(ta, email, "wrong password!", withHeader("X-Forwarded-For", fmt.Sprintf("10.0.0.%d", i+1)))
-		require.Equal(t, http.StatusUnauthorized, res.Status)
+	ownerID, _, email := registerUserFull(t, ta, "listener")
+	// The owner signed in once from their phone: it is a known device from now on.
+	res := login(ta, email, testPassword, withHeader("X-Forwarded-For", "198.51.100.7"))
+	require.Equal(t, http.StatusOK, res.Status)
+	var first struct {
+		DeviceToken string `json:"device_token"`
 	}
-	res := login(ta, email, testPassword, withHeader("X-Forwarded-For", "10.0.0.99"))
-	require.Equal(t, http.StatusTooManyRequests, res.Status, "even the right password waits out the lockout")
+	res.JSON(t, &first)
+	require.NotEmpty(t, first.DeviceToken)
+	assert.Contains(t, res.Header.Get("Set-Cookie"), "vs_device="+first.DeviceToken)
+	assert.Contains(t, res.Header.Get("Set-Cookie"), "HttpOnly")
+
+	// An attacker guesses from one address: three tries, then one per (doubling) delay.
+	for range 3 {
+		require.Equal(t, http.StatusUnauthorized, login(ta, email, "wrong password!", withHeader("X-Forwarded-For", "203.0.113.1")).Status)
+	}
+	res = login(ta, email, testPassword, withHeader("X-Forwarded-For", "203.0.113.1"))
+	require.Equal(t, http.StatusTooManyRequests, res.Status, "even the right password waits out the delay")
 	assert.Equal(t, "user.too_many_login_attempts", res.ErrorCode(t))
 	ra, err := strconv.Atoi(res.Header.Get("Retry-After"))
 	require.NoError(t, err)
-	assert.InDelta(t, 15*60, ra, 5)
+	assert.InDelta(t, 60, ra, 2, "a short delay, not a 15-minute lock")
+
+	// Spreading over many addresses only reaches the account-wide limit for unknown clients.
+	checked := 3
+	for i := range 20 {
+		res := login(ta, email, "wrong password!", withHeader("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", 10+i)))
+		if res.Status == http.StatusUnauthorized {
+			checked++
+		} else {
+			require.Equal(t, http.StatusTooManyRequests, res.Status)
+		}
+	}
+	assert.Equal(t, 6, checked, "the guesser is slowed to the limit")
+
+	// Meanwhile the owner signs in from their known device, whatever address it has now.
+	for _, ip := range []string{"198.51.100.7", "203.0.113.1"} {
+		res = ta.do(http.MethodPost, "/api/v1/auth/login", map[string]any{"login": email, "password": testPassword, "device_token": first.DeviceToken},
+			withHeader("X-Forwarded-For", ip))
+		assert.Equal(t, http.StatusOK, res.Status, "from %s: %s", ip, res.Body)
+	}
+	// the browser cookie works too
+	res = login(ta, email, testPassword, withHeader("X-Forwarded-For", "198.51.100.8"), withHeader("Cookie", "vs_device="+first.DeviceToken))
+	assert.Equal(t, http.StatusOK, res.Status)
+
+	// and the owner was told, once per slowed-down key, by event
+	var n int
+	require.NoError(t, ta.app.pool.QueryRow(context.Background(),
+		`SELECT count(*) FROM platform.events WHERE type = 'user.login_throttled.v1' AND payload->>'user_id' = $1`, ownerID).Scan(&n))
+	assert.Equal(t, 2, n, "the address 203.0.113.1 and the unknown clients together")
 
 	metrics := string(ta.do(http.MethodGet, "/metrics", nil).Body)
-	assert.Contains(t, metrics, `user_logins_total{outcome="throttled"} 1`)
-	assert.Contains(t, metrics, `user_logins_total{outcome="invalid_credentials"} 3`)
+	assert.Contains(t, metrics, `user_logins_total{outcome="invalid_credentials"} 6`)
 
 	// Other accounts are unaffected.
 	_, _, other := registerUserFull(t, ta, "listener")
-	assert.Equal(t, http.StatusOK, login(ta, other, testPassword, withHeader("X-Forwarded-For", "10.0.0.99")).Status)
+	assert.Equal(t, http.StatusOK, login(ta, other, testPassword, withHeader("X-Forwarded-For", "203.0.113.50")).Status)
 }
 
 func TestLoginThrottlingPerAddress(t *testing.T) {
@@ -431,7 +473,10 @@ func TestGrantRoleCommand(t *testing.T) {
 // password check.
 func TestParallelGuessesAreThrottled(t *testing.T) {
 	t.Parallel()
-	ta := newTestApp(t, func(c *Config) { c.User.LoginMaxFailuresPerAccount = 5 })
+	ta := newTestApp(t, func(c *Config) {
+		c.User.LoginMaxFailuresPerAccount = 5
+		c.User.LoginBaseDelay = time.Minute
+	})
 	_, _, email := registerUserFull(t, ta, "listener")
 	const n = 20
 	statuses := make([]int, n)
@@ -451,7 +496,8 @@ func TestParallelGuessesAreThrottled(t *testing.T) {
 	for _, s := range statuses {
 		count[s]++
 	}
-	assert.Equal(t, map[int]int{http.StatusUnauthorized: 5, http.StatusTooManyRequests: n - 5}, count)
+	// the five free attempts and one more that holds the key blocked while it is checked
+	assert.Equal(t, map[int]int{http.StatusUnauthorized: 6, http.StatusTooManyRequests: n - 6}, count)
 	assert.Equal(t, http.StatusTooManyRequests, login(ta, email, testPassword).Status)
 }
 

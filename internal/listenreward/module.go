@@ -172,11 +172,19 @@ type expireWorker struct {
 	m *Module
 }
 
-// Work decides expired sessions and settles interrupted starts.
+// Work decides expired sessions and settles interrupted starts, batch after batch while full
+// batches come back (a backlog after downtime is worked off in one run, within a bound).
 func (w *expireWorker) Work(ctx context.Context, _ *river.Job[ExpireArgs]) error {
-	res, err := w.m.ExpireDue(ctx)
-	if res.Expired > 0 || res.Recovered > 0 {
-		w.m.logger.InfoContext(ctx, "listen sessions expired", "expired", res.Expired, "recovered", res.Recovered)
+	for range maxBatchesPerRun {
+		res, err := w.m.ExpireDue(ctx)
+		if res.Expired > 0 || res.Recovered > 0 {
+			w.m.logger.InfoContext(ctx, "listen sessions expired", "expired", res.Expired, "recovered", res.Recovered)
+		}
+		if err != nil || res.Expired+res.Recovered < expireBatch || ctx.Err() != nil {
+			return err
+		}
 	}
-	return err
+	return nil
 }
+
+const maxBatchesPerRun = 20

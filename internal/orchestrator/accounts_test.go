@@ -49,12 +49,12 @@ func TestRegisteredUserGetsLedgerAccounts(t *testing.T) {
 	var n int
 	for time.Now().Before(deadline) {
 		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM payment.accounts WHERE owner_id = $1`, u).Scan(&n))
-		if n == 6 {
+		if n == 8 {
 			break
 		}
 		time.Sleep(20 * time.Millisecond) // polling a condition with a deadline
 	}
-	assert.Equal(t, 6, n, "wallet, held and earnings for USD and VIBE")
+	assert.Equal(t, 8, n, "wallet, held, earnings and rewards for USD and VIBE")
 	b, err := mod.Ledger().Balance(ctx, paymentcontracts.Wallet(u, money.VIBE))
 	require.NoError(t, err)
 	assert.True(t, b.IsZero())

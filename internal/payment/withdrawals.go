@@ -10,21 +10,25 @@ import (
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 )
 
-// withdrawals implements contracts.Withdrawals on the chain withdrawal use case (the one
+// Withdrawals implements contracts.Withdrawals on the chain withdrawal use case (the one
 // behind POST /api/v1/transactions): the amount is held at once and the transfer is durable.
 // Idempotency keys share that API's key space per user, so callers namespace theirs
 // ("listen_claim:<id>").
-type withdrawals struct{ h *chaintx.WithdrawHandler }
+type Withdrawals struct{ h *chaintx.WithdrawHandler }
+
+var _ contracts.Withdrawals = (*Withdrawals)(nil)
 
 // NewWithdrawals adapts the chain withdrawal use case for other contexts.
-func NewWithdrawals(h *chaintx.WithdrawHandler) (contracts.Withdrawals, error) {
+func NewWithdrawals(h *chaintx.WithdrawHandler) (*Withdrawals, error) {
 	if h == nil {
 		return nil, errors.New("payment: withdrawals need the chain withdrawal handler")
 	}
-	return withdrawals{h: h}, nil
+	return &Withdrawals{h: h}, nil
 }
 
-func (w withdrawals) Withdraw(ctx context.Context, req contracts.WithdrawalRequest) (contracts.Withdrawal, error) {
+// Withdraw holds the amount and stores the durable transfer; it answers the accepted
+// (pending) transfer, the same one for a retry with the same key.
+func (w *Withdrawals) Withdraw(ctx context.Context, req contracts.WithdrawalRequest) (contracts.Withdrawal, error) {
 	if req.Amount.Asset() != money.VIBE {
 		return contracts.Withdrawal{}, errs.ErrValidation.WithField("amount", "only VIBE can be withdrawn on chain")
 	}

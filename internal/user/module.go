@@ -45,7 +45,9 @@ type Config struct {
 	HashConcurrency int
 
 	AccountThrottle domain.ThrottlePolicy
-	AddressThrottle domain.ThrottlePolicy
+	// UnknownClientsThrottle counts one account's failures from every unknown client together.
+	UnknownClientsThrottle domain.ThrottlePolicy
+	AddressThrottle        domain.ThrottlePolicy
 
 	// PublicURL gives the sign-in messages their domain (its host) and URI.
 	PublicURL       string
@@ -74,6 +76,7 @@ type Module struct {
 	auth      *application.Authenticate
 	directory *application.Directory
 	grant     *application.GrantRole
+	current   *application.CurrentPermissions
 	sessions  *application.Sessions
 	logger    *slog.Logger
 }
@@ -116,8 +119,8 @@ func New(d Deps) (*Module, error) {
 	if h.Register, err = application.NewRegister(store, hasher, sessions, now); err != nil {
 		return nil, err
 	}
-	if h.Login, err = application.NewLogin(store, store, hasher, sessions,
-		application.LoginPolicy{PerAccount: c.AccountThrottle, PerAddress: c.AddressThrottle}, now); err != nil {
+	if h.Login, err = application.NewLogin(store, store, store, hasher, sessions,
+		application.LoginPolicy{PerAccount: c.AccountThrottle, PerAccountUnknownClients: c.UnknownClientsThrottle, PerAddress: c.AddressThrottle}, now); err != nil {
 		return nil, err
 	}
 	if h.Refresh, err = application.NewRefresh(store, store, sessions, now); err != nil {
@@ -151,6 +154,9 @@ func New(d Deps) (*Module, error) {
 	if m.grant, err = application.NewGrantRole(store, now); err != nil {
 		return nil, err
 	}
+	if m.current, err = application.NewCurrentPermissions(store); err != nil {
+		return nil, err
+	}
 	m.handlers = h
 	if d.Runner != nil {
 		river.AddWorker(d.Runner.Workers(), &cleanupWorker{store: store, now: now, logger: d.Logger})
@@ -166,7 +172,7 @@ func (m *Module) Routes(root *echo.Echo, api *echo.Group) error {
 }
 
 // Authenticator verifies bearer tokens for httpx.Authenticate.
-func (m *Module) Authenticator() httpx.Authenticator { return authenticator{m.auth} }
+func (m *Module) Authenticator() httpx.Authenticator { return authenticator{m.auth, m.current} }
 
 // Directory answers other contexts' questions about users.
 func (m *Module) Directory() contracts.Directory { return m.directory }
@@ -181,7 +187,18 @@ func (m *Module) GrantRole(ctx context.Context, email, role string) (uuid.UUID, 
 // KeyID is the id of the current signing key.
 func (m *Module) KeyID() string { return m.signer.KeyID() }
 
-type authenticator struct{ uc *application.Authenticate }
+// Privileged routes rely on the authenticator knowing the account's current permissions.
+var _ httpx.CurrentPermissions = authenticator{}
+
+type authenticator struct {
+	uc      *application.Authenticate
+	current *application.CurrentPermissions
+}
+
+// CurrentPermissions implements httpx.CurrentPermissions from the account's roles now.
+func (a authenticator) CurrentPermissions(ctx context.Context, userID uuid.UUID) ([]string, error) {
+	return a.current.Handle(ctx, userID)
+}
 
 func (a authenticator) Authenticate(ctx context.Context, tok string) (httpx.Principal, error) {
 	c, err := a.uc.Handle(ctx, tok)

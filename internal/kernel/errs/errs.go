@@ -28,6 +28,7 @@ const (
 	TooManyRequests
 	Unavailable
 	PreconditionFailed
+	UpgradeRequired
 )
 
 // Error is a domain error with a stable code. Copies made with With* keep the code, so

@@ -42,10 +42,25 @@ type AudioTools interface {
 	Inspect(ctx context.Context, path, format string) (AudioInfo, error)
 	// CanTranscode reports whether renditions can be made (ffmpeg present).
 	CanTranscode() bool
-	// Transcode encodes src into an MP3 at dst with the given bitrate; it returns the
-	// rendition's content type.
-	Transcode(ctx context.Context, src, dst string, kbps int) (contentType string, err error)
+	// Decode decodes the audio in full, stopping after limit of audio, and reports the decoded
+	// length and the decoder's error count.
+	Decode(ctx context.Context, path string, limit time.Duration) (domain.DecodeReport, error)
+	// Transcode encodes src into an MP3 at dst within e's bounds; it returns the rendition's
+	// content type. Overrunning a bound gives an error matching ErrJobLimit.
+	Transcode(ctx context.Context, src, dst string, e Encode) (contentType string, err error)
 }
+
+// Encode is one rendition to make and the bounds it must stay within.
+type Encode struct {
+	Kbps        int
+	MaxDuration time.Duration
+	MaxBytes    int64
+	Timeout     time.Duration
+}
+
+// ErrJobLimit marks a transcoding that overran its time or size bound: retrying would only
+// burn the same CPU again, so the song fails at once.
+var ErrJobLimit = errors.New("the audio exceeded the transcoding limits")
 
 // UserNames gives a display name for a user (for profiles created lazily); optional.
 type UserNames interface {

@@ -1,8 +1,10 @@
 package domain_test
 
 import (
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -53,14 +55,14 @@ func TestSongLifecycle(t *testing.T) {
 	_, err = s.AcceptUpload(orig, now)
 	assert.ErrorIs(t, err, domain.ErrSongProcessing, "no second upload while processing")
 
-	assert.ErrorIs(t, s.MarkReady(0, nil, now), domain.ErrStaleUpload, "a stale job changes nothing")
+	assert.ErrorIs(t, s.MarkReady(0, 0, nil, now), domain.ErrStaleUpload, "a stale job changes nothing")
 	low := domain.Rendition{Quality: domain.QualityLow, Key: "k2", BitrateKbps: 96}
-	require.NoError(t, s.MarkReady(1, []domain.Rendition{low}, now))
+	require.NoError(t, s.MarkReady(1, 0, []domain.Rendition{low}, now))
 	assert.Equal(t, domain.StatusReady, s.Status())
 	evs := s.PullEvents()
 	require.Len(t, evs, 1)
 	assert.Equal(t, domain.SongReady{SongID: s.ID(), ArtistID: a.ID(), DurationMS: 2000, At: now}, evs[0])
-	assert.ErrorIs(t, s.MarkReady(1, nil, now), domain.ErrStaleUpload, "only once")
+	assert.ErrorIs(t, s.MarkReady(1, 0, nil, now), domain.ErrStaleUpload, "only once")
 
 	// renditions: a missing rung falls back to the original
 	r, err := s.Rendition(domain.QualityLow)
@@ -145,4 +147,79 @@ func TestPlaylistEditing(t *testing.T) {
 	require.NoError(t, p.Update(domain.PlaylistDetails{Name: "Public mix", Public: true}, now))
 	assert.True(t, p.VisibleTo(uuid.New()))
 	assert.Error(t, p.Update(domain.PlaylistDetails{Name: ""}, now))
+}
+
+func TestNormalizeSessionIDKeepsOnlyStorableText(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("a", 127) + "é" // é is two bytes: it would end at byte 129
+	for _, tc := range []struct{ name, in, want string }{
+		{"plain", "abc-123", "abc-123"},
+		{"nul dropped", "ab\x00c", "abc"},
+		{"invalid utf-8 dropped", "ab\xe2\x82", "ab"},
+		{"lone continuation dropped", "\x80x", "x"},
+		{"control dropped", "a\tb\x7f", "ab"},
+		{"cut on a character boundary", long, strings.Repeat("a", 127)},
+		{"multi-byte kept", "café", "café"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := domain.NormalizeSessionID(tc.in)
+			assert.Equal(t, tc.want, got)
+			assert.True(t, utf8.ValidString(got))
+			assert.LessOrEqual(t, len(got), domain.MaxSessionIDBytes)
+		})
+	}
+}
+
+func TestJudgeDecodeEnforcesBoundsErrorsAndTheHeadersClaim(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		claimed int
+		r       domain.DecodeReport
+		want    error
+	}{
+		{"a sound song", 30_000, domain.DecodeReport{DurationMS: 30_010}, nil},
+		{"no claim", 0, domain.DecodeReport{DurationMS: 5_000}, nil},
+		{"a few decode errors are tolerated", 30_000, domain.DecodeReport{DurationMS: 30_000, Errors: 3}, nil},
+		{"exactly one second", 1000, domain.DecodeReport{DurationMS: 1000}, nil},
+		{"exactly one hour", 3_600_000, domain.DecodeReport{DurationMS: 3_600_000}, nil},
+		{"1 Hz WAV: decoder stopped past an hour", 88_200_000, domain.DecodeReport{DurationMS: 3_601_000}, domain.ErrAudioTooLong},
+		{"too short", 800, domain.DecodeReport{DurationMS: 800}, domain.ErrAudioTooShort},
+		{"2000 bytes claiming 8 s", 8000, domain.DecodeReport{DurationMS: 52}, domain.ErrAudioTooShort},
+		{"half of a 30 s file", 30_000, domain.DecodeReport{DurationMS: 15_000}, domain.ErrAudioTruncated},
+		{"longer than claimed", 10_000, domain.DecodeReport{DurationMS: 20_000}, domain.ErrAudioTruncated},
+		{"damaged", 30_000, domain.DecodeReport{DurationMS: 30_000, Errors: 40}, domain.ErrAudioDamaged},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := domain.JudgeDecode(tc.claimed, tc.r)
+			if tc.want == nil {
+				assert.NoError(t, err)
+				return
+			}
+			assert.ErrorIs(t, err, tc.want)
+		})
+	}
+}
+
+func TestMarkReadyTakesTheDecodedDuration(t *testing.T) {
+	t.Parallel()
+	s, err := domain.NewSong(uuid.New(), artist(t), domain.SongDetails{Title: "T"}, now)
+	require.NoError(t, err)
+	_, err = s.AcceptUpload(domain.Original{Rendition: domain.Rendition{Key: "k"}, Format: "mp3", DurationMS: 30_000}, now)
+	require.NoError(t, err)
+	require.NoError(t, s.MarkReady(1, 29_950, nil, now))
+	require.NotNil(t, s.DurationMS())
+	assert.Equal(t, 29_950, *s.DurationMS())
+	ev := s.PullEvents()
+	require.NotEmpty(t, ev)
+	assert.Equal(t, 29_950, ev[len(ev)-1].(domain.SongReady).DurationMS)
+}
+
+func TestPlayThresholdIsThirtySecondsOfTheFileOrAllOfIt(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, int64(1_000_000), domain.PlayThresholdBytes(1_000_000, 20_000), "a short song: all of it")
+	assert.Equal(t, int64(250_000), domain.PlayThresholdBytes(1_000_000, 120_000), "30 s of a 2 min song")
+	assert.Equal(t, int64(1000), domain.PlayThresholdBytes(1000, 0), "unknown duration: the file, at most 256 KiB")
+	assert.Equal(t, int64(256<<10), domain.PlayThresholdBytes(10<<20, 0))
+	assert.Equal(t, int64(1), domain.PlayThresholdBytes(0, 0))
 }

@@ -96,4 +96,10 @@ type StreamRecord struct {
 	BytesServed int64
 	Started     bool
 	At          time.Time
+	// LinkKey names the stream link (a signed link, or the quality and session of a bearer
+	// request): its requests add up to one listen.
+	LinkKey string
+	// PlayThreshold is how many bytes of this link must be served before the listen counts as
+	// a play (PlayThresholdBytes).
+	PlayThreshold int64
 }

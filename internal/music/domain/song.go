@@ -287,9 +287,15 @@ func (s *Song) AcceptUpload(o Original, now time.Time) (int, error) {
 var ErrStaleUpload = errs.New(errs.Conflict, "music.stale_upload", "a newer upload replaced this audio")
 
 // MarkReady records the transcoded renditions of upload version v and makes the song playable.
-func (s *Song) MarkReady(v int, renditions []Rendition, now time.Time) error {
+// decodedMS is the length a full decode measured, which replaces the header's claim (0: no
+// decoder was available, the header's duration stays).
+func (s *Song) MarkReady(v int, decodedMS int, renditions []Rendition, now time.Time) error {
 	if v != s.uploadVersion || s.status != StatusProcessing || s.original == nil {
 		return ErrStaleUpload
+	}
+	if decodedMS > 0 {
+		s.durationMS = &decodedMS
+		s.original.DurationMS = decodedMS
 	}
 	all := []Rendition{s.original.Rendition}
 	for _, r := range renditions {

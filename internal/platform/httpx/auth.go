@@ -33,7 +33,20 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, token string) (Principal, error)
 }
 
-const principalKey = "httpx.principal"
+// CurrentPermissions is what an Authenticator may also offer: the caller's permissions as the
+// source of truth holds them now, not as their token recorded them at sign-in. Require uses it
+// for privileged permissions, so a role revoked a minute ago stops working at once.
+type CurrentPermissions interface {
+	CurrentPermissions(ctx context.Context, userID uuid.UUID) ([]string, error)
+}
+
+// PrivilegedPrefix marks the permissions checked against CurrentPermissions on every request.
+const PrivilegedPrefix = "admin:"
+
+const (
+	principalKey = "httpx.principal"
+	currentKey   = "httpx.current_permissions"
+)
 
 // QueryTokenParam is the query parameter that carries the access token on routes declared with
 // AllowQueryToken.
@@ -74,14 +87,27 @@ func Authenticate(a Authenticator) echo.MiddlewareFunc {
 				return err
 			}
 			c.Set(principalKey, p)
+			if cp, ok := a.(CurrentPermissions); ok {
+				c.Set(currentKey, cp)
+			} else {
+				c.Set(currentKey, noCurrentPermissions{})
+			}
 			return next(c)
 		}
 	}
 }
 
 // SetPrincipal attaches a principal (used by handlers that authenticate by other means, such as
-// signed URLs, and by tests).
-func SetPrincipal(c echo.Context, p Principal) { c.Set(principalKey, p) }
+// signed URLs, and by tests). Whoever sets it vouches for its permissions: privileged routes
+// re-check only principals that came from a bearer token through Authenticate.
+func SetPrincipal(c echo.Context, p Principal) {
+	c.Set(principalKey, p)
+	c.Set(currentKey, nil)
+}
+
+// noCurrentPermissions marks a token principal whose authenticator cannot say what the account
+// holds now: privileged routes refuse it.
+type noCurrentPermissions struct{}
 
 // PrincipalOf returns the caller, if authenticated.
 func PrincipalOf(c echo.Context) (Principal, bool) {
@@ -96,8 +122,11 @@ func MustPrincipal(c echo.Context) Principal {
 }
 
 // Require rejects anonymous callers (401) and callers lacking any listed permission (403).
-// With no permissions it only requires authentication.
+// With no permissions it only requires authentication. A privileged permission (admin:*) must
+// be held both by the token and by the account now (CurrentPermissions); when the
+// authenticator cannot tell what the account holds now, it is refused.
 func Require(permissions ...string) echo.MiddlewareFunc {
+	privileged := slices.ContainsFunc(permissions, func(p string) bool { return strings.HasPrefix(p, PrivilegedPrefix) })
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			p, ok := PrincipalOf(c)
@@ -109,7 +138,38 @@ func Require(permissions ...string) echo.MiddlewareFunc {
 					return errs.ErrForbidden.WithMessage("this needs the permission " + perm)
 				}
 			}
+			if privileged {
+				if err := requireCurrent(c, p, permissions); err != nil {
+					return err
+				}
+			}
 			return next(c)
 		}
 	}
+}
+
+// requireCurrent checks privileged permissions of a token principal against the account's
+// current roles.
+func requireCurrent(c echo.Context, p Principal, permissions []string) error {
+	src := c.Get(currentKey)
+	if src == nil {
+		return nil // set by SetPrincipal: its setter vouched for it
+	}
+	cp, ok := src.(CurrentPermissions)
+	if !ok {
+		return errs.ErrForbidden.WithMessage("the account's current permissions cannot be checked")
+	}
+	now, err := cp.CurrentPermissions(c.Request().Context(), p.UserID)
+	if err != nil {
+		if e, ok := errs.As(err); ok && e.Kind() == errs.NotFound {
+			return errs.ErrForbidden.WithMessage("the account no longer exists")
+		}
+		return err
+	}
+	for _, perm := range permissions {
+		if strings.HasPrefix(perm, PrivilegedPrefix) && !slices.Contains(now, perm) {
+			return errs.ErrForbidden.WithMessage("this needs the permission " + perm + ", which the account no longer holds")
+		}
+	}
+	return nil
 }

@@ -62,6 +62,8 @@ func StatusOf(k errs.Kind) int {
 		return http.StatusServiceUnavailable
 	case errs.PreconditionFailed:
 		return http.StatusPreconditionFailed
+	case errs.UpgradeRequired:
+		return http.StatusUpgradeRequired
 	default:
 		return http.StatusInternalServerError
 	}

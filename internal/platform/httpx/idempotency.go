@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -22,6 +23,7 @@ const HeaderIdempotencyKey = "Idempotency-Key"
 // Idempotency errors.
 var (
 	ErrIdempotencyKeyMissing = errs.New(errs.Invalid, "http.idempotency_key_required", "this endpoint requires an Idempotency-Key header (1 to 255 characters)")
+	ErrIdempotencyKeyTooLong = errs.New(errs.Invalid, "http.idempotency_key_too_long", "the Idempotency-Key header is longer than 255 characters")
 	ErrIdempotencyKeyReused  = errs.New(errs.Unprocessable, "http.idempotency_key_reused", "this Idempotency-Key was already used with a different request")
 	ErrIdempotencyInProgress = errs.New(errs.Conflict, "http.idempotency_in_progress", "a request with this Idempotency-Key is still being processed")
 )
@@ -46,8 +48,11 @@ func Idempotent(pool *pgxpool.Pool, scope string, opts IdempotencyOptions) echo.
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			key := c.Request().Header.Get(HeaderIdempotencyKey)
-			if key == "" || len(key) > 255 {
+			if key == "" {
 				return ErrIdempotencyKeyMissing
+			}
+			if len(key) > 255 {
+				return ErrIdempotencyKeyTooLong
 			}
 			body, err := io.ReadAll(c.Request().Body)
 			if err != nil {
@@ -60,7 +65,7 @@ func Idempotent(pool *pgxpool.Pool, scope string, opts IdempotencyOptions) echo.
 			c.Request().Body = io.NopCloser(bytes.NewReader(body))
 			h := sha256.New()
 			h.Write([]byte(c.Request().Method + " " + c.Request().URL.Path + "\n"))
-			h.Write(body)
+			h.Write(canonicalJSON(body))
 			hash := h.Sum(nil)
 			fullScope := scope
 			if p, ok := PrincipalOf(c); ok {
@@ -187,4 +192,24 @@ func PurgeIdempotencyKeys(ctx context.Context, pool *pgxpool.Pool, olderThan tim
 		return 0, err
 	}
 	return tag.RowsAffected(), nil
+}
+
+// canonicalJSON is the body as the request means it: a JSON body re-encoded (keys sorted, no
+// insignificant white space, numbers kept as written), so a retry that formats the same request
+// differently is recognised as the same; anything else is compared byte for byte.
+func canonicalJSON(body []byte) []byte {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil || dec.More() {
+		return body
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return body
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return body
+	}
+	return out
 }

@@ -169,3 +169,26 @@ func TestPurgeIdempotencyKeysKeepsRecentOnes(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, `SELECT key FROM platform.idempotency_keys`).Scan(&left))
 	assert.Equal(t, "new", left)
 }
+
+func TestIdempotencyComparesCanonicalJSONAndNamesAnOverlongKey(t *testing.T) {
+	t.Parallel()
+	s := newIdemServer(t)
+	first := s.post("fmt-key", `{"amount":"5.00","to":"x"}`)
+	require.Equal(t, http.StatusCreated, first.Code, first.Body.String())
+	// same request, other formatting and key order: the stored answer
+	again := s.post("fmt-key", "{\n  \"to\": \"x\",\n  \"amount\": \"5.00\"\n}\n")
+	assert.Equal(t, http.StatusCreated, again.Code, again.Body.String())
+	assert.Equal(t, "true", again.Header().Get("Idempotent-Replayed"))
+	assert.JSONEq(t, first.Body.String(), again.Body.String())
+	assert.Equal(t, int64(1), s.calls.Load())
+	// a different value is a different request
+	other := s.post("fmt-key", `{"to":"x","amount":"6.00"}`)
+	assert.Equal(t, http.StatusUnprocessableEntity, other.Code)
+	assert.Equal(t, "http.idempotency_key_reused", code(t, other))
+
+	long := s.post(strings.Repeat("k", 256), `{}`)
+	assert.Equal(t, http.StatusBadRequest, long.Code)
+	assert.Equal(t, "http.idempotency_key_too_long", code(t, long))
+	missing := s.post("", `{}`)
+	assert.Equal(t, "http.idempotency_key_required", code(t, missing))
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -61,6 +62,7 @@ func New(opts Options) *echo.Echo {
 	if opts.BodyLimit != "" {
 		e.Use(bodyLimit(opts.BodyLimit))
 	}
+	e.Use(ValidText())
 	if len(opts.CORSOrigins) > 0 {
 		e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins:  opts.CORSOrigins,
@@ -96,7 +98,7 @@ func requestID(log *slog.Logger) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			id := c.Request().Header.Get(echo.HeaderXRequestID)
-			if id == "" || len(id) > 128 {
+			if id == "" || len(id) > 128 || !utf8.ValidString(id) {
 				id = uuid.NewString()
 			}
 			c.Response().Header().Set(echo.HeaderXRequestID, id)

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,7 +33,32 @@ import (
 var (
 	ErrBadSince     = errs.New(errs.Invalid, "live.invalid_since", "since must be an event id")
 	ErrUnknownSince = errs.New(errs.Gone, "live.unknown_since", "that event is unknown or too old: reload state instead of replaying")
+	ErrNotUpgrade   = errs.New(errs.UpgradeRequired, "live.upgrade_required", "this endpoint speaks WebSocket: send an Upgrade: websocket handshake")
+	ErrBadHandshake = errs.New(errs.Invalid, "live.bad_handshake", "the WebSocket handshake needs Sec-WebSocket-Version 13 and a Sec-WebSocket-Key")
 )
+
+// checkHandshake answers a request that is not a WebSocket handshake in the one error shape
+// (the WebSocket library would answer in plain text).
+func checkHandshake(r *http.Request) error {
+	if !headerHasToken(r.Header, "Connection", "upgrade") || !headerHasToken(r.Header, "Upgrade", "websocket") {
+		return ErrNotUpgrade
+	}
+	if r.Header.Get("Sec-WebSocket-Version") != "13" || r.Header.Get("Sec-WebSocket-Key") == "" {
+		return ErrBadHandshake
+	}
+	return nil
+}
+
+func headerHasToken(h http.Header, name, token string) bool {
+	for _, v := range h.Values(name) {
+		for _, t := range strings.Split(v, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), token) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Options tune a Hub.
 type Options struct {
@@ -180,6 +206,12 @@ func (h *Hub) serve(c echo.Context) error {
 		if err != nil {
 			return err
 		}
+	}
+	if err := checkHandshake(c.Request()); err != nil {
+		if errors.Is(err, ErrNotUpgrade) {
+			c.Response().Header().Set("Upgrade", "websocket")
+		}
+		return err
 	}
 	conn, err := websocket.Accept(c.Response(), c.Request(), nil)
 	if err != nil {

@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -25,23 +26,25 @@ type fixture struct {
 	sessions  *Sessions
 	register  *Register
 	login     *Login
+	devices   *fakeDevices
 }
 
 var policy = LoginPolicy{
-	PerAccount: domain.ThrottlePolicy{MaxFailures: 3, Window: time.Hour, Lockout: 10 * time.Minute},
-	PerAddress: domain.ThrottlePolicy{MaxFailures: 5, Window: time.Hour, Lockout: 10 * time.Minute},
+	PerAccount:               domain.ThrottlePolicy{MaxFailures: 3, Window: time.Hour, BaseDelay: time.Minute, Lockout: 10 * time.Minute},
+	PerAccountUnknownClients: domain.ThrottlePolicy{MaxFailures: 10, Window: time.Hour, BaseDelay: time.Minute, Lockout: 10 * time.Minute},
+	PerAddress:               domain.ThrottlePolicy{MaxFailures: 5, Window: time.Hour, BaseDelay: time.Minute, Lockout: 10 * time.Minute},
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	f := &fixture{users: newFakeUsers(), hasher: &fakeHasher{}, throttles: newFakeThrottles(), refresh: &fakeRefresh{},
-		wallets: newFakeWallets(), signer: &fakeSigner{}}
+		wallets: newFakeWallets(), signer: &fakeSigner{}, devices: newFakeDevices()}
 	var err error
 	f.sessions, err = NewSessions(f.wallets, f.refresh, f.signer, SessionConfig{AccessTTL: 15 * time.Minute, RefreshTTL: time.Hour}, fixedClock)
 	require.NoError(t, err)
 	f.register, err = NewRegister(f.users, f.hasher, f.sessions, fixedClock)
 	require.NoError(t, err)
-	f.login, err = NewLogin(f.users, f.throttles, f.hasher, f.sessions, policy, fixedClock)
+	f.login, err = NewLogin(f.users, f.throttles, f.devices, f.hasher, f.sessions, policy, fixedClock)
 	require.NoError(t, err)
 	return f
 }
@@ -57,7 +60,7 @@ func TestConstructorsRefuseNilDependencies(t *testing.T) {
 	t.Parallel()
 	_, err := NewRegister(nil, &fakeHasher{}, nil, fixedClock)
 	assert.Error(t, err)
-	_, err = NewLogin(newFakeUsers(), nil, &fakeHasher{}, nil, policy, fixedClock)
+	_, err = NewLogin(newFakeUsers(), nil, newFakeDevices(), &fakeHasher{}, nil, policy, fixedClock)
 	assert.Error(t, err)
 	_, err = NewSessions(newFakeWallets(), &fakeRefresh{}, &fakeSigner{}, SessionConfig{}, fixedClock)
 	assert.Error(t, err, "token lifetimes are required")
@@ -103,6 +106,7 @@ func TestLoginUnknownUserSpendsTheDummyHash(t *testing.T) {
 	assert.ErrorIs(t, err, domain.ErrInvalidCredentials)
 	require.Len(t, f.hasher.verified, 1)
 	assert.Equal(t, f.login.dummyHash, f.hasher.verified[0], "the unknown login is checked against the dummy hash")
+	assert.Equal(t, 1, f.throttles.states["login:ghost@example.com:ip:1.1.1.1"].Failures)
 	assert.Equal(t, 1, f.throttles.states["login:ghost@example.com"].Failures)
 	assert.Equal(t, 1, f.throttles.states["ip:1.1.1.1"].Failures)
 }
@@ -112,25 +116,66 @@ func TestLoginThrottlesAndResets(t *testing.T) {
 	f := newFixture(t)
 	u := f.mustRegister(t, "b@example.com", "bea")
 	ctx := context.Background()
+	acct := "user:" + u.User.ID.String()
 	_, err := f.login.Handle(ctx, LoginCommand{Login: "BEA", Password: "wrong-password", ClientIP: "2.2.2.2"})
 	assert.ErrorIs(t, err, domain.ErrInvalidCredentials)
-	assert.Equal(t, 1, f.throttles.states["user:"+u.User.ID.String()].Failures, "failures count against the account, whatever login form")
+	assert.Equal(t, 1, f.throttles.states[acct+":ip:2.2.2.2"].Failures, "failures count against the account from that client, whatever login form")
+	assert.Equal(t, 1, f.throttles.states[acct].Failures)
 
 	pair, err := f.login.Handle(ctx, LoginCommand{Login: "b@example.com", Password: "password-123", ClientIP: "2.2.2.2"})
 	require.NoError(t, err)
 	assert.NotEmpty(t, pair.RefreshToken)
-	assert.Contains(t, f.throttles.resets, "user:"+u.User.ID.String())
+	assert.NotEmpty(t, pair.DeviceToken, "a new device gets a device token")
+	assert.Contains(t, f.throttles.resets, acct+":ip:2.2.2.2")
 
 	for range 3 {
-		_, err = f.login.Handle(ctx, LoginCommand{Login: "bea", Password: "wrong-password"})
+		_, err = f.login.Handle(ctx, LoginCommand{Login: "bea", Password: "wrong-password", ClientIP: "3.3.3.3"})
 		assert.ErrorIs(t, err, domain.ErrInvalidCredentials)
 	}
 	verified := len(f.hasher.verified)
-	_, err = f.login.Handle(ctx, LoginCommand{Login: "bea", Password: "password-123"})
+	_, err = f.login.Handle(ctx, LoginCommand{Login: "bea", Password: "password-123", ClientIP: "3.3.3.3"})
 	assert.ErrorIs(t, err, domain.ErrTooManyAttempts)
 	e, _ := errs.As(err)
-	assert.Equal(t, 10*time.Minute, e.RetryAfter())
-	assert.Equal(t, verified, len(f.hasher.verified), "a blocked login does not reach the password check")
+	assert.Equal(t, time.Minute, e.RetryAfter(), "the first delay, not a 10-minute lock")
+	assert.Equal(t, verified, len(f.hasher.verified), "a slowed-down login does not reach the password check")
+
+	// the owner is told once, when the slowing down starts
+	require.Len(t, f.users.events, 1)
+	ev := f.users.events[0].(domain.LoginThrottled)
+	assert.Equal(t, u.User.ID, ev.UserID)
+	assert.Equal(t, "3.3.3.3", ev.ClientIP)
+	assert.Equal(t, 3, ev.Failures)
+
+	// meanwhile the owner signs in from their known device, from anywhere, at once
+	pair2, err := f.login.Handle(ctx, LoginCommand{Login: "bea", Password: "password-123", ClientIP: "3.3.3.3", DeviceToken: pair.DeviceToken})
+	require.NoError(t, err)
+	assert.Equal(t, pair.DeviceToken, pair2.DeviceToken, "a known device keeps its token")
+	// and from another new client too: only the guesser's address is slowed
+	_, err = f.login.Handle(ctx, LoginCommand{Login: "bea", Password: "password-123", ClientIP: "4.4.4.4"})
+	require.NoError(t, err)
+	// a forged device token counts as an unknown client
+	_, err = f.login.Handle(ctx, LoginCommand{Login: "bea", Password: "password-123", ClientIP: "3.3.3.3", DeviceToken: "forged"})
+	assert.ErrorIs(t, err, domain.ErrTooManyAttempts)
+}
+
+func TestLoginBoundsAGuesserSpreadOverManyAddresses(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	u := f.mustRegister(t, "d@example.com", "dee")
+	ctx := context.Background()
+	owner, err := f.login.Handle(ctx, LoginCommand{Login: "dee", Password: "password-123", ClientIP: "9.9.9.9"})
+	require.NoError(t, err)
+	checked := 0
+	for i := range 40 {
+		before := len(f.hasher.verified)
+		_, err := f.login.Handle(ctx, LoginCommand{Login: "dee", Password: "guess", ClientIP: fmt.Sprintf("10.0.0.%d", i)})
+		require.Error(t, err)
+		checked += len(f.hasher.verified) - before
+	}
+	assert.Equal(t, policy.PerAccountUnknownClients.MaxFailures, checked, "unknown clients together get the account-wide limit, then wait")
+	_, err = f.login.Handle(ctx, LoginCommand{Login: "dee", Password: "password-123", ClientIP: "11.0.0.1", DeviceToken: owner.DeviceToken})
+	assert.NoError(t, err, "the owner's known device is not slowed by them")
+	_ = u
 }
 
 func TestRefreshRotatesIntoANewPair(t *testing.T) {

@@ -18,9 +18,10 @@ func fixedClock() time.Time { return testNow }
 
 // fakeUsers is an in-memory domain.Users.
 type fakeUsers struct {
-	mu    sync.Mutex
-	byID  map[uuid.UUID]*domain.User
-	added int
+	mu     sync.Mutex
+	byID   map[uuid.UUID]*domain.User
+	added  int
+	events []any // recorded by Update
 }
 
 func newFakeUsers() *fakeUsers { return &fakeUsers{byID: map[uuid.UUID]*domain.User{}} }
@@ -73,7 +74,34 @@ func (f *fakeUsers) Update(ctx context.Context, id uuid.UUID, fn func(*domain.Us
 	if err != nil {
 		return err
 	}
-	return fn(u)
+	if err := fn(u); err != nil {
+		return err
+	}
+	f.mu.Lock()
+	f.events = append(f.events, u.PullEvents()...)
+	f.mu.Unlock()
+	return nil
+}
+
+// fakeDevices is an in-memory domain.Devices.
+type fakeDevices struct {
+	mu    sync.Mutex
+	known map[string]uuid.UUID
+}
+
+func newFakeDevices() *fakeDevices { return &fakeDevices{known: map[string]uuid.UUID{}} }
+
+func (f *fakeDevices) SeenDevice(_ context.Context, userID uuid.UUID, hash []byte, _ time.Time) (bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.known[string(hash)] == userID, nil
+}
+
+func (f *fakeDevices) AddDevice(_ context.Context, userID uuid.UUID, hash []byte, _ time.Time) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.known[string(hash)] = userID
+	return nil
 }
 
 // fakeHasher records what it was asked to verify.

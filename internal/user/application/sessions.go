@@ -14,6 +14,8 @@ type TokenPair struct {
 	AccessToken  string
 	RefreshToken string
 	ExpiresIn    time.Duration
+	// DeviceToken (logins only) marks this device as known to the account.
+	DeviceToken string
 }
 
 // SessionConfig sets token lifetimes.

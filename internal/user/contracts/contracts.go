@@ -19,7 +19,24 @@ const (
 	WalletLinkedV1 = "user.wallet_linked.v1"
 	// WalletUnlinkedV1 is published when a user removes a linked address (payload WalletLinked).
 	WalletUnlinkedV1 = "user.wallet_unlinked.v1"
+	// LoginThrottledV1 is published when failed sign-ins start slowing down logins to an
+	// account (payload LoginThrottled); it is pushed to the owner's WebSocket.
+	LoginThrottledV1 = "user.login_throttled.v1"
 )
+
+// LoginThrottled is the payload of user.login_throttled.v1.
+type LoginThrottled struct {
+	UserID uuid.UUID `json:"user_id"`
+	// ClientIP is the address the failures came from.
+	ClientIP string `json:"client_ip"`
+	// KnownDevice: the failures came from one of the account's own devices.
+	KnownDevice bool `json:"known_device"`
+	// Failures counted in the window so far.
+	Failures int `json:"failures"`
+	// RetryAfterSeconds is the delay now imposed on that client.
+	RetryAfterSeconds int       `json:"retry_after_seconds"`
+	At                time.Time `json:"at"`
+}
 
 // Source names the user context in event envelopes.
 const Source = "user"

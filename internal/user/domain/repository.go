@@ -58,6 +58,15 @@ type Throttles interface {
 	Reset(ctx context.Context, key string) error
 }
 
+// Devices remembers the devices an account signed in from, by the SHA-256 of their device
+// token.
+type Devices interface {
+	// SeenDevice reports whether hash is one of the user's devices, noting it was seen at now.
+	SeenDevice(ctx context.Context, userID uuid.UUID, hash []byte, now time.Time) (bool, error)
+	// AddDevice remembers a new device.
+	AddDevice(ctx context.Context, userID uuid.UUID, hash []byte, now time.Time) error
+}
+
 // Wallets stores challenges and linked addresses.
 type Wallets interface {
 	// AddChallenge stores a challenge; more than max open challenges for the user gives

@@ -46,13 +46,19 @@ func (t *RefreshToken) Rotate(now time.Time) error {
 	return nil
 }
 
-// ThrottlePolicy limits failed logins for one key (an account or a client address): after
-// MaxFailures failures within Window, the key is blocked for Lockout. Attempts are counted
-// before the password is checked, so parallel guesses cannot slip past the limit.
+// ThrottlePolicy slows failed logins for one key (an account seen from one client, an account
+// seen from unknown clients, a client address) with progressive delays rather than a hard
+// lock (OWASP's guidance): the first MaxFailures failures within Window are free; from then
+// on each failure blocks the key for a delay that doubles from BaseDelay, capped at Lockout.
+// Attempts are counted before the password is checked, so parallel guesses cannot slip past:
+// an attempt over the limit blocks the key while it is checked.
 type ThrottlePolicy struct {
 	MaxFailures int
 	Window      time.Duration
-	Lockout     time.Duration
+	// BaseDelay is the first delay (default one second).
+	BaseDelay time.Duration
+	// Lockout is the longest delay.
+	Lockout time.Duration
 }
 
 // Throttle is the counter of one key: attempts that failed or are still being checked.
@@ -70,29 +76,57 @@ func (t Throttle) RetryAfter(now time.Time) time.Duration {
 	return t.BlockedUntil.Sub(now)
 }
 
+// Delay is the block after the failure that is `over` failures past the free ones (0 for
+// the MaxFailures-th failure): BaseDelay doubled over times, at most Lockout.
+func (p ThrottlePolicy) Delay(over int) time.Duration {
+	base := p.BaseDelay
+	if base <= 0 {
+		base = time.Second
+	}
+	d := base
+	for range over {
+		d *= 2
+		if d >= p.Lockout {
+			return p.Lockout
+		}
+	}
+	return min(d, p.Lockout)
+}
+
 // Attempt counts an attempt at now and reports whether it may go on to the password check. A
-// blocked key is not counted; the attempt past the limit starts the lockout.
+// blocked key is not counted. Counting starts again once a window has passed since it started
+// and since the key was last blocked.
 func (p ThrottlePolicy) Attempt(t Throttle, now time.Time) (Throttle, bool) {
 	if t.RetryAfter(now) > 0 {
 		return t, false
 	}
-	if t.WindowStarted.IsZero() || now.Sub(t.WindowStarted) >= p.Window || t.BlockedUntil != nil {
-		// A new window, or a lockout that has ended: start counting again.
+	quiet := t.BlockedUntil == nil || now.Sub(*t.BlockedUntil) >= p.Window
+	if t.WindowStarted.IsZero() || (now.Sub(t.WindowStarted) >= p.Window && quiet) {
 		t = Throttle{WindowStarted: now}
 	}
 	t.Failures++
 	if t.Failures > p.MaxFailures {
-		until := now.Add(p.Lockout)
-		t.BlockedUntil = &until
-		return t, false
+		// Over the limit: this attempt is checked, others wait for its delay.
+		t = t.blockUntil(now.Add(p.Delay(t.Failures - p.MaxFailures)))
 	}
 	return t, true
 }
 
-// Failed records that a counted attempt failed: reaching the limit starts the lockout.
+// Failed records that a counted attempt failed: from the limit on, the key is blocked for the
+// next delay.
 func (p ThrottlePolicy) Failed(t Throttle, now time.Time) Throttle {
-	if t.Failures >= p.MaxFailures && t.BlockedUntil == nil {
-		until := now.Add(p.Lockout)
+	if t.Failures >= p.MaxFailures {
+		t = t.blockUntil(now.Add(p.Delay(t.Failures - p.MaxFailures)))
+	}
+	return t
+}
+
+// StartedBlocking reports whether the failure that produced t is the one that first slows the
+// key down in its window (the moment to tell the account's owner).
+func (p ThrottlePolicy) StartedBlocking(t Throttle) bool { return t.Failures == p.MaxFailures }
+
+func (t Throttle) blockUntil(until time.Time) Throttle {
+	if t.BlockedUntil == nil || until.After(*t.BlockedUntil) {
 		t.BlockedUntil = &until
 	}
 	return t

@@ -141,6 +141,9 @@ type User struct {
 	roles        []Role
 	createdAt    time.Time
 	updatedAt    time.Time
+	// sessionsEnded: a change made since loading requires every session (refresh-token family)
+	// of the account to end, so no token minted under the old roles is renewed.
+	sessionsEnded bool
 
 	events []any
 }
@@ -256,6 +259,7 @@ func (u *User) GrantRole(r Role, now time.Time) bool {
 	}
 	u.roles = append(u.roles, r)
 	u.updatedAt = now.UTC()
+	u.sessionsEnded = true
 	return true
 }
 
@@ -271,5 +275,28 @@ func (u *User) RevokeRole(r Role, now time.Time) (bool, error) {
 	}
 	u.roles = slices.Delete(u.roles, i, i+1)
 	u.updatedAt = now.UTC()
+	u.sessionsEnded = true
 	return true, nil
 }
+
+// LoginThrottled is recorded when failed sign-ins start slowing down logins to an account, so
+// its owner can be told (someone may be guessing their password).
+type LoginThrottled struct {
+	UserID      uuid.UUID
+	ClientIP    string
+	KnownDevice bool
+	Failures    int
+	RetryAfter  time.Duration
+	At          time.Time
+}
+
+// RecordLoginThrottled notes that logins to the account are being slowed down.
+func (u *User) RecordLoginThrottled(e LoginThrottled) {
+	e.UserID = u.id
+	u.events = append(u.events, e)
+}
+
+// SessionsEnded reports whether a change made to the account (a role granted or revoked) ends
+// all its sessions: the repository revokes every refresh-token family in the same transaction,
+// so the next access token can only come from a new sign-in with the new roles.
+func (u *User) SessionsEnded() bool { return u.sessionsEnded }

@@ -186,9 +186,9 @@ func TestRefreshTokenRotate(t *testing.T) {
 	assert.ErrorIs(t, revoked.Rotate(now), ErrRefreshInvalid, "revocation wins over reuse")
 }
 
-func TestThrottlePolicy(t *testing.T) {
+func TestThrottlePolicySlowsDownProgressively(t *testing.T) {
 	t.Parallel()
-	p := ThrottlePolicy{MaxFailures: 3, Window: 10 * time.Minute, Lockout: 5 * time.Minute}
+	p := ThrottlePolicy{MaxFailures: 3, Window: 10 * time.Minute, BaseDelay: time.Second, Lockout: 5 * time.Minute}
 	var st Throttle
 	var ok bool
 	for i := 1; i <= 2; i++ {
@@ -198,24 +198,39 @@ func TestThrottlePolicy(t *testing.T) {
 		st = p.Failed(st, at)
 		assert.Equal(t, i, st.Failures)
 		assert.Zero(t, st.RetryAfter(at))
+		assert.False(t, p.StartedBlocking(st))
 	}
 	at := now.Add(3 * time.Second)
 	st, ok = p.Attempt(st, at)
 	require.True(t, ok, "the third attempt is still checked")
 	st = p.Failed(st, at)
-	assert.Equal(t, 5*time.Minute, st.RetryAfter(at), "the third failure starts the lockout")
-	assert.Equal(t, time.Minute, st.RetryAfter(at.Add(4*time.Minute)))
-	blocked, ok := p.Attempt(st, at.Add(time.Minute))
+	assert.True(t, p.StartedBlocking(st))
+	assert.Equal(t, time.Second, st.RetryAfter(at), "the third failure starts the delays, short at first")
+	blocked, ok := p.Attempt(st, at.Add(500*time.Millisecond))
 	assert.False(t, ok)
 	assert.Equal(t, st, blocked, "a refused attempt is not counted")
 
-	// After the lockout, counting starts again.
-	st, ok = p.Attempt(st, at.Add(5*time.Minute))
+	// each further failure doubles the delay, up to the cap
+	want := []time.Duration{2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second, 32 * time.Second, 64 * time.Second,
+		128 * time.Second, 256 * time.Second, 5 * time.Minute, 5 * time.Minute}
+	for i, w := range want {
+		at = at.Add(st.RetryAfter(at))
+		st, ok = p.Attempt(st, at)
+		require.True(t, ok, "attempt %d after waiting", i)
+		st = p.Failed(st, at)
+		assert.Equal(t, w, st.RetryAfter(at), "failure %d", i+4)
+		assert.False(t, p.StartedBlocking(st))
+	}
+	// a guesser gets at most one try per delay: about 3 + log2(cap) + (time / cap) guesses
+
+	// once a whole window has passed since the last block, counting starts again
+	quiet := st.BlockedUntil.Add(10 * time.Minute)
+	st, ok = p.Attempt(st, quiet)
 	require.True(t, ok)
 	assert.Equal(t, 1, st.Failures)
 	assert.Nil(t, st.BlockedUntil)
 
-	// Failures outside the window start a new count.
+	// failures outside the window start a new count
 	later, ok := p.Attempt(Throttle{Failures: 2, WindowStarted: now}, now.Add(11*time.Minute))
 	assert.True(t, ok)
 	assert.Equal(t, 1, later.Failures)
@@ -223,8 +238,9 @@ func TestThrottlePolicy(t *testing.T) {
 
 func TestThrottleCountsAttemptsInFlight(t *testing.T) {
 	t.Parallel()
-	// Five guesses arrive together: each is counted before its password check, so only the
-	// first three are checked and the fourth starts the lockout.
+	// Five guesses arrive together: each is counted before its password check, so the first
+	// three are checked, the fourth is checked too but blocks the key while it is, and the
+	// fifth waits.
 	p := ThrottlePolicy{MaxFailures: 3, Window: time.Hour, Lockout: time.Minute}
 	var st Throttle
 	var allowed []bool
@@ -233,8 +249,8 @@ func TestThrottleCountsAttemptsInFlight(t *testing.T) {
 		st, ok = p.Attempt(st, now)
 		allowed = append(allowed, ok)
 	}
-	assert.Equal(t, []bool{true, true, true, false, false}, allowed)
-	assert.Equal(t, time.Minute, st.RetryAfter(now))
+	assert.Equal(t, []bool{true, true, true, true, false}, allowed)
+	assert.Equal(t, 2*time.Second, st.RetryAfter(now), "the delay the fourth failure would set")
 
 	// A success uncounts its attempt.
 	s := Throttle{Failures: 2, WindowStarted: now}.Succeeded()
@@ -262,4 +278,14 @@ func TestRevokeRole(t *testing.T) {
 	_, err = u.RevokeRole(RoleArtist, now)
 	assert.ErrorIs(t, err, ErrLastRole)
 	assert.Equal(t, []Role{RoleArtist}, u.Roles())
+}
+
+func TestRoleChangesEndTheAccountsSessions(t *testing.T) {
+	t.Parallel()
+	u := newTestUser(t, RoleListener)
+	assert.False(t, u.SessionsEnded())
+	assert.False(t, u.GrantRole(RoleListener, now), "granting a held role changes nothing")
+	assert.False(t, u.SessionsEnded())
+	assert.True(t, u.GrantRole(RoleArtist, now))
+	assert.True(t, u.SessionsEnded())
 }

@@ -122,7 +122,12 @@ export interface paths {
         /**
          * Exchange an email or username and password for a token pair.
          * @description An unknown login and a wrong password give the same 401 (user.invalid_credentials).
-         *     Repeated failures for one account or one client address answer 429 with Retry-After.
+         *     Failures are counted per account and client (a known device, else the client address),
+         *     per account over all unknown clients, and per address; past a limit the client is slowed
+         *     down with doubling delays (429 with Retry-After), never locked out for good, and the
+         *     owner is told (event user.login_throttled.v1). A success returns a device token (also
+         *     set as the HttpOnly cookie vs_device): presented on later logins, it marks the device as
+         *     known, so someone failing from elsewhere never slows the owner's own devices down.
          */
         post: operations["login"];
         delete?: never;
@@ -587,7 +592,7 @@ export interface paths {
         parameters: {
             query?: {
                 quality?: components["parameters"]["MusicQuality"];
-                /** @description Listen session the request belongs to. */
+                /** @description Listen session the request belongs to (stored as valid UTF-8 without control characters, cut to 128 bytes on a character boundary). */
                 session?: string;
                 /** @description Signed link: user. */
                 uid?: string;
@@ -1282,6 +1287,7 @@ export interface components {
             title: string;
         };
         MusicAlbumInput: {
+            /** @description An http(s) URL. */
             cover_url?: string;
             /** @description YYYY-MM-DD; empty clears it */
             release_date?: string;
@@ -1575,8 +1581,107 @@ export interface components {
         };
     };
     responses: {
+        /** @description The request cannot be read: malformed JSON, a value of the wrong type (`bad_request`), a bad header (`http.invalid_header`), a missing or over-long `Idempotency-Key` (`http.idempotency_key_required`, `http.idempotency_key_too_long`). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request conflicts with the resource's state. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description An error with a stable code. */
         Error: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The caller lacks the permission (`auth.forbidden`); admin permissions are checked against the account's current roles, not only the token. */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The resource does not exist, or is not visible to the caller. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is larger than allowed (`http.body_too_large`). */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Slow down; `Retry-After` says for how long. */
+        TooManyRequests: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No bearer token where one is needed, or a token that is invalid or expired (`auth.unauthenticated`, `user.invalid_token`). A bad token is refused on every route, public ones included. */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A dependency this operation needs is not configured or not reachable. */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Invalid values (`validation_failed` with `fields`), text that is not valid UTF-8 or holds a NUL in the body, query or path (`http.invalid_text`), text over the ceilings (`http.text_too_long`), or a rule of the domain. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The body is not in a content type this operation reads (`http.unsupported_media_type`). */
+        UnsupportedMedia: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The endpoint speaks WebSocket and the request is not an upgrade handshake (`live.upgrade_required`). */
+        UpgradeRequired: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1625,6 +1730,8 @@ export interface operations {
                     "application/json": components["schemas"]["JWKS"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     listUnmatchedDeposits: {
@@ -1658,6 +1765,7 @@ export interface operations {
             };
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     createGrant: {
@@ -1703,6 +1811,8 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
         };
     };
@@ -1737,6 +1847,8 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
             503: components["responses"]["Error"];
         };
@@ -1840,6 +1952,8 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description The device_token of an earlier login on this device (or send the vs_device cookie). */
+                    device_token?: string;
                     /** @description Email or username. */
                     login: string;
                     password: string;
@@ -1850,14 +1964,22 @@ export interface operations {
             /** @description A new session. */
             200: {
                 headers: {
+                    /** @description vs_device, the device token (HttpOnly, SameSite=Strict, path /api/v1/auth). */
+                    "Set-Cookie"?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TokenPair"];
+                    "application/json": components["schemas"]["TokenPair"] & {
+                        /** @description Marks this device as known to the account. */
+                        device_token: string;
+                    };
                 };
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             /** @description Too many failed attempts (user.too_many_login_attempts). */
             429: {
                 headers: {
@@ -1892,6 +2014,9 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     refresh: {
@@ -1918,6 +2043,9 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     register: {
@@ -1935,6 +2063,7 @@ export interface operations {
                     display_name: string;
                     /** Format: email */
                     email: string;
+                    /** @description 10 characters or more, at most 256 bytes. */
                     password: string;
                     /**
                      * @default listener
@@ -1957,6 +2086,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
+            401: components["responses"]["Unauthorized"];
             /** @description user.email_taken or user.username_taken. */
             409: {
                 headers: {
@@ -1966,6 +2096,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
         };
     };
@@ -1989,6 +2121,8 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     getListenRewards: {
@@ -2229,6 +2363,12 @@ export interface operations {
                     "application/json": components["schemas"]["MusicAlbum"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2252,6 +2392,11 @@ export interface operations {
                     "application/json": components["schemas"]["MusicAlbumPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2273,6 +2418,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2300,6 +2450,13 @@ export interface operations {
                     "application/json": components["schemas"]["MusicAlbum"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2321,6 +2478,9 @@ export interface operations {
                     "application/json": components["schemas"]["MusicArtist"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2350,6 +2510,12 @@ export interface operations {
                     "application/json": components["schemas"]["MusicArtist"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2373,6 +2539,11 @@ export interface operations {
                     "application/json": components["schemas"]["MusicArtistPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2402,6 +2573,13 @@ export interface operations {
                     "application/json": components["schemas"]["MusicArtist"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2434,6 +2612,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2462,6 +2644,10 @@ export interface operations {
                     };
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2487,6 +2673,12 @@ export interface operations {
                     "application/json": components["schemas"]["MusicPlaylist"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2510,6 +2702,11 @@ export interface operations {
                     "application/json": components["schemas"]["MusicPlaylist"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2531,6 +2728,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2558,6 +2760,13 @@ export interface operations {
                     "application/json": components["schemas"]["MusicPlaylist"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2587,6 +2796,13 @@ export interface operations {
                     "application/json": components["schemas"]["MusicPlaylist"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2618,6 +2834,13 @@ export interface operations {
                     "application/json": components["schemas"]["MusicPlaylist"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2642,6 +2865,11 @@ export interface operations {
                     "application/json": components["schemas"]["MusicPlaylist"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2670,6 +2898,10 @@ export interface operations {
                     "application/json": components["schemas"]["MusicSongPage"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2695,6 +2927,12 @@ export interface operations {
                     "application/json": components["schemas"]["MusicSong"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2718,6 +2956,11 @@ export interface operations {
                     "application/json": components["schemas"]["MusicSong"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2739,6 +2982,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2766,6 +3014,13 @@ export interface operations {
                     "application/json": components["schemas"]["MusicSong"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2798,6 +3053,13 @@ export interface operations {
                     "application/json": components["schemas"]["MusicSong"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2819,6 +3081,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2840,6 +3107,11 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2872,6 +3144,13 @@ export interface operations {
                     "application/json": components["schemas"]["MusicStreamURL"];
                 };
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2879,7 +3158,7 @@ export interface operations {
         parameters: {
             query?: {
                 quality?: components["parameters"]["MusicQuality"];
-                /** @description Listen session the request belongs to. */
+                /** @description Listen session the request belongs to (stored as valid UTF-8 without control characters, cut to 128 bytes on a character boundary). */
                 session?: string;
                 /** @description Signed link: user. */
                 uid?: string;
@@ -2931,6 +3210,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             /** @description Range not satisfiable. */
             416: {
                 headers: {
@@ -2938,6 +3221,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
         };
     };
@@ -2945,7 +3229,7 @@ export interface operations {
         parameters: {
             query?: {
                 quality?: components["parameters"]["MusicQuality"];
-                /** @description Listen session the request belongs to. */
+                /** @description Listen session the request belongs to (stored as valid UTF-8 without control characters, cut to 128 bytes on a character boundary). */
                 session?: string;
                 /** @description Signed link: user. */
                 uid?: string;
@@ -2989,6 +3273,10 @@ export interface operations {
                 };
                 content?: never;
             };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             /** @description Range not satisfiable. */
             416: {
                 headers: {
@@ -2996,6 +3284,7 @@ export interface operations {
                 };
                 content?: never;
             };
+            422: components["responses"]["Unprocessable"];
             /** @description An error (no body). */
             default: {
                 headers: {
@@ -3023,6 +3312,8 @@ export interface operations {
                     "application/json": Record<string, never>;
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     getBalances: {
@@ -3045,6 +3336,7 @@ export interface operations {
             };
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     getLedger: {
@@ -3111,9 +3403,11 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
-            409: components["responses"]["Error"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
-            503: components["responses"]["Error"];
+            503: components["responses"]["Unavailable"];
         };
     };
     stripeWebhook: {
@@ -3144,7 +3438,11 @@ export interface operations {
                 };
             };
             400: components["responses"]["Error"];
-            503: components["responses"]["Error"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getPayment: {
@@ -3170,6 +3468,7 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     refundPayment: {
@@ -3208,9 +3507,11 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
-            409: components["responses"]["Error"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
-            503: components["responses"]["Error"];
+            503: components["responses"]["Unavailable"];
         };
     };
     testConfirmPayment: {
@@ -3267,6 +3568,8 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     listTransactions: {
@@ -3295,6 +3598,8 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     createTransaction: {
@@ -3333,6 +3638,8 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             409: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
             503: components["responses"]["Error"];
         };
@@ -3374,6 +3681,8 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
             503: components["responses"]["Error"];
         };
     };
@@ -3398,7 +3707,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Error"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     getMe: {
@@ -3420,7 +3731,9 @@ export interface operations {
                 };
             };
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Error"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     updateMe: {
@@ -3433,6 +3746,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
+                    /** @description An http(s) URL; empty clears it. */
                     avatar_url?: string;
                     bio?: string;
                     display_name?: string;
@@ -3451,6 +3765,9 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
         };
     };
@@ -3475,6 +3792,8 @@ export interface operations {
                 };
             };
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     linkWallet: {
@@ -3507,6 +3826,7 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Error"];
             /** @description The nonce was used (user.wallet_nonce_used), or the address is linked (user.wallet_taken, user.wallet_already_linked). */
             409: {
@@ -3518,6 +3838,8 @@ export interface operations {
                 };
             };
             410: components["responses"]["Error"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
         };
     };
@@ -3549,8 +3871,11 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
-            429: components["responses"]["Error"];
+            429: components["responses"]["TooManyRequests"];
         };
     };
     unlinkWallet: {
@@ -3573,6 +3898,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
             404: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
@@ -3599,6 +3925,7 @@ export interface operations {
             };
             401: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     liveUpdates: {
@@ -3624,7 +3951,10 @@ export interface operations {
             };
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
             410: components["responses"]["Error"];
+            422: components["responses"]["Unprocessable"];
+            426: components["responses"]["UpgradeRequired"];
         };
     };
     health: {
@@ -3655,6 +3985,8 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     ready: {
@@ -3675,6 +4007,8 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
             /** @description Not ready. */
             503: {
                 headers: {
@@ -3704,6 +4038,8 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
         };
     };
 }

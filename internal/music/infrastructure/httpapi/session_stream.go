@@ -70,7 +70,7 @@ func (h *Handler) streamSession(c echo.Context, id uuid.UUID, q domain.Quality) 
 	hdr.Set("Cache-Control", "private, no-store")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 
-	w := &sessionWriter{countingWriter: countingWriter{r: c.Response()}, get: req.Method == http.MethodGet,
+	w := &sessionWriter{r: c.Response(), get: req.Method == http.MethodGet,
 		serve: application.SessionServe{SessionID: link.SessionID, SongID: id, UserID: link.UserID}, ctx: ctx, sessions: h.sessions}
 	http.ServeContent(w, req, "", obj.ModTime, content)
 	if w.reserved && w.n < w.serve.End-w.serve.Start {
@@ -88,7 +88,8 @@ func (h *Handler) streamSession(c echo.Context, id uuid.UUID, q domain.Quality) 
 			h.metrics.StreamStarts.Inc()
 		}
 		h.app.RecordStream(ctx, domain.StreamRecord{SongID: id, UserID: link.UserID, SessionID: link.SessionID.String(),
-			Quality: target.Rendition.Quality, RangeStart: w.serve.Start, BytesServed: w.n, Started: w.serve.Start == 0 && w.n > 0})
+			Quality: target.Rendition.Quality, RangeStart: w.serve.Start, BytesServed: w.n, Started: w.serve.Start == 0 && w.n > 0,
+			LinkKey: "session:" + link.SessionID.String(), PlayThreshold: domain.PlayThresholdBytes(target.Rendition.Size, durationOf(target.Song))})
 	}
 	return nil
 }
@@ -110,9 +111,12 @@ type reserver interface {
 }
 
 // sessionWriter counts the range of a 200 or 206 on the session when the header goes out,
-// before any body byte; if that fails, the request answers 503 and sends no audio.
+// before any body byte; if that fails, the request answers 503 and sends no audio. It counts
+// the body bytes that leave and keeps the connection's ReadFrom (sendfile) reachable. It is
+// self-contained (not the plain stream's writer) so the two can change apart.
 type sessionWriter struct {
-	countingWriter
+	r        *echo.Response
+	n        int64
 	get      bool
 	ctx      context.Context
 	sessions reserver
@@ -121,9 +125,11 @@ type sessionWriter struct {
 	failed   bool
 }
 
+func (w *sessionWriter) Header() http.Header { return w.r.Header() }
+
 func (w *sessionWriter) WriteHeader(code int) {
 	if !w.get || (code != http.StatusOK && code != http.StatusPartialContent) {
-		w.countingWriter.WriteHeader(code)
+		w.r.WriteHeader(code)
 		return
 	}
 	hdr := w.Header()
@@ -138,7 +144,7 @@ func (w *sessionWriter) WriteHeader(code int) {
 		w.serve.Start, w.serve.End = start, end
 		if err := w.sessions.Reserve(w.ctx, w.serve); err == nil {
 			w.reserved = true
-			w.countingWriter.WriteHeader(code)
+			w.r.WriteHeader(code)
 			return
 		}
 	}
@@ -147,7 +153,7 @@ func (w *sessionWriter) WriteHeader(code int) {
 		hdr.Del(k)
 	}
 	hdr.Set(echo.HeaderContentType, echo.MIMEApplicationJSON)
-	w.countingWriter.WriteHeader(http.StatusServiceUnavailable)
+	w.r.WriteHeader(http.StatusServiceUnavailable)
 	_, _ = w.r.Write([]byte(`{"error":{"code":"` + errAccounting.Code() + `","message":"` + errAccounting.Message() + `"}}`))
 }
 
@@ -155,15 +161,34 @@ func (w *sessionWriter) Write(p []byte) (int, error) {
 	if w.failed {
 		return 0, errAccounting
 	}
-	return w.countingWriter.Write(p)
+	n, err := w.r.Write(p)
+	w.n += int64(n)
+	return n, err
 }
 
 func (w *sessionWriter) ReadFrom(src io.Reader) (int64, error) {
 	if w.failed {
 		return 0, errAccounting
 	}
-	return w.countingWriter.ReadFrom(src)
+	if !w.r.Committed {
+		w.WriteHeader(http.StatusOK)
+		if w.failed {
+			return 0, errAccounting
+		}
+	}
+	if rf, ok := w.r.Writer.(io.ReaderFrom); ok {
+		n, err := rf.ReadFrom(src)
+		w.r.Size += n
+		w.n += n
+		return n, err
+	}
+	return io.Copy(sessionBody{w}, src)
 }
+
+// sessionBody hides ReadFrom so io.Copy uses Write.
+type sessionBody struct{ w *sessionWriter }
+
+func (b sessionBody) Write(p []byte) (int, error) { return b.w.Write(p) }
 
 // contentRange reads "bytes 100-199/1000" as [100, 200).
 func contentRange(cr string) (int64, int64, bool) {

@@ -33,7 +33,7 @@ func serveThrough(t *testing.T, r *fakeReserver, method, rangeHdr string, conten
 	if rangeHdr != "" {
 		req.Header.Set("Range", rangeHdr)
 	}
-	w := &sessionWriter{countingWriter: countingWriter{r: echo.NewResponse(rec, echo.New())}, get: method == http.MethodGet,
+	w := &sessionWriter{r: echo.NewResponse(rec, echo.New()), get: method == http.MethodGet,
 		ctx: context.Background(), sessions: r}
 	var rs interface {
 		Read([]byte) (int, error)

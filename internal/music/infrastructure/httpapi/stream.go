@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net/http"
@@ -59,8 +61,23 @@ func (h *Handler) stream(c echo.Context) error {
 	hdr.Set("Cache-Control", "private, max-age=3600")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 
+	if err := checkRange(req, obj.Size); err != nil {
+		hdr.Del(echo.HeaderContentType)
+		hdr.Set("Content-Range", "bytes */"+strconv.FormatInt(obj.Size, 10))
+		return err
+	}
 	w := &countingWriter{r: c.Response()}
 	http.ServeContent(w, req, "", obj.ModTime, obj.Reader)
+	if w.failed != 0 {
+		hdr.Del(echo.HeaderContentType)
+		if w.failed == http.StatusRequestedRangeNotSatisfiable {
+			return domain.ErrRangeUnsatisfiable
+		}
+		if w.failed == http.StatusPreconditionFailed {
+			return domain.ErrPreconditionFailed
+		}
+		return errs.ErrInternal
+	}
 
 	status := c.Response().Status
 	if req.Method == http.MethodGet && (status == http.StatusOK || status == http.StatusPartialContent) {
@@ -72,8 +89,10 @@ func (h *Handler) stream(c echo.Context) error {
 		if start == 0 && w.n > 0 {
 			h.metrics.StreamStarts.Inc()
 		}
-		h.app.RecordStream(ctx, domain.StreamRecord{SongID: id, UserID: v.UserID, SessionID: session(c), Quality: target.Rendition.Quality,
-			RangeStart: start, BytesServed: w.n, Started: start == 0 && w.n > 0})
+		sess := session(c)
+		h.app.RecordStream(ctx, domain.StreamRecord{SongID: id, UserID: v.UserID, SessionID: sess, Quality: target.Rendition.Quality,
+			RangeStart: start, BytesServed: w.n, Started: start == 0 && w.n > 0, LinkKey: linkKey(c, q, sess),
+			PlayThreshold: domain.PlayThresholdBytes(target.Rendition.Size, durationOf(target.Song))})
 	}
 	return nil
 }
@@ -105,13 +124,26 @@ func (h *Handler) streamViewer(c echo.Context, id uuid.UUID, q domain.Quality) (
 	return application.Viewer{UserID: p.UserID}, nil
 }
 
-func session(c echo.Context) string {
-	s := c.QueryParam("session")
-	if len(s) > 128 {
-		s = s[:128]
+// linkKey names the stream link a request belongs to, for play counting: a signed link by its
+// signature, a bearer request by its quality and session label.
+func linkKey(c echo.Context, q domain.Quality, session string) string {
+	h := sha256.New()
+	if sig := c.QueryParam("sig"); sig != "" {
+		h.Write([]byte("sig\x00" + sig))
+	} else {
+		h.Write([]byte("bearer\x00" + string(q) + "\x00" + session))
 	}
-	return s
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
+
+func durationOf(s *domain.Song) int {
+	if d := s.DurationMS(); d != nil {
+		return *d
+	}
+	return 0
+}
+
+func session(c echo.Context) string { return domain.NormalizeSessionID(c.QueryParam("session")) }
 
 // rangeStart reads the first byte of "bytes 100-199/1000".
 func rangeStart(cr string) int64 {
@@ -124,17 +156,58 @@ func rangeStart(cr string) int64 {
 	return n
 }
 
-// countingWriter counts the body bytes that leave, and keeps the connection's ReadFrom (and so
-// sendfile) reachable through echo's response.
-type countingWriter struct {
-	r *echo.Response
-	n int64
+// MaxRanges bounds the ranges of one request; past it the Range header is ignored and the whole
+// file is sent (as nginx's max_ranges does), so 1,000 one-byte ranges cannot inflate the answer.
+const MaxRanges = 8
+
+// checkRange refuses what http.ServeContent would wrongly accept (a zero-length suffix
+// "bytes=-0" answered 206 with nothing) and drops a Range header with too many ranges.
+func checkRange(req *http.Request, size int64) error {
+	h := req.Header.Get("Range")
+	if h == "" {
+		return nil
+	}
+	spec, ok := strings.CutPrefix(h, "bytes=")
+	if !ok {
+		return nil // ServeContent refuses other units with 416, mapped below
+	}
+	parts := strings.Split(spec, ",")
+	if len(parts) > MaxRanges {
+		req.Header.Del("Range")
+		return nil
+	}
+	for _, p := range parts {
+		if strings.TrimSpace(p) == "-0" {
+			return domain.ErrRangeUnsatisfiable.WithMessage("a suffix range of zero bytes selects nothing")
+		}
+	}
+	return nil
 }
 
-func (w *countingWriter) Header() http.Header  { return w.r.Header() }
-func (w *countingWriter) WriteHeader(code int) { w.r.WriteHeader(code) }
+// countingWriter counts the body bytes that leave, and keeps the connection's ReadFrom (and so
+// sendfile) reachable through echo's response.
+// An error status from ServeContent (416, 412) is held back, with its plain-text body, so the
+// handler answers it in the one error shape.
+type countingWriter struct {
+	r      *echo.Response
+	n      int64
+	failed int
+}
+
+func (w *countingWriter) Header() http.Header { return w.r.Header() }
+
+func (w *countingWriter) WriteHeader(code int) {
+	if code >= 400 {
+		w.failed = code
+		return
+	}
+	w.r.WriteHeader(code)
+}
 
 func (w *countingWriter) Write(p []byte) (int, error) {
+	if w.failed != 0 {
+		return len(p), nil
+	}
 	n, err := w.r.Write(p)
 	w.n += int64(n)
 	return n, err

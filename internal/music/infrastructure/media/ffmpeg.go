@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -164,22 +166,134 @@ func seconds(s string) int {
 	return int(f*1000 + 0.5)
 }
 
-// Transcode encodes the audio of src into an MP3 at dst with the given bitrate.
-func (t *Tools) Transcode(ctx context.Context, src, dst string, kbps int) error {
+// Decode decodes the first audio stream of path in full, stopping once limit of audio has
+// come out (so a header claiming days costs at most limit of decoding), and reports the decoded
+// length and how many errors the decoder printed. It runs at low CPU priority on one thread.
+func (t *Tools) Decode(ctx context.Context, path string, limit time.Duration) (DecodeResult, error) {
+	if t.ffmpeg == "" {
+		return DecodeResult{}, errors.New("media: ffmpeg is not installed")
+	}
+	ctx, cancel := context.WithTimeout(ctx, DecodeTimeout)
+	defer cancel()
+	// The audio is decoded to 8 kHz mono PCM and counted, so the length is that of the samples
+	// actually decoded: frames the decoder had to skip (damage) do not count, whatever the
+	// timestamps say.
+	pcm := &byteCounter{}
+	errLines := &lineCounter{}
+	cmd := exec.CommandContext(ctx, t.ffmpeg, "-nostdin", "-hide_banner", "-nostats", "-v", "error", "-threads", "1",
+		"-i", path, "-map", "0:a:0", "-vn", "-t", secondsArg(limit), "-ac", "1", "-ar", "8000", "-f", "s16le", "-")
+	cmd.Stdout, cmd.Stderr = pcm, errLines
+	if err := runNice(ctx, cmd); err != nil {
+		if ctx.Err() != nil {
+			return DecodeResult{}, fmt.Errorf("%w: decoding took longer than %s", ErrTooSlow, DecodeTimeout)
+		}
+		return DecodeResult{}, fmt.Errorf("%w: ffmpeg: %s", ErrNotAudio, firstLine(errLines.first.String(), err))
+	}
+	return DecodeResult{DurationMS: int(pcm.n / 16), Errors: errLines.n, FirstError: strings.TrimSpace(errLines.first.String())}, nil
+}
+
+// byteCounter counts what is written to it.
+type byteCounter struct{ n int64 }
+
+func (b *byteCounter) Write(p []byte) (int, error) { b.n += int64(len(p)); return len(p), nil }
+
+// DecodeResult is what Decode found.
+type DecodeResult struct {
+	DurationMS int
+	Errors     int
+	FirstError string
+}
+
+// DecodeTimeout bounds the wall time of one decode; decoding an hour of FLAC takes seconds.
+const DecodeTimeout = 2 * time.Minute
+
+// Errors that end a job for good: the file makes ffmpeg work beyond its bounds.
+var (
+	ErrTooSlow       = errors.New("media: ffmpeg ran past its time limit")
+	ErrOutputTooLong = errors.New("media: the rendition exceeded its size limit")
+)
+
+// Encode is one rendition to make, with its bounds.
+type Encode struct {
+	Kbps int
+	// MaxDuration stops the encoder after this much audio (-t).
+	MaxDuration time.Duration
+	// MaxBytes bounds the output (-fs); reaching it fails the encode.
+	MaxBytes int64
+	// Timeout bounds the encoder's wall time.
+	Timeout time.Duration
+}
+
+// Transcode encodes the audio of src into an MP3 at dst within the bounds of e, on one thread
+// at low CPU priority.
+func (t *Tools) Transcode(ctx context.Context, src, dst string, e Encode) error {
 	if t.ffmpeg == "" {
 		return errors.New("media: ffmpeg is not installed")
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	if e.Timeout <= 0 || e.Timeout > 10*time.Minute {
+		e.Timeout = 10 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.Timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, t.ffmpeg, "-nostdin", "-v", "error", "-y", "-i", src,
-		"-map", "0:a:0", "-vn", "-map_metadata", "-1", "-c:a", "libmp3lame", "-b:a", strconv.Itoa(kbps)+"k",
-		"-f", "mp3", dst)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("ffmpeg: %s", firstLine(stderr.String(), err))
+	args := []string{"-nostdin", "-v", "error", "-y", "-threads", "1", "-i", src,
+		"-map", "0:a:0", "-vn", "-map_metadata", "-1", "-c:a", "libmp3lame", "-b:a", strconv.Itoa(e.Kbps) + "k"}
+	if e.MaxDuration > 0 {
+		args = append(args, "-t", secondsArg(e.MaxDuration))
+	}
+	if e.MaxBytes > 0 {
+		args = append(args, "-fs", strconv.FormatInt(e.MaxBytes, 10))
+	}
+	args = append(args, "-f", "mp3", dst)
+	cmd := exec.CommandContext(ctx, t.ffmpeg, args...)
+	errLines := &lineCounter{}
+	cmd.Stderr = errLines
+	if err := runNice(ctx, cmd); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: encoding took longer than %s", ErrTooSlow, e.Timeout)
+		}
+		return fmt.Errorf("ffmpeg: %s", firstLine(errLines.first.String(), err))
+	}
+	if e.MaxBytes > 0 {
+		if st, err := os.Stat(dst); err == nil && st.Size() >= e.MaxBytes {
+			return fmt.Errorf("%w: %d bytes for %s of audio at %d kbps", ErrOutputTooLong, st.Size(), e.MaxDuration, e.Kbps)
+		}
 	}
 	return nil
+}
+
+// runNice starts cmd, lowers its CPU priority (transcoding must not starve the API) and waits.
+func runNice(ctx context.Context, cmd *exec.Cmd) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	_ = syscall.Setpriority(syscall.PRIO_PROCESS, cmd.Process.Pid, 10)
+	return cmd.Wait()
+}
+
+func secondsArg(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
+
+// lineCounter counts the non-empty lines written to it and keeps the first few hundred bytes.
+type lineCounter struct {
+	n     int
+	first bytes.Buffer
+	mid   bool
+}
+
+func (l *lineCounter) Write(p []byte) (int, error) {
+	for _, b := range p {
+		if b == '\n' {
+			l.mid = false
+			continue
+		}
+		if !l.mid {
+			l.n++
+			l.mid = true
+		}
+	}
+	if room := 600 - l.first.Len(); room > 0 {
+		l.first.Write(p[:min(room, len(p))])
+	}
+	return len(p), nil
 }
 
 func firstLine(s string, err error) string {

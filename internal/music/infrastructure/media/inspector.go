@@ -2,9 +2,12 @@ package media
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/vibestream/vibestream/internal/music/application"
+	"github.com/vibestream/vibestream/internal/music/domain"
 )
 
 // Inspector adapts Tools to the application's AudioTools port.
@@ -40,9 +43,25 @@ func (i Inspector) Inspect(ctx context.Context, path, format string) (applicatio
 	return info, nil
 }
 
+// Decode implements application.AudioTools.
+func (i Inspector) Decode(ctx context.Context, path string, limit time.Duration) (domain.DecodeReport, error) {
+	r, err := i.T.Decode(ctx, path, limit)
+	if errors.Is(err, ErrTooSlow) {
+		return domain.DecodeReport{}, fmt.Errorf("%w: %v", application.ErrJobLimit, err)
+	}
+	if err != nil {
+		return domain.DecodeReport{}, err
+	}
+	return domain.DecodeReport{DurationMS: r.DurationMS, Errors: r.Errors}, nil
+}
+
 // Transcode implements application.AudioTools.
-func (i Inspector) Transcode(ctx context.Context, src, dst string, kbps int) (string, error) {
-	if err := i.T.Transcode(ctx, src, dst, kbps); err != nil {
+func (i Inspector) Transcode(ctx context.Context, src, dst string, e application.Encode) (string, error) {
+	err := i.T.Transcode(ctx, src, dst, Encode{Kbps: e.Kbps, MaxDuration: e.MaxDuration, MaxBytes: e.MaxBytes, Timeout: e.Timeout})
+	if errors.Is(err, ErrTooSlow) || errors.Is(err, ErrOutputTooLong) {
+		return "", fmt.Errorf("%w: %v", application.ErrJobLimit, err)
+	}
+	if err != nil {
 		return "", err
 	}
 	return ContentType(FormatMP3), nil

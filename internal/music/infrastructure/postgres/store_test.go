@@ -318,7 +318,7 @@ func TestUploadAcceptedEnqueuesTranscodingAndReadyPublishesTheEvent(t *testing.T
 	assert.Equal(t, 1, jobsN)
 
 	low := domain.Rendition{Quality: domain.QualityLow, Key: "audio/cd/" + fmt.Sprintf("%064x", 2), ContentType: "audio/mpeg", Size: 5, BitrateKbps: 96, SHA256: "y"}
-	_, err = s.UpdateSong(ctx, sg.ID(), func(x *domain.Song) error { return x.MarkReady(1, []domain.Rendition{low}, now) })
+	_, err = s.UpdateSong(ctx, sg.ID(), func(x *domain.Song) error { return x.MarkReady(1, 0, []domain.Rendition{low}, now) })
 	require.NoError(t, err)
 	got, err := s.GetSong(ctx, sg.ID())
 	require.NoError(t, err)

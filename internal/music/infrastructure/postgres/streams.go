@@ -2,11 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/vibestream/vibestream/internal/music/contracts"
 	"github.com/vibestream/vibestream/internal/music/domain"
@@ -38,9 +41,7 @@ func (r *StreamRecorder) Record(ctx context.Context, rec domain.StreamRecord) {
 	select {
 	case r.in <- recorderItem{rec: &rec}:
 	default:
-		if err := r.write(context.WithoutCancel(ctx), []domain.StreamRecord{rec}); err != nil {
-			r.logger.Error("record stream", "song_id", rec.SongID, "error", err)
-		}
+		r.writeIsolating(context.WithoutCancel(ctx), []domain.StreamRecord{rec})
 	}
 }
 
@@ -67,9 +68,7 @@ func (r *StreamRecorder) Run(ctx context.Context) {
 	var waiters []chan struct{}
 	flush := func() {
 		if len(batch) > 0 {
-			if err := r.write(context.WithoutCancel(ctx), batch); err != nil {
-				r.logger.Error("record streams", "count", len(batch), "error", err)
-			}
+			r.writeIsolating(context.WithoutCancel(ctx), batch)
 			batch = batch[:0]
 		}
 		for _, w := range waiters {
@@ -110,15 +109,57 @@ func (r *StreamRecorder) Run(ctx context.Context) {
 	}
 }
 
+// writeIsolating writes a batch; when Postgres refuses its data (a value it cannot store), the
+// batch is split in halves and each half retried, so a bad record costs only itself (k bad
+// records of n cost O(k log n) extra statements). Other errors (the database unreachable) drop
+// the batch with a log line, as retrying record by record would only multiply the load.
+func (r *StreamRecorder) writeIsolating(ctx context.Context, recs []domain.StreamRecord) {
+	err := r.write(ctx, recs)
+	if err == nil {
+		return
+	}
+	if len(recs) == 1 || !isDataError(err) {
+		r.logger.Error("record streams: dropped", "count", len(recs), "song_id", recs[0].SongID, "error", err)
+		return
+	}
+	mid := len(recs) / 2
+	r.writeIsolating(ctx, recs[:mid])
+	r.writeIsolating(ctx, recs[mid:])
+}
+
+// isDataError reports a refusal caused by the values written (SQLSTATE classes 22, data
+// exception, and 23, integrity constraint violation), which a smaller batch can avoid.
+func isDataError(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (strings.HasPrefix(pe.Code, "22") || strings.HasPrefix(pe.Code, "23"))
+}
+
 func (r *StreamRecorder) write(ctx context.Context, recs []domain.StreamRecord) error {
-	counts := map[uuid.UUID]int64{}
+	type playKey struct {
+		user, song uuid.UUID
+		link       string
+	}
+	type play struct {
+		bytes, threshold int64
+		at               time.Time
+	}
+	plays := map[playKey]*play{}
+	var order []playKey
 	rows := make([][]any, len(recs))
 	for i, rec := range recs {
 		// [16]byte takes pgx's binary uuid path (uuid.UUID would go through driver.Valuer).
 		rows[i] = []any{[16]byte(rec.SongID), [16]byte(rec.UserID), rec.SessionID, string(rec.Quality), rec.RangeStart, rec.BytesServed, rec.Started, rec.At}
-		if rec.Started {
-			counts[rec.SongID]++
+		if rec.BytesServed <= 0 {
+			continue
 		}
+		k := playKey{rec.UserID, rec.SongID, rec.LinkKey}
+		p, ok := plays[k]
+		if !ok {
+			p = &play{threshold: max(1, rec.PlayThreshold), at: rec.At}
+			plays[k] = p
+			order = append(order, k)
+		}
+		p.bytes += rec.BytesServed
 	}
 	return r.store.inTx(ctx, func(q *musicdb.Queries, tx pgx.Tx, inv *invalidation) error {
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"music", "stream_requests"},
@@ -126,15 +167,29 @@ func (r *StreamRecorder) write(ctx context.Context, recs []domain.StreamRecord) 
 			pgx.CopyFromRows(rows)); err != nil {
 			return err
 		}
-		if len(counts) == 0 {
+		if len(order) == 0 {
 			return nil
 		}
-		ids := make([]uuid.UUID, 0, len(counts))
-		ns := make([]int64, 0, len(counts))
-		for id, n := range counts {
-			ids = append(ids, id)
-			ns = append(ns, n)
-			inv.add(songKey(id))
+		in := musicdb.AccumulatePlaysParams{Batch: uuid.New()}
+		for _, k := range order {
+			p := plays[k]
+			in.UserIds = append(in.UserIds, k.user)
+			in.SongIds = append(in.SongIds, k.song)
+			in.LinkKeys = append(in.LinkKeys, k.link)
+			in.Bytes = append(in.Bytes, p.bytes)
+			in.Thresholds = append(in.Thresholds, p.threshold)
+			in.Ats = append(in.Ats, p.at)
+		}
+		counted, err := q.AccumulatePlays(ctx, in)
+		if err != nil || len(counted) == 0 {
+			return err
+		}
+		ids := make([]uuid.UUID, 0, len(counted))
+		ns := make([]int64, 0, len(counted))
+		for _, c := range counted {
+			ids = append(ids, c.SongID)
+			ns = append(ns, c.Plays)
+			inv.add(songKey(c.SongID))
 		}
 		return q.IncrementPlayCounts(ctx, musicdb.IncrementPlayCountsParams{SongIds: ids, Counts: ns})
 	})

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -141,6 +142,20 @@ func translate(err error) error {
 	return application.ErrGatewayFailed.Wrap(err)
 }
 
+// signatureTime reads t= of a Stripe-Signature header ("t=1700000000,v1=...").
+func signatureTime(header string) (time.Time, bool) {
+	for _, part := range strings.Split(header, ",") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(part), "t="); ok {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return time.Time{}, false
+			}
+			return time.Unix(n, 0), true
+		}
+	}
+	return time.Time{}, false
+}
+
 // Verifier implements application.WebhookVerifier with the endpoint's signing secret.
 type Verifier struct {
 	secret string
@@ -149,12 +164,17 @@ type Verifier struct {
 // NewVerifier builds a verifier for the webhook signing secret.
 func NewVerifier(secret string) *Verifier { return &Verifier{secret: secret} }
 
-// Verify checks the Stripe-Signature header (with Stripe's default five-minute tolerance) and
-// decodes the event. Events of any API version are accepted: only stable fields are read.
+// Verify checks the Stripe-Signature header (with Stripe's default five-minute tolerance, both
+// ways: the library only refuses old signatures, so a timestamp more than five minutes in the
+// future is refused here) and decodes the event. Events of any API version are accepted: only
+// stable fields are read.
 func (v *Verifier) Verify(payload []byte, header string) (application.WebhookEvent, error) {
 	ev, err := webhook.ConstructEventWithOptions(payload, header, v.secret, webhook.ConstructEventOptions{IgnoreAPIVersionMismatch: true})
 	if err != nil {
 		return application.WebhookEvent{}, application.ErrBadSignature.Wrap(err)
+	}
+	if ts, ok := signatureTime(header); !ok || time.Until(ts) > webhook.DefaultTolerance {
+		return application.WebhookEvent{}, application.ErrBadSignature.WithMessage("the webhook signature is dated in the future")
 	}
 	out := application.WebhookEvent{ID: ev.ID, Type: string(ev.Type)}
 	if strings.HasPrefix(out.Type, "payment_intent.") && ev.Data != nil {

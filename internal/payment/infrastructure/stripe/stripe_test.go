@@ -61,6 +61,13 @@ func TestVerifierChecksSignatures(t *testing.T) {
 	wrong := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: "whsec_other"})
 	_, err = v.Verify(wrong.Payload, wrong.Header)
 	assert.ErrorIs(t, err, application.ErrBadSignature)
+	// the tolerance applies both ways: a signature dated in the future is refused too
+	future := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: time.Now().Add(time.Hour)})
+	_, err = v.Verify(future.Payload, future.Header)
+	assert.ErrorIs(t, err, application.ErrBadSignature, "future timestamp")
+	soon := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: time.Now().Add(time.Minute)})
+	_, err = v.Verify(soon.Payload, soon.Header)
+	assert.NoError(t, err, "a minute of clock skew is tolerated")
 	old := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: time.Now().Add(-time.Hour)})
 	_, err = v.Verify(old.Payload, old.Header)
 	assert.ErrorIs(t, err, application.ErrBadSignature, "replayed old deliveries are refused")

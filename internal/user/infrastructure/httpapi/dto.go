@@ -18,8 +18,14 @@ type registerRequest struct {
 }
 
 type loginRequest struct {
-	Login    string `json:"login"`
-	Password string `json:"password"`
+	Login       string `json:"login"`
+	Password    string `json:"password"`
+	DeviceToken string `json:"device_token"`
+}
+
+type loginResponse struct {
+	tokensResponse
+	DeviceToken string `json:"device_token"`
 }
 
 type refreshRequest struct {

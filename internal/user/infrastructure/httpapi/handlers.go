@@ -84,18 +84,31 @@ func (h *Handlers) register(c echo.Context) error {
 	return c.JSON(http.StatusCreated, registerResponse{User: userOf(res.User), tokensResponse: tokensOf(res.Tokens)})
 }
 
+// DeviceCookie carries the device token that marks a browser as one of the account's known
+// devices (clients without cookies send it as device_token instead).
+const DeviceCookie = "vs_device"
+
 func (h *Handlers) login(c echo.Context) error {
 	var req loginRequest
 	if err := httpx.Bind(c, &req); err != nil {
 		return err
 	}
-	pair, err := h.Login.Handle(c.Request().Context(), application.LoginCommand{Login: req.Login, Password: req.Password, ClientIP: c.RealIP()})
+	device := req.DeviceToken
+	if device == "" {
+		if ck, err := c.Cookie(DeviceCookie); err == nil {
+			device = ck.Value
+		}
+	}
+	pair, err := h.Login.Handle(c.Request().Context(), application.LoginCommand{Login: req.Login, Password: req.Password,
+		ClientIP: c.RealIP(), DeviceToken: device})
 	h.Metrics.login(err)
 	if err != nil {
 		return err
 	}
 	noStore(c)
-	return c.JSON(http.StatusOK, tokensOf(pair))
+	c.SetCookie(&http.Cookie{Name: DeviceCookie, Value: pair.DeviceToken, Path: "/api/v1/auth", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: c.Scheme() == "https", SameSite: http.SameSiteStrictMode})
+	return c.JSON(http.StatusOK, loginResponse{tokensResponse: tokensOf(pair), DeviceToken: pair.DeviceToken})
 }
 
 func (h *Handlers) refresh(c echo.Context) error {

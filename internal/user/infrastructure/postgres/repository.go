@@ -79,6 +79,11 @@ func (s *Store) publish(ctx context.Context, tx pgx.Tx, recorded []any) error {
 			env, err = events.New(ctx, contracts.WalletUnlinkedV1, contracts.Source, contracts.WalletLinked{
 				UserID: e.UserID, Chain: string(e.Chain), Address: e.Address, At: e.At,
 			}, events.ForUsers(e.UserID), events.At(e.At))
+		case domain.LoginThrottled:
+			env, err = events.New(ctx, contracts.LoginThrottledV1, contracts.Source, contracts.LoginThrottled{
+				UserID: e.UserID, ClientIP: e.ClientIP, KnownDevice: e.KnownDevice, Failures: e.Failures,
+				RetryAfterSeconds: int((e.RetryAfter + time.Second - 1) / time.Second), At: e.At,
+			}, events.ForUsers(e.UserID), events.At(e.At))
 		default:
 			return fmt.Errorf("user postgres: unknown domain event %T", r)
 		}
@@ -163,6 +168,12 @@ func (s *Store) Update(ctx context.Context, id uuid.UUID, fn func(*domain.User) 
 			AvatarUrl: u.AvatarURL(), Roles: roleStrings(u.Roles()), UpdatedAt: u.UpdatedAt()}); err != nil {
 			return fmt.Errorf("update account: %w", err)
 		}
+		if u.SessionsEnded() {
+			at := u.UpdatedAt()
+			if err := q.RevokeUserRefreshTokens(ctx, userdb.RevokeUserRefreshTokensParams{UserID: id, RevokedAt: &at}); err != nil {
+				return fmt.Errorf("end sessions: %w", err)
+			}
+		}
 		return s.publish(ctx, tx, u.PullEvents())
 	})
 }
@@ -228,6 +239,20 @@ func (s *Store) RevokeFamily(ctx context.Context, hash []byte, now time.Time) er
 		return err
 	}
 	return s.q.RevokeRefreshFamily(ctx, userdb.RevokeRefreshFamilyParams{FamilyID: fam, RevokedAt: &now})
+}
+
+// DeviceMemory is how long an unused device stays known.
+const DeviceMemory = 365 * 24 * time.Hour
+
+// SeenDevice implements domain.Devices.
+func (s *Store) SeenDevice(ctx context.Context, userID uuid.UUID, hash []byte, now time.Time) (bool, error) {
+	n, err := s.q.TouchDevice(ctx, userdb.TouchDeviceParams{TokenHash: hash, UserID: userID, LastSeenAt: now})
+	return n == 1, err
+}
+
+// AddDevice implements domain.Devices.
+func (s *Store) AddDevice(ctx context.Context, userID uuid.UUID, hash []byte, now time.Time) error {
+	return s.q.InsertDevice(ctx, userdb.InsertDeviceParams{TokenHash: hash, UserID: userID, CreatedAt: now})
 }
 
 // modifyThrottle locks key's row (creating it), applies fn and saves the result.
@@ -395,5 +420,9 @@ func (s *Store) Cleanup(ctx context.Context, now time.Time) (int64, error) {
 		return 0, err
 	}
 	c, err := s.q.DeleteStaleThrottles(ctx, userdb.DeleteStaleThrottlesParams{Before: now.Add(-24 * time.Hour), Now: now})
-	return a + b + c, err
+	if err != nil {
+		return 0, err
+	}
+	d, err := s.q.DeleteStaleDevices(ctx, now.Add(-DeviceMemory))
+	return a + b + c + d, err
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -118,6 +120,33 @@ func (s *Signer) Sign(c application.AccessClaims) (string, error) {
 	return t.SignedString(s.key)
 }
 
+// numericDates requires exp, iat and nbf, when present, to be JSON numbers as RFC 7519 says
+// (the library also accepts a string holding a number).
+func numericDates(raw string) error {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return errors.New("malformed token")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &fields); err != nil {
+		return err
+	}
+	for _, name := range []string{"exp", "iat", "nbf"} {
+		v, ok := fields[name]
+		if !ok {
+			continue
+		}
+		if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) {
+			return fmt.Errorf("%s must be a numeric date", name)
+		}
+	}
+	return nil
+}
+
 // Verify implements application.TokenSigner. Only EdDSA is accepted, so "none" and HS256
 // tokens (including ones keyed with our public key) fail before any key is used; the kid must
 // name one of our keys; iss, aud and exp are required and checked.
@@ -139,6 +168,9 @@ func (s *Signer) Verify(raw string, now time.Time) (application.AccessClaims, er
 		jwt.WithTimeFunc(func() time.Time { return now }),
 		jwt.WithLeeway(ClockSkew),
 	)
+	if err == nil {
+		err = numericDates(raw)
+	}
 	if err != nil {
 		return application.AccessClaims{}, domain.ErrInvalidToken.Wrap(err)
 	}

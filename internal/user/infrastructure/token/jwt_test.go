@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -162,6 +163,12 @@ func TestAttacksAreRejected(t *testing.T) {
 			m["iat"] = now.Add(time.Hour).Unix()
 			m["exp"] = now.Add(2 * time.Hour).Unix()
 		})),
+		"exp as a string": signEd(key, s.KeyID(), mapClaims(c, func(m jwt.MapClaims) {
+			m["exp"] = strconv.FormatInt(now.Add(time.Hour).Unix(), 10)
+		})),
+		"iat as a string":    signEd(key, s.KeyID(), mapClaims(c, func(m jwt.MapClaims) { m["iat"] = strconv.FormatInt(now.Unix(), 10) })),
+		"nbf as a string":    signEd(key, s.KeyID(), mapClaims(c, func(m jwt.MapClaims) { m["nbf"] = strconv.FormatInt(now.Unix(), 10) })),
+		"exp as null":        signEd(key, s.KeyID(), mapClaims(c, func(m jwt.MapClaims) { m["exp"] = nil })),
 		"subject not a uuid": signEd(key, s.KeyID(), mapClaims(c, func(m jwt.MapClaims) { m["sub"] = "root" })),
 		"tampered payload":   tampered(),
 		"garbage":            "not.a.jwt",

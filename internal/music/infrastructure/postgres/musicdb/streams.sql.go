@@ -12,6 +12,71 @@ import (
 	"github.com/google/uuid"
 )
 
+const accumulatePlays = `-- name: AccumulatePlays :many
+WITH input AS (
+    SELECT unnest($2::uuid[]) AS user_id, unnest($3::uuid[]) AS song_id,
+           unnest($4::text[]) AS link_key, unnest($5::bigint[]) AS bytes,
+           unnest($6::bigint[]) AS threshold, unnest($7::timestamptz[]) AS at
+), up AS (
+    INSERT INTO music.plays AS p (user_id, song_id, link_key, bytes, threshold, counted_batch, first_at, last_at)
+    SELECT user_id, song_id, link_key, bytes, threshold,
+           CASE WHEN bytes >= threshold THEN $1::uuid END, at, at
+    FROM input
+    ON CONFLICT (user_id, song_id, link_key) DO UPDATE SET
+        bytes = p.bytes + EXCLUDED.bytes,
+        last_at = GREATEST(p.last_at, EXCLUDED.last_at),
+        counted_batch = CASE WHEN p.counted_batch IS NULL AND p.bytes + EXCLUDED.bytes >= p.threshold
+                             THEN $1::uuid ELSE p.counted_batch END
+    RETURNING p.song_id, p.counted_batch
+)
+SELECT song_id, count(*)::bigint AS plays FROM up WHERE counted_batch = $1::uuid GROUP BY song_id
+`
+
+type AccumulatePlaysParams struct {
+	Batch      uuid.UUID
+	UserIds    []uuid.UUID
+	SongIds    []uuid.UUID
+	LinkKeys   []string
+	Bytes      []int64
+	Thresholds []int64
+	Ats        []time.Time
+}
+
+type AccumulatePlaysRow struct {
+	SongID uuid.UUID
+	Plays  int64
+}
+
+// Adds each link's bytes (one row per key in the batch) and returns, per song, how many links
+// this batch took past their threshold.
+func (q *Queries) AccumulatePlays(ctx context.Context, arg AccumulatePlaysParams) ([]AccumulatePlaysRow, error) {
+	rows, err := q.db.Query(ctx, accumulatePlays,
+		arg.Batch,
+		arg.UserIds,
+		arg.SongIds,
+		arg.LinkKeys,
+		arg.Bytes,
+		arg.Thresholds,
+		arg.Ats,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AccumulatePlaysRow
+	for rows.Next() {
+		var i AccumulatePlaysRow
+		if err := rows.Scan(&i.SongID, &i.Plays); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const incrementPlayCounts = `-- name: IncrementPlayCounts :exec
 UPDATE music.songs s SET play_count = s.play_count + c.n
 FROM (SELECT unnest($1::uuid[]) AS id, unnest($2::bigint[]) AS n) c
@@ -26,81 +91,6 @@ type IncrementPlayCountsParams struct {
 func (q *Queries) IncrementPlayCounts(ctx context.Context, arg IncrementPlayCountsParams) error {
 	_, err := q.db.Exec(ctx, incrementPlayCounts, arg.SongIds, arg.Counts)
 	return err
-}
-
-const reserveSessionBytes = `-- name: ReserveSessionBytes :exec
-INSERT INTO music.session_streams AS s (session_id, song_id, user_id, requests, bytes_served, highest_offset, updated_at)
-VALUES ($1, $2, $3, 1, $4, $5, $6)
-ON CONFLICT (session_id) DO UPDATE SET requests = s.requests + 1, bytes_served = s.bytes_served + EXCLUDED.bytes_served,
-    highest_offset = GREATEST(s.highest_offset, EXCLUDED.highest_offset), updated_at = EXCLUDED.updated_at
-`
-
-type ReserveSessionBytesParams struct {
-	SessionID uuid.UUID
-	SongID    uuid.UUID
-	UserID    uuid.UUID
-	Bytes     int64
-	RangeEnd  int64
-	At        time.Time
-}
-
-// Counts a session request's range before its body goes out.
-func (q *Queries) ReserveSessionBytes(ctx context.Context, arg ReserveSessionBytesParams) error {
-	_, err := q.db.Exec(ctx, reserveSessionBytes,
-		arg.SessionID,
-		arg.SongID,
-		arg.UserID,
-		arg.Bytes,
-		arg.RangeEnd,
-		arg.At,
-	)
-	return err
-}
-
-const returnSessionBytes = `-- name: ReturnSessionBytes :exec
-UPDATE music.session_streams SET bytes_served = GREATEST(bytes_served - $1::bigint, 0),
-    highest_offset = CASE WHEN highest_offset = $2::bigint THEN $3::bigint ELSE highest_offset END,
-    updated_at = $4
-WHERE session_id = $5
-`
-
-type ReturnSessionBytesParams struct {
-	Shortfall int64
-	RangeEnd  int64
-	Reached   int64
-	At        time.Time
-	SessionID uuid.UUID
-}
-
-// Takes back what a short write did not deliver. The highest offset is lowered to what this
-// request reached only when it was this request's end (another request may have served
-// further; it is never raised here, so the figure errs low).
-func (q *Queries) ReturnSessionBytes(ctx context.Context, arg ReturnSessionBytesParams) error {
-	_, err := q.db.Exec(ctx, returnSessionBytes,
-		arg.Shortfall,
-		arg.RangeEnd,
-		arg.Reached,
-		arg.At,
-		arg.SessionID,
-	)
-	return err
-}
-
-const sessionStreamed = `-- name: SessionStreamed :one
-SELECT requests, bytes_served, highest_offset FROM music.session_streams WHERE session_id = $1
-`
-
-type SessionStreamedRow struct {
-	Requests      int64
-	BytesServed   int64
-	HighestOffset int64
-}
-
-func (q *Queries) SessionStreamed(ctx context.Context, sessionID uuid.UUID) (SessionStreamedRow, error) {
-	row := q.db.QueryRow(ctx, sessionStreamed, sessionID)
-	var i SessionStreamedRow
-	err := row.Scan(&i.Requests, &i.BytesServed, &i.HighestOffset)
-	return i, err
 }
 
 const streamTotals = `-- name: StreamTotals :one

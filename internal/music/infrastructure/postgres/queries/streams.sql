@@ -7,21 +7,23 @@ WHERE s.id = c.id;
 SELECT count(*) FILTER (WHERE started)::bigint AS starts, COALESCE(sum(bytes_served), 0)::bigint AS bytes
 FROM music.stream_requests WHERE song_id = $1 AND user_id = $2;
 
--- name: ReserveSessionBytes :exec
--- Counts a session request's range before its body goes out.
-INSERT INTO music.session_streams AS s (session_id, song_id, user_id, requests, bytes_served, highest_offset, updated_at)
-VALUES (@session_id, @song_id, @user_id, 1, @bytes, @range_end, @at)
-ON CONFLICT (session_id) DO UPDATE SET requests = s.requests + 1, bytes_served = s.bytes_served + EXCLUDED.bytes_served,
-    highest_offset = GREATEST(s.highest_offset, EXCLUDED.highest_offset), updated_at = EXCLUDED.updated_at;
-
--- name: ReturnSessionBytes :exec
--- Takes back what a short write did not deliver. The highest offset is lowered to what this
--- request reached only when it was this request's end (another request may have served
--- further; it is never raised here, so the figure errs low).
-UPDATE music.session_streams SET bytes_served = GREATEST(bytes_served - @shortfall::bigint, 0),
-    highest_offset = CASE WHEN highest_offset = @range_end::bigint THEN @reached::bigint ELSE highest_offset END,
-    updated_at = @at
-WHERE session_id = @session_id;
-
--- name: SessionStreamed :one
-SELECT requests, bytes_served, highest_offset FROM music.session_streams WHERE session_id = $1;
+-- name: AccumulatePlays :many
+-- Adds each link's bytes (one row per key in the batch) and returns, per song, how many links
+-- this batch took past their threshold.
+WITH input AS (
+    SELECT unnest(@user_ids::uuid[]) AS user_id, unnest(@song_ids::uuid[]) AS song_id,
+           unnest(@link_keys::text[]) AS link_key, unnest(@bytes::bigint[]) AS bytes,
+           unnest(@thresholds::bigint[]) AS threshold, unnest(@ats::timestamptz[]) AS at
+), up AS (
+    INSERT INTO music.plays AS p (user_id, song_id, link_key, bytes, threshold, counted_batch, first_at, last_at)
+    SELECT user_id, song_id, link_key, bytes, threshold,
+           CASE WHEN bytes >= threshold THEN @batch::uuid END, at, at
+    FROM input
+    ON CONFLICT (user_id, song_id, link_key) DO UPDATE SET
+        bytes = p.bytes + EXCLUDED.bytes,
+        last_at = GREATEST(p.last_at, EXCLUDED.last_at),
+        counted_batch = CASE WHEN p.counted_batch IS NULL AND p.bytes + EXCLUDED.bytes >= p.threshold
+                             THEN @batch::uuid ELSE p.counted_batch END
+    RETURNING p.song_id, p.counted_batch
+)
+SELECT song_id, count(*)::bigint AS plays FROM up WHERE counted_batch = @batch::uuid GROUP BY song_id;

@@ -32,6 +32,9 @@ UPDATE users.refresh_tokens SET used_at = $2 WHERE id = $1;
 -- name: RevokeRefreshFamily :exec
 UPDATE users.refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL;
 
+-- name: RevokeUserRefreshTokens :exec
+UPDATE users.refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL;
+
 -- name: GetRefreshFamily :one
 SELECT family_id FROM users.refresh_tokens WHERE token_hash = $1;
 
@@ -85,6 +88,15 @@ DELETE FROM users.wallets WHERE user_id = $1 AND chain = $2 AND address_key = $3
 
 -- name: ListWallets :many
 SELECT chain, address, linked_at FROM users.wallets WHERE user_id = $1 ORDER BY linked_at, chain, address_key;
+
+-- name: TouchDevice :execrows
+UPDATE users.devices SET last_seen_at = $3 WHERE token_hash = $1 AND user_id = $2;
+
+-- name: InsertDevice :exec
+INSERT INTO users.devices (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3);
+
+-- name: DeleteStaleDevices :execrows
+DELETE FROM users.devices WHERE last_seen_at < $1;
 
 -- name: CountAccounts :one
 SELECT count(*) FROM users.accounts;

@@ -74,6 +74,18 @@ func (q *Queries) DeleteOldChallenges(ctx context.Context, expiresAt time.Time) 
 	return result.RowsAffected(), nil
 }
 
+const deleteStaleDevices = `-- name: DeleteStaleDevices :execrows
+DELETE FROM users.devices WHERE last_seen_at < $1
+`
+
+func (q *Queries) DeleteStaleDevices(ctx context.Context, lastSeenAt time.Time) (int64, error) {
+	result, err := q.db.Exec(ctx, deleteStaleDevices, lastSeenAt)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
+}
+
 const deleteStaleThrottles = `-- name: DeleteStaleThrottles :execrows
 DELETE FROM users.login_throttle
 WHERE window_started_at < $1 AND (blocked_until IS NULL OR blocked_until < $2::timestamptz)
@@ -372,6 +384,21 @@ func (q *Queries) InsertChallenge(ctx context.Context, arg InsertChallengeParams
 	return err
 }
 
+const insertDevice = `-- name: InsertDevice :exec
+INSERT INTO users.devices (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)
+`
+
+type InsertDeviceParams struct {
+	TokenHash []byte
+	UserID    uuid.UUID
+	CreatedAt time.Time
+}
+
+func (q *Queries) InsertDevice(ctx context.Context, arg InsertDeviceParams) error {
+	_, err := q.db.Exec(ctx, insertDevice, arg.TokenHash, arg.UserID, arg.CreatedAt)
+	return err
+}
+
 const insertRefreshToken = `-- name: InsertRefreshToken :exec
 INSERT INTO users.refresh_tokens (id, family_id, user_id, token_hash, created_at, expires_at)
 VALUES ($1, $2, $3, $4, $5, $6)
@@ -493,6 +520,20 @@ func (q *Queries) RevokeRefreshFamily(ctx context.Context, arg RevokeRefreshFami
 	return err
 }
 
+const revokeUserRefreshTokens = `-- name: RevokeUserRefreshTokens :exec
+UPDATE users.refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL
+`
+
+type RevokeUserRefreshTokensParams struct {
+	UserID    uuid.UUID
+	RevokedAt *time.Time
+}
+
+func (q *Queries) RevokeUserRefreshTokens(ctx context.Context, arg RevokeUserRefreshTokensParams) error {
+	_, err := q.db.Exec(ctx, revokeUserRefreshTokens, arg.UserID, arg.RevokedAt)
+	return err
+}
+
 const saveThrottle = `-- name: SaveThrottle :exec
 UPDATE users.login_throttle SET failures = $2, window_started_at = $3, blocked_until = $4 WHERE key = $1
 `
@@ -512,6 +553,24 @@ func (q *Queries) SaveThrottle(ctx context.Context, arg SaveThrottleParams) erro
 		arg.BlockedUntil,
 	)
 	return err
+}
+
+const touchDevice = `-- name: TouchDevice :execrows
+UPDATE users.devices SET last_seen_at = $3 WHERE token_hash = $1 AND user_id = $2
+`
+
+type TouchDeviceParams struct {
+	TokenHash  []byte
+	UserID     uuid.UUID
+	LastSeenAt time.Time
+}
+
+func (q *Queries) TouchDevice(ctx context.Context, arg TouchDeviceParams) (int64, error) {
+	result, err := q.db.Exec(ctx, touchDevice, arg.TokenHash, arg.UserID, arg.LastSeenAt)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const updateAccount = `-- name: UpdateAccount :exec
