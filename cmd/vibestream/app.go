@@ -21,7 +21,6 @@ import (
 	"github.com/vibestream/vibestream/internal/listenreward"
 	"github.com/vibestream/vibestream/internal/music"
 	"github.com/vibestream/vibestream/internal/payment"
-	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
@@ -44,12 +43,7 @@ type app struct {
 	health   *httpx.Health
 	echo     *echo.Echo
 	api      *echo.Group
-	chains   *chains.Chains // nil when CHAINS_ENABLED=false
 	live     *live.Hub
-	// chainExec drives stored chain transfers (nil when chains are disabled)
-	chainExec *chains.Executor
-	// depositWatcher credits deposits (nil when chains are disabled)
-	depositWatcher *chains.DepositWatcher
 
 	users   *user.Module
 	payment *payment.Module

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,7 +25,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vibestream/vibestream/internal/kernel/errs"
 	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/platform/devchain"
@@ -76,7 +79,7 @@ func linkEthWallet(t *testing.T, ta *testApp, tok string) (*ethereum.Client, str
 	c := getChallenge(t, ta, tok, "ethereum", addr)
 	res := linkWallet(ta, tok, "ethereum", addr, c.Message, personalSign(t, key, c.Message))
 	require.Equal(t, http.StatusCreated, res.Status, string(res.Body))
-	cl, err := ethereum.Dial(context.Background(), ethereum.Config{RPCURL: ta.app.chains.EthProc.URL(), Key: key, Token: ta.app.chains.Ethereum.Token()})
+	cl, err := ethereum.Dial(context.Background(), ethereum.Config{RPCURL: ta.app.payment.Chains().EthProc.URL(), Key: key, Token: ta.app.payment.Chains().Ethereum.Token()})
 	require.NoError(t, err)
 	t.Cleanup(cl.Close)
 	return cl, addr
@@ -103,6 +106,7 @@ func vibeBalance(t *testing.T, ta *testApp, userID string) money.Amount {
 func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")
 	treasuryMint(t, ta, adminTok, "ethereum", "1000")
@@ -144,11 +148,11 @@ func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
 	assert.Equal(t, solAddr, sl.To)
 
 	ctx := context.Background()
-	onChain, err := ta.app.chains.Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
+	onChain, err := ta.app.payment.Chains().Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
 	require.NoError(t, err)
 	want, _ := ethereum.ToTokenUnits(10_500_000_000)
 	assert.Equal(t, want, onChain)
-	sb, err := ta.app.chains.Solana.Balance(ctx, sol.MustPublicKeyFromBase58(solAddr))
+	sb, err := ta.app.payment.Chains().Solana.Balance(ctx, sol.MustPublicKeyFromBase58(solAddr))
 	require.NoError(t, err)
 	assert.Equal(t, uint64(20_000_000_000), sb)
 	assert.Equal(t, int64(69_500_000_000), vibeBalance(t, ta, userID).Units())
@@ -160,7 +164,7 @@ func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
 	var again txBody
 	res.JSON(t, &again)
 	assert.Equal(t, ids["ethereum"], again.ID)
-	onChain, err = ta.app.chains.Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
+	onChain, err = ta.app.payment.Chains().Ethereum.BalanceOf(ctx, common.HexToAddress(ethAddr))
 	require.NoError(t, err)
 	assert.Equal(t, want, onChain, "one on-chain transfer")
 
@@ -185,7 +189,7 @@ func TestWithdrawToLinkedWalletsAndReadTheBalanceOnChain(t *testing.T) {
 
 	// The hot wallets reconcile with the ledger.
 	var out strings.Builder
-	require.NoError(t, verifyChainBalances(ctx, ta.app.pool, ta.app.chains, &out))
+	require.NoError(t, verifyChains(ctx, ta, &out))
 	assert.Contains(t, out.String(), "ok: the hot wallets match the ledger", out.String())
 
 	// Someone else cannot see it.
@@ -216,17 +220,17 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 	require.True(t, vibeBalance(t, ta, userID).IsZero())
 
 	four, _ := ethereum.ToTokenUnits(4_000_000_000)
-	dep, err := wallet.Transfer(ctx, ta.app.chains.Ethereum.Address(), four, nil)
+	dep, err := wallet.Transfer(ctx, ta.app.payment.Chains().Ethereum.Address(), four, nil)
 	require.NoError(t, err)
 	_, err = wallet.WaitMined(ctx, dep.Hash, 1)
 	require.NoError(t, err)
 	eventually(t, 20*time.Second, func() bool {
-		_, err := ta.app.depositWatcher.Scan(ctx)
+		_, err := ta.app.payment.ScanDeposits(ctx)
 		require.NoError(t, err)
 		return vibeBalance(t, ta, userID).Units() == 4_000_000_000
 	}, "deposit credited")
 	for range 3 {
-		_, err := ta.app.depositWatcher.Scan(ctx)
+		_, err := ta.app.payment.ScanDeposits(ctx)
 		require.NoError(t, err)
 	}
 	assert.Equal(t, int64(4_000_000_000), vibeBalance(t, ta, userID).Units(), "credited exactly once")
@@ -234,7 +238,7 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 
 	// A wallet nobody linked: recorded for admins, not credited.
 	strangerKey, _ := ethKey(t)
-	stranger, err := ethereum.Dial(ctx, ethereum.Config{RPCURL: ta.app.chains.EthProc.URL(), Key: strangerKey, Token: ta.app.chains.Ethereum.Token()})
+	stranger, err := ethereum.Dial(ctx, ethereum.Config{RPCURL: ta.app.payment.Chains().EthProc.URL(), Key: strangerKey, Token: ta.app.payment.Chains().Ethereum.Token()})
 	require.NoError(t, err)
 	defer stranger.Close()
 	require.NoError(t, stranger.RPC().CallContext(ctx, nil, "anvil_setBalance", stranger.Address(), hexutil.EncodeBig(ten)))
@@ -243,12 +247,12 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 	require.NoError(t, err)
 	_, err = wallet.WaitMined(ctx, tx.Hash, 1)
 	require.NoError(t, err)
-	back, err := stranger.Transfer(ctx, ta.app.chains.Ethereum.Address(), two, nil)
+	back, err := stranger.Transfer(ctx, ta.app.payment.Chains().Ethereum.Address(), two, nil)
 	require.NoError(t, err)
 	_, err = stranger.WaitMined(ctx, back.Hash, 1)
 	require.NoError(t, err)
 	eventually(t, 20*time.Second, func() bool {
-		_, err := ta.app.depositWatcher.Scan(ctx)
+		_, err := ta.app.payment.ScanDeposits(ctx)
 		require.NoError(t, err)
 		res := ta.do(http.MethodGet, "/api/v1/admin/deposits/unmatched", nil, withToken(adminTok))
 		require.Equal(t, http.StatusOK, res.Status)
@@ -270,22 +274,23 @@ func TestDepositFromALinkedWalletIsCreditedOnceAndStrangersAreRecorded(t *testin
 	assert.Equal(t, int64(4_000_000_000), vibeBalance(t, ta, userID).Units())
 
 	var out strings.Builder
-	require.NoError(t, verifyChainBalances(ctx, ta.app.pool, ta.app.chains, &out))
+	require.NoError(t, verifyChains(ctx, ta, &out))
 	assert.Contains(t, out.String(), "ok: the hot wallets match the ledger", out.String())
 	assert.Contains(t, out.String(), "uncredited deposits")
 	// Break it: VIBE leaves the hot wallet behind the ledger's back.
-	rogue, err := ta.app.chains.Ethereum.Transfer(ctx, stranger.Address(), two, nil)
+	rogue, err := ta.app.payment.Chains().Ethereum.Transfer(ctx, stranger.Address(), two, nil)
 	require.NoError(t, err)
-	_, err = ta.app.chains.Ethereum.WaitMined(ctx, rogue.Hash, 1)
+	_, err = ta.app.payment.Chains().Ethereum.WaitMined(ctx, rogue.Hash, 1)
 	require.NoError(t, err)
 	out.Reset()
-	require.Error(t, verifyChainBalances(ctx, ta.app.pool, ta.app.chains, &out))
+	require.Error(t, verifyChains(ctx, ta, &out))
 	assert.Contains(t, out.String(), "BROKEN")
 }
 
 func TestTwentyConcurrentWithdrawalsNeverOverdrawNorReuseANonce(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")
 	treasuryMint(t, ta, adminTok, "ethereum", "100")
@@ -327,7 +332,7 @@ func TestTwentyConcurrentWithdrawalsNeverOverdrawNorReuseANonce(t *testing.T) {
 			waitTx(t, ta, tok, id, "confirmed")
 		}
 	}
-	onChain, err := ta.app.chains.Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
+	onChain, err := ta.app.payment.Chains().Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
 	require.NoError(t, err)
 	want, _ := ethereum.ToTokenUnits(10_000_000_000)
 	assert.Equal(t, want, onChain)
@@ -341,6 +346,7 @@ func TestTwentyConcurrentWithdrawalsNeverOverdrawNorReuseANonce(t *testing.T) {
 func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")
 	treasuryMint(t, ta, adminTok, "solana", "100")
@@ -370,6 +376,7 @@ func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 	// follow that transaction to "confirmed".
 	var id string
 	statuses := map[string]bool{}
+	balanceKinds := map[string][]string{}
 	deadline := time.After(20 * time.Second)
 	for i := 0; !statuses["confirmed"]; i++ {
 		if id == "" && i%10 == 0 {
@@ -379,6 +386,14 @@ func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 		}
 		select {
 		case m := <-got:
+			if m["type"] == contracts.BalanceChangedV1 {
+				p := m["payload"].(map[string]any)
+				for _, a := range p["accounts"].([]any) {
+					acc := a.(map[string]any)
+					balanceKinds[acc["kind"].(string)] = append(balanceKinds[acc["kind"].(string)], acc["change"].(string))
+				}
+				continue
+			}
 			if m["type"] != "payment.chain_transaction_updated.v1" {
 				continue
 			}
@@ -395,11 +410,32 @@ func TestTransactionStatusChangesArePushedOverTheWebSocket(t *testing.T) {
 		}
 	}
 	assert.True(t, statuses["confirmed"])
+	// The balances moved with it: the hold (wallet -> held) and its settlement (held -> out).
+	eventually(t, 10*time.Second, func() bool {
+		for {
+			select {
+			case m := <-got:
+				if m["type"] == contracts.BalanceChangedV1 {
+					for _, a := range m["payload"].(map[string]any)["accounts"].([]any) {
+						acc := a.(map[string]any)
+						balanceKinds[acc["kind"].(string)] = append(balanceKinds[acc["kind"].(string)], acc["change"].(string))
+					}
+				}
+				continue
+			default:
+			}
+			break
+		}
+		return slices.Contains(balanceKinds["user_held"], "-0.100000000")
+	}, "payment.balance_changed.v1 pushed for the hold and its settlement")
+	assert.Contains(t, balanceKinds["user_wallet"], "-0.100000000", "the hold left the wallet")
+	assert.Contains(t, balanceKinds["user_held"], "0.100000000", "and entered the held balance")
 }
 
 func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
 	_, adminTok := registerAdmin(t, ta)
 	userID, tok := registerUser(t, ta, "listener")
 	treasuryMint(t, ta, adminTok, "ethereum", "100")
@@ -407,8 +443,8 @@ func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
 	_, addr := linkEthWallet(t, ta, tok)
 
 	// The node goes away (its chain is kept in its state file, as a real node keeps its disk).
-	port := ta.app.chains.EthProc.URL()[len("http://127.0.0.1:"):]
-	ta.app.chains.EthProc.Stop()
+	port := ta.app.payment.Chains().EthProc.URL()[len("http://127.0.0.1:"):]
+	ta.app.payment.Chains().EthProc.Stop()
 	res := ta.do(http.MethodGet, "/health/ready", nil)
 	require.Equal(t, http.StatusOK, res.Status, "the API keeps serving")
 	assert.Contains(t, string(res.Body), `"ethereum":"degraded"`)
@@ -430,11 +466,74 @@ func TestEthereumRPCDownThenBackWithdrawalCompletesOnce(t *testing.T) {
 	proc, err := devchain.StartAnvil(context.Background(), devchain.AnvilOptions{Port: p, BlockTime: time.Second,
 		StateFile: filepath.Join(ta.app.cfg.DataDir, "chains", "anvil-state.json")})
 	require.NoError(t, err)
-	ta.app.chains.EthProc = proc
+	ta.app.payment.Chains().EthProc = proc
 	waitTx(t, ta, tok, tx.ID, "confirmed")
-	onChain, err := ta.app.chains.Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
+	onChain, err := ta.app.payment.Chains().Ethereum.BalanceOf(context.Background(), common.HexToAddress(addr))
 	require.NoError(t, err)
 	want, _ := ethereum.ToTokenUnits(3_000_000_000)
 	assert.Equal(t, want, onChain)
 	assert.Equal(t, int64(7_000_000_000), vibeBalance(t, ta, userID).Units())
+}
+
+// The platform's own addresses and burn addresses are never withdrawal destinations: VIBE
+// sent there would leave the user's balance without ever coming back as a deposit, and the
+// hot wallets would never reconcile with the ledger again.
+func TestWithdrawalsToPlatformAddressesAreRefused(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t, withChains)
+	verifiedAtEnd(t, func() *testApp { return ta })
+	_, adminTok := registerAdmin(t, ta)
+	userID, tok := registerUser(t, ta, "listener")
+	treasuryMint(t, ta, adminTok, "ethereum", "10")
+	grant(t, ta, adminTok, userID, "5")
+	ch := ta.app.payment.Chains()
+	ata, err := ch.Solana.TokenAccount()
+	require.NoError(t, err)
+	cases := []struct{ name, chain, to string }{
+		{"ethereum hot wallet (the deposit address)", "ethereum", ch.Ethereum.Address().Hex()},
+		{"the VIBE token contract", "ethereum", ch.Ethereum.Token().Hex()},
+		{"the zero address", "ethereum", "0x0000000000000000000000000000000000000000"},
+		{"a precompile", "ethereum", "0x0000000000000000000000000000000000000001"},
+		{"the dead address", "ethereum", "0x000000000000000000000000000000000000dEaD"},
+		{"solana hot wallet", "solana", ch.Solana.Address().String()},
+		{"the VIBE mint", "solana", ch.Solana.Mint().String()},
+		{"the hot wallet's token account", "solana", ata.String()},
+		{"the system program", "solana", sol.SystemProgramID.String()},
+		{"the token program", "solana", sol.TokenProgramID.String()},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := ta.do(http.MethodPost, "/api/v1/transactions", map[string]any{"blockchain": c.chain, "amount": "1", "to": c.to},
+				withToken(tok), withHeader("Idempotency-Key", uuid.NewString()))
+			if res.Status == http.StatusBadRequest {
+				// Off-curve Solana addresses (programs, token accounts) are not wallets at all.
+				assert.Equal(t, "chain.invalid_address", res.ErrorCode(t), string(res.Body))
+				return
+			}
+			require.Equal(t, http.StatusUnprocessableEntity, res.Status, string(res.Body))
+			assert.Equal(t, "chain.platform_destination", res.ErrorCode(t))
+		})
+	}
+	assert.Equal(t, int64(5_000_000_000), vibeBalance(t, ta, userID).Units(), "nothing held")
+
+	// Other contexts withdraw through the contract, with the same rules and the same flow.
+	ctx := context.Background()
+	w := ta.app.payment.Withdrawals()
+	_, err = w.Withdraw(ctx, contracts.WithdrawalRequest{IdempotencyKey: "claim:1", UserID: mustUUID(t, userID), Chain: "ethereum",
+		Amount: money.MustNew(money.USD, 1), ToAddress: "0x000000000000000000000000000000000000dEaD"})
+	require.ErrorIs(t, err, errs.ErrValidation)
+	_, err = w.Withdraw(ctx, contracts.WithdrawalRequest{IdempotencyKey: "claim:1", UserID: mustUUID(t, userID), Chain: "ethereum",
+		Amount: money.MustNew(money.VIBE, 1_000_000_000), ToAddress: ch.Ethereum.Address().Hex()})
+	require.ErrorIs(t, err, chaintx.ErrPlatformDestination)
+	_, dest := ethKey(t)
+	wd, err := w.Withdraw(ctx, contracts.WithdrawalRequest{IdempotencyKey: "claim:2", UserID: mustUUID(t, userID), Chain: "ethereum",
+		Amount: money.MustNew(money.VIBE, 1_000_000_000), ToAddress: dest})
+	require.NoError(t, err)
+	assert.Equal(t, "pending", wd.Status)
+	waitTx(t, ta, tok, wd.ID.String(), "confirmed")
+	assert.Equal(t, int64(4_000_000_000), vibeBalance(t, ta, userID).Units())
+
+	var out strings.Builder
+	require.NoError(t, verifyChains(ctx, ta, &out))
+	assert.Contains(t, out.String(), "ok: the hot wallets match the ledger", out.String())
 }

@@ -2,13 +2,21 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
 	sol "github.com/gagliardetto/solana-go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/payment"
+	"github.com/vibestream/vibestream/internal/payment/paymenttest"
+	"github.com/vibestream/vibestream/internal/platform/observability"
 )
 
 // withChains enables the chain adapters on local chains started for this app.
@@ -46,19 +54,19 @@ func TestChainsAreStartedDeployedAndDescribed(t *testing.T) {
 	assert.NotEmpty(t, eth.RPCURL)
 	// The token really is deployed, owned by the hot wallet that receives deposits.
 	ctx := context.Background()
-	code, err := ta.app.chains.Ethereum.Eth().CodeAt(ctx, common.HexToAddress(eth.TokenAddress), nil)
+	code, err := ta.app.payment.Chains().Ethereum.Eth().CodeAt(ctx, common.HexToAddress(eth.TokenAddress), nil)
 	require.NoError(t, err)
 	assert.NotEmpty(t, code)
-	assert.Equal(t, ta.app.chains.Ethereum.Address().Hex(), eth.DepositAddress)
+	assert.Equal(t, ta.app.payment.Chains().Ethereum.Address().Hex(), eth.DepositAddress)
 
 	assert.Equal(t, "solana", solana.Blockchain)
 	assert.Equal(t, 9, solana.Decimals)
 	mint, err := sol.PublicKeyFromBase58(solana.TokenAddress)
 	require.NoError(t, err)
-	supply, err := ta.app.chains.Solana.Supply(ctx)
+	supply, err := ta.app.payment.Chains().Solana.Supply(ctx)
 	require.NoError(t, err)
 	assert.Zero(t, supply)
-	assert.Equal(t, mint, ta.app.chains.Solana.Mint())
+	assert.Equal(t, mint, ta.app.payment.Chains().Solana.Mint())
 
 	// Readiness reports both chains.
 	res = ta.do(http.MethodGet, "/health/ready", nil)
@@ -74,7 +82,7 @@ func TestChainsAreStartedDeployedAndDescribed(t *testing.T) {
 func TestChainRPCDownIsDegradedNotUnready(t *testing.T) {
 	t.Parallel()
 	ta := newTestApp(t, withChains)
-	ta.app.chains.EthProc.Kill()
+	ta.app.payment.Chains().EthProc.Kill()
 	res := ta.do(http.MethodGet, "/health/ready", nil)
 	require.Equal(t, http.StatusOK, res.Status, "the API keeps serving")
 	var ready struct {
@@ -87,4 +95,45 @@ func TestChainRPCDownIsDegradedNotUnready(t *testing.T) {
 	assert.Equal(t, "up", ready.Checks["solana"])
 	res = ta.do(http.MethodGet, "/api/v1/chains", nil)
 	assert.Equal(t, http.StatusOK, res.Status)
+}
+
+// verifyChains runs `ledger verify`'s chain check against ta's database and DATA_DIR.
+func verifyChains(ctx context.Context, ta *testApp, out io.Writer) error {
+	return payment.VerifyChains(ctx, payment.Deps{Pool: ta.app.pool, Chains: paymentChains(ta.app.cfg)}, out)
+}
+
+// verifiedAtEnd checks, when the test ends and before its app stops, every ledger invariant
+// and that the hot wallets' on-chain VIBE matches the ledger (what `ledger verify` checks).
+func verifiedAtEnd(t *testing.T, current func() *testApp) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			return
+		}
+		ta := current()
+		paymenttest.RequireLedgerConsistent(t, ta.app.pool)
+		var out strings.Builder
+		require.NoError(t, verifyChains(context.Background(), ta, &out), out.String())
+		assert.NotContains(t, out.String(), "BROKEN", out.String())
+	})
+}
+
+// ledger verify on a DATA_DIR whose local chains never ran has nothing on chain to compare (and
+// starts nothing); once the ledger used the chains, missing chain state is an error.
+func TestLedgerVerifyWithoutChainState(t *testing.T) {
+	t.Parallel()
+	ta := newTestApp(t)
+	var out strings.Builder
+	cfg := ta.app.cfg
+	cfg.Chains.Enabled = true
+	require.NoError(t, runLedgerCommand(context.Background(), cfg, ta.app.pool, observability.DiscardLogger(), &out, []string{"verify"}), out.String())
+	assert.Contains(t, out.String(), "never run on this DATA_DIR", out.String())
+	_, err := os.Stat(filepath.Join(cfg.DataDir, "chains"))
+	assert.True(t, os.IsNotExist(err), "nothing started or created")
+
+	_, err = ta.app.pool.Exec(context.Background(), `INSERT INTO payment.chain_transfers (id, kind, blockchain, to_address, amount, status)
+		VALUES (gen_random_uuid(), 'mint', 'ethereum', 'hot-wallet', 1, 'confirmed')`)
+	require.NoError(t, err)
+	out.Reset()
+	require.Error(t, runLedgerCommand(context.Background(), cfg, ta.app.pool, observability.DiscardLogger(), &out, []string{"verify"}))
+	assert.Contains(t, out.String(), "BROKEN", out.String())
 }

@@ -3,7 +3,7 @@ package main
 import (
 	"time"
 
-	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
+	"github.com/vibestream/vibestream/internal/payment"
 )
 
 // ChainsConfig is the blockchain part of the payment context.
@@ -12,8 +12,8 @@ type ChainsConfig struct {
 	Enabled bool
 	// DepositScanInterval is how often the chains are scanned for deposits.
 	DepositScanInterval time.Duration
-	Ethereum            chains.EthereumConfig
-	Solana              chains.SolanaConfig
+	Ethereum            payment.EthereumConfig
+	Solana              payment.SolanaConfig
 }
 
 // loadChainsConfig reads ETH_* and SOLANA_*; with no RPC URL the local chains are started.
@@ -21,7 +21,7 @@ func loadChainsConfig(e *env) ChainsConfig {
 	c := ChainsConfig{
 		Enabled:             e.boolean("CHAINS_ENABLED", true),
 		DepositScanInterval: e.duration("CHAIN_DEPOSIT_SCAN_INTERVAL", time.Second),
-		Ethereum: chains.EthereumConfig{
+		Ethereum: payment.EthereumConfig{
 			RPCURL:        e.str("ETH_RPC_URL", ""),
 			Key:           e.str("ETH_HOT_WALLET_KEY", ""),
 			Token:         e.str("ETH_TOKEN_ADDRESS", ""),
@@ -30,7 +30,7 @@ func loadChainsConfig(e *env) ChainsConfig {
 			Network:       e.str("ETH_NETWORK", ""),
 			BlockTime:     e.duration("ETH_LOCAL_BLOCK_TIME", time.Second),
 		},
-		Solana: chains.SolanaConfig{
+		Solana: payment.SolanaConfig{
 			RPCURL:            e.str("SOLANA_RPC_URL", ""),
 			Key:               e.str("SOLANA_HOT_WALLET_KEY", ""),
 			Mint:              e.str("SOLANA_VIBE_MINT", ""),

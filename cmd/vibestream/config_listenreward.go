@@ -4,15 +4,15 @@ import (
 	"time"
 
 	"github.com/vibestream/vibestream/internal/kernel/money"
-	"github.com/vibestream/vibestream/internal/listenreward/domain"
+	"github.com/vibestream/vibestream/internal/listenreward"
 )
 
 // ListenConfig is the listen economy's configuration (listen sessions, fraud limits, rewards).
 type ListenConfig struct {
 	// PlatformFeeBPS is STREAM_PLATFORM_FEE_BPS; -1 (unset) follows the phases by registered users.
 	PlatformFeeBPS int
-	Policy         domain.Policy
-	Rewards        domain.RewardPolicy
+	Policy         listenreward.Policy
+	Rewards        listenreward.RewardPolicy
 	ExpireEvery    time.Duration
 	StalledAfter   time.Duration
 	PoolLockBelow  money.Amount
@@ -32,7 +32,7 @@ func (e *env) vibe(name, def string) money.Amount {
 }
 
 func loadListenConfig(e *env) ListenConfig {
-	p := domain.DefaultPolicy()
+	p := listenreward.DefaultPolicy()
 	p.MinListen = e.duration("LISTEN_MIN_DURATION", p.MinListen)
 	p.Grace = e.duration("LISTEN_SESSION_GRACE", p.Grace)
 	p.MaxSession = e.duration("LISTEN_MAX_SESSION", p.MaxSession)
@@ -40,7 +40,7 @@ func loadListenConfig(e *env) ListenConfig {
 	p.MaxPerSongPerDay = e.integer("FRAUD_MAX_LISTENS_PER_SONG_PER_DAY", p.MaxPerSongPerDay, 1, 1_000_000)
 	p.MaxPerIPSongHour = e.integer("FRAUD_MAX_LISTENS_PER_IP_PER_SONG_PER_HOUR", p.MaxPerIPSongHour, 1, 1_000_000)
 	p.MaxPerUserPerDay = e.integer("FRAUD_MAX_LISTENS_PER_USER_PER_DAY", p.MaxPerUserPerDay, 1, 1_000_000)
-	r := domain.DefaultRewardPolicy()
+	r := listenreward.DefaultRewardPolicy()
 	r.Base = e.vibe("REWARD_BASE", "1")
 	r.DailyCap = e.vibe("REWARD_DAILY_CAP", "100")
 	r.SessionCap = e.vibe("REWARD_SESSION_CAP", "1000")
@@ -49,7 +49,7 @@ func loadListenConfig(e *env) ListenConfig {
 		e.fail("REWARD_MIN_CLAIM", "must be positive")
 	}
 	return ListenConfig{
-		PlatformFeeBPS: e.integer("STREAM_PLATFORM_FEE_BPS", -1, -1, domain.MaxBPS),
+		PlatformFeeBPS: e.integer("STREAM_PLATFORM_FEE_BPS", -1, -1, listenreward.MaxBPS),
 		Policy:         p,
 		Rewards:        r,
 		ExpireEvery:    e.duration("LISTEN_EXPIRY_INTERVAL", 30*time.Second),

@@ -9,7 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vibestream/vibestream/internal/kernel/money"
-	paymentpg "github.com/vibestream/vibestream/internal/payment/infrastructure/postgres"
+	"github.com/vibestream/vibestream/internal/payment"
 )
 
 // runLedger implements `vibestream ledger verify`: it checks every ledger invariant and fails
@@ -18,7 +18,7 @@ func runLedger(ctx context.Context, pool *pgxpool.Pool, out io.Writer, args []st
 	if len(args) != 1 || args[0] != "verify" {
 		return errors.New("usage: vibestream ledger verify")
 	}
-	r, err := paymentpg.VerifyLedger(ctx, pool)
+	r, err := payment.VerifyLedger(ctx, pool)
 	if err != nil {
 		return fmt.Errorf("ledger verify: %w", err)
 	}

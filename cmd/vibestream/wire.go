@@ -14,9 +14,6 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/httpx"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
 	"github.com/vibestream/vibestream/internal/user"
-	"github.com/vibestream/vibestream/internal/user/domain"
-	"github.com/vibestream/vibestream/internal/user/infrastructure/password"
-	"github.com/vibestream/vibestream/internal/user/infrastructure/token"
 )
 
 // wireContexts builds every bounded context and the orchestrator's workflows. Each context
@@ -36,9 +33,6 @@ func (a *app) wireContexts() error {
 		return err
 	}
 	if err := a.wirePayment(); err != nil {
-		return err
-	}
-	if err := a.wireChains(); err != nil {
 		return err
 	}
 	a.wireLive()
@@ -74,16 +68,16 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 		err error
 	)
 	if uc.JWTKeyGenerate {
-		key, err = token.LoadOrCreateKey(uc.JWTKeyFile)
+		key, err = user.LoadOrCreateSigningKey(uc.JWTKeyFile)
 	} else {
-		key, err = token.LoadPrivateKey(uc.JWTKeyFile)
+		key, err = user.LoadSigningKey(uc.JWTKeyFile)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("JWT_PRIVATE_KEY_FILE %s: %w", uc.JWTKeyFile, err)
 	}
 	var verify []ed25519.PublicKey
 	for _, f := range uc.JWTVerifyKeyFiles {
-		pub, err := token.LoadPublicKey(f)
+		pub, err := user.LoadVerifyKey(f)
 		if err != nil {
 			return nil, fmt.Errorf("JWT_VERIFY_KEY_FILES %s: %w", f, err)
 		}
@@ -94,13 +88,13 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 		Config: user.Config{
 			SigningKey: key, VerifyKeys: verify, Issuer: uc.JWTIssuer, Audience: uc.JWTAudience,
 			AccessTTL: uc.AccessTokenTTL, RefreshTTL: uc.RefreshTokenTTL,
-			Argon2: password.Params{MemoryKiB: uint32(uc.Argon2MemoryKiB), Time: uint32(uc.Argon2Time),
+			Argon2: user.PasswordParams{MemoryKiB: uint32(uc.Argon2MemoryKiB), Time: uint32(uc.Argon2Time),
 				Threads: uint8(uc.Argon2Threads), SaltLen: 16, KeyLen: 32},
-			AccountThrottle: domain.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresPerAccount, Window: uc.LoginFailureWindow,
+			AccountThrottle: user.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresPerAccount, Window: uc.LoginFailureWindow,
 				BaseDelay: uc.LoginBaseDelay, Lockout: uc.LoginLockout},
-			UnknownClientsThrottle: domain.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresUnknown, Window: uc.LoginFailureWindow,
+			UnknownClientsThrottle: user.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresUnknown, Window: uc.LoginFailureWindow,
 				BaseDelay: uc.LoginBaseDelay, Lockout: uc.LoginLockout},
-			AddressThrottle: domain.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresPerIP, Window: uc.LoginFailureWindow,
+			AddressThrottle: user.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresPerIP, Window: uc.LoginFailureWindow,
 				BaseDelay: uc.LoginBaseDelay, Lockout: uc.LoginLockout},
 			PublicURL: cfg.PublicURL, EthereumChainID: uc.EthereumChainID, SolanaChainID: uc.SolanaChainID,
 			ChallengeTTL: uc.ChallengeTTL,

@@ -6,7 +6,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/vibestream/vibestream/internal/music"
-	"github.com/vibestream/vibestream/internal/music/infrastructure/storage"
 	"github.com/vibestream/vibestream/internal/orchestrator"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
@@ -24,7 +23,7 @@ func (a *app) wireMusic() error {
 		Config: music.Config{
 			Storage:  mc.Storage,
 			MediaDir: mc.MediaDir,
-			S3: storage.S3Options{Endpoint: mc.S3Endpoint, Bucket: mc.S3Bucket, AccessKey: mc.S3AccessKey, SecretKey: mc.S3SecretKey,
+			S3: music.S3Options{Endpoint: mc.S3Endpoint, Bucket: mc.S3Bucket, AccessKey: mc.S3AccessKey, SecretKey: mc.S3SecretKey,
 				Region: mc.S3Region, UseSSL: mc.S3UseSSL, StagingDir: mc.MediaDir + "-staging"},
 			UploadMaxBytes:     mc.UploadMaxBytes,
 			StreamSecret:       secret,

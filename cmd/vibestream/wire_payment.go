@@ -37,11 +37,14 @@ func (a *app) wirePayment() error {
 		Stripe:         stripeCfg,
 		ReconcileEvery: pc.ReconcileInterval,
 		ReconcileAfter: pc.ReconcileAfter,
+		Users:          a.users.Directory(),
+		Chains:         paymentChains(a.cfg),
 	})
 	if err != nil {
 		return err
 	}
 	a.payment = m
+	a.wireChainHealth(m)
 	m.Routes(a.api)
 	orchestrator.OpenAccountsOnRegistration(a.bus, m.Ledger())
 	a.health.AddComponent("card_payments", func() string {

@@ -1,5 +1,6 @@
 // Package payment is the payment context: the double-entry ledger every other context moves
-// value through, Stripe top-ups and refunds, balances and history.
+// value through, Stripe top-ups and refunds, balances and history, and the chain half
+// (withdrawals, deposits and treasury mints on Ethereum and Solana).
 package payment
 
 import (
@@ -18,11 +19,13 @@ import (
 	"github.com/vibestream/vibestream/internal/payment/application"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/domain"
+	"github.com/vibestream/vibestream/internal/payment/infrastructure/chains"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/httpapi"
 	paymentpg "github.com/vibestream/vibestream/internal/payment/infrastructure/postgres"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/stripe"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
+	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
 // StripeConfig configures the Stripe gateway. Without SecretKey, top-ups and refunds answer
@@ -56,6 +59,10 @@ type Deps struct {
 	// Now and NewID default to the wall clock and random uuids.
 	Now   func() time.Time
 	NewID func() uuid.UUID
+	// Users, when set, enables the chain half (withdrawals to linked wallets, deposits from
+	// them), configured by Chains.
+	Users  usercontracts.Directory
+	Chains ChainsConfig
 }
 
 // Module is the wired payment context.
@@ -68,6 +75,8 @@ type Module struct {
 	pool       *pgxpool.Pool
 	after      time.Duration
 	gateway    application.Gateway
+	chain      *chainHalf
+	background []func(ctx context.Context)
 }
 
 // New builds the context, registers its metrics and its reconciliation job.
@@ -91,7 +100,11 @@ func New(d Deps) (*Module, error) {
 		d.ReconcileAfter = 10 * time.Minute
 	}
 	m := newMetrics()
-	ledgerStore := paymentpg.NewLedgerStore(d.Pool)
+	var ledgerOpts []paymentpg.LedgerOption
+	if d.Bus != nil {
+		ledgerOpts = append(ledgerOpts, paymentpg.WithBalanceEvents(d.Bus))
+	}
+	ledgerStore := paymentpg.NewLedgerStore(d.Pool, ledgerOpts...)
 	ledger, err := application.NewLedger(ledgerStore, d.Now, d.NewID)
 	if err != nil {
 		return nil, err
@@ -157,17 +170,38 @@ func New(d Deps) (*Module, error) {
 				return ReconcileArgs{}, &river.InsertOpts{Queue: jobs.QueuePayments, MaxAttempts: 1}
 			}, &river.PeriodicJobOpts{RunOnStart: true}))
 	}
+	if d.Users != nil {
+		if err := mod.wireChains(d, ledger, ledgerStore); err != nil {
+			return nil, err
+		}
+	}
 	return mod, nil
 }
 
 // Ledger is the public ledger other contexts move value through.
 func (m *Module) Ledger() contracts.Ledger { return m.ledger }
 
-// Routes mounts the payment API on the /api/v1 group.
-func (m *Module) Routes(api *echo.Group) { m.handlers.Routes(api) }
+// Routes mounts the payment API on the /api/v1 group (with the chain routes when the chain
+// half is wired; they exist even with the chains disabled and answer chain.unavailable).
+func (m *Module) Routes(api *echo.Group) {
+	m.handlers.Routes(api)
+	if m.chain != nil {
+		chains.Routes(api, m.chain.chains)
+		m.chain.handlers.Routes(api)
+	}
+}
 
 // StripeConfigured reports whether top-ups are available.
 func (m *Module) StripeConfigured() bool { return m.gateway != nil }
+
+// LedgerReport is what VerifyLedger found.
+type LedgerReport = paymentpg.VerifyReport
+
+// VerifyLedger checks every ledger invariant in one read-only snapshot of pool (`vibestream
+// ledger verify`).
+func VerifyLedger(ctx context.Context, pool *pgxpool.Pool) (LedgerReport, error) {
+	return paymentpg.VerifyLedger(ctx, pool)
+}
 
 // Verify checks every ledger invariant.
 func (m *Module) Verify(ctx context.Context) (paymentpg.VerifyReport, error) {

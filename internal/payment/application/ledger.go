@@ -89,26 +89,7 @@ func receipt(r PostResult) contracts.Receipt {
 
 // Transfer moves money from one account to one or more accounts of the same asset.
 func (l *Ledger) Transfer(ctx context.Context, req contracts.TransferRequest) (contracts.Receipt, error) {
-	from, err := l.account(ctx, req.From)
-	if err != nil {
-		return contracts.Receipt{}, err
-	}
-	postings, total, err := l.credits(ctx, req.From.Asset, req.To)
-	if err != nil {
-		return contracts.Receipt{}, err
-	}
-	for _, p := range postings {
-		if p.Account.ID == from.ID {
-			return contracts.Receipt{}, domain.ErrSelfTransfer
-		}
-	}
-	debit, err := total.Neg()
-	if err != nil {
-		return contracts.Receipt{}, err
-	}
-	postings = append(postings, domain.Posting{Account: from, Amount: debit})
-	e, err := domain.NewEntry(domain.EntryInput{ID: l.newID(), Key: req.IdempotencyKey, Kind: domain.EntryTransfer,
-		Reason: req.Reason, ExternalRef: req.ExternalRef, Metadata: req.Metadata, Postings: postings, Now: l.now()})
+	e, err := l.PrepareTransfer(ctx, req)
 	if err != nil {
 		return contracts.Receipt{}, err
 	}
@@ -116,37 +97,78 @@ func (l *Ledger) Transfer(ctx context.Context, req contracts.TransferRequest) (c
 	return receipt(r), err
 }
 
+// PrepareTransfer builds (without posting) the entry Transfer would post, for a use case that
+// posts it together with its own change in one transaction.
+func (l *Ledger) PrepareTransfer(ctx context.Context, req contracts.TransferRequest) (*domain.Entry, error) {
+	from, err := l.account(ctx, req.From)
+	if err != nil {
+		return nil, err
+	}
+	postings, total, err := l.credits(ctx, req.From.Asset, req.To)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range postings {
+		if p.Account.ID == from.ID {
+			return nil, domain.ErrSelfTransfer
+		}
+	}
+	debit, err := total.Neg()
+	if err != nil {
+		return nil, err
+	}
+	postings = append(postings, domain.Posting{Account: from, Amount: debit})
+	return domain.NewEntry(domain.EntryInput{ID: l.newID(), Key: req.IdempotencyKey, Kind: domain.EntryTransfer,
+		Reason: req.Reason, ExternalRef: req.ExternalRef, Metadata: req.Metadata, Postings: postings, Now: l.now()})
+}
+
 // Hold moves an amount of the owner's wallet into their held account.
 func (l *Ledger) Hold(ctx context.Context, req contracts.HoldRequest) (contracts.HoldReceipt, error) {
-	asset := req.Amount.Asset()
-	wallet, err := l.account(ctx, contracts.UserAccount(req.Owner, asset, contracts.KindWallet))
+	p, err := l.PrepareHold(ctx, req)
 	if err != nil {
 		return contracts.HoldReceipt{}, err
 	}
-	held, err := l.account(ctx, contracts.UserAccount(req.Owner, asset, contracts.KindHeld))
+	r, err := l.store.CreateHold(ctx, p.Hold, p.Entry)
 	if err != nil {
 		return contracts.HoldReceipt{}, err
+	}
+	return contracts.HoldReceipt{Receipt: receipt(r), HoldID: r.HoldID}, nil
+}
+
+// PreparedHold is a hold and its entry, built but not yet stored.
+type PreparedHold struct {
+	Hold  *domain.Hold
+	Entry *domain.Entry
+}
+
+// PrepareHold builds (without storing) what Hold would store, for a use case that stores the
+// hold together with its own change in one transaction.
+func (l *Ledger) PrepareHold(ctx context.Context, req contracts.HoldRequest) (PreparedHold, error) {
+	asset := req.Amount.Asset()
+	wallet, err := l.account(ctx, contracts.UserAccount(req.Owner, asset, contracts.KindWallet))
+	if err != nil {
+		return PreparedHold{}, err
+	}
+	held, err := l.account(ctx, contracts.UserAccount(req.Owner, asset, contracts.KindHeld))
+	if err != nil {
+		return PreparedHold{}, err
 	}
 	now := l.now()
 	h, err := domain.NewHold(l.newID(), req.Owner, req.Amount, req.Reason, req.ExternalRef, now)
 	if err != nil {
-		return contracts.HoldReceipt{}, err
+		return PreparedHold{}, err
 	}
 	neg, err := req.Amount.Neg()
 	if err != nil {
-		return contracts.HoldReceipt{}, err
+		return PreparedHold{}, err
 	}
 	e, err := domain.NewEntry(domain.EntryInput{ID: l.newID(), Key: req.IdempotencyKey, Kind: domain.EntryHold, Reason: req.Reason,
 		ExternalRef: req.ExternalRef, Metadata: req.Metadata, HoldID: h.ID(),
 		Postings: []domain.Posting{{Account: wallet, Amount: neg}, {Account: held, Amount: req.Amount}}, Now: now})
 	if err != nil {
-		return contracts.HoldReceipt{}, err
+		return PreparedHold{}, err
 	}
-	r, err := l.store.CreateHold(ctx, h, e)
-	if err != nil {
-		return contracts.HoldReceipt{}, err
-	}
-	return contracts.HoldReceipt{Receipt: receipt(r), HoldID: r.HoldID}, nil
+	return PreparedHold{Hold: h, Entry: e}, nil
 }
 
 // Settle pays part of a hold to its destinations, optionally releasing the rest.

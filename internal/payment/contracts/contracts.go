@@ -19,7 +19,60 @@ const Source = "payment"
 const (
 	// TopUpSucceededV1 is published when a Stripe top-up is credited (payload TopUpSucceeded).
 	TopUpSucceededV1 = "payment.top_up_succeeded.v1"
+	// BalanceChangedV1 is published to a user whenever a journal entry touches one of their
+	// accounts, in the entry's transaction (payload BalanceChanged): one per user and asset.
+	BalanceChangedV1 = "payment.balance_changed.v1"
 )
+
+// BalanceChanged is the payload of payment.balance_changed.v1. Amounts are decimal strings;
+// Change is signed.
+type BalanceChanged struct {
+	UserID   uuid.UUID        `json:"user_id"`
+	Asset    string           `json:"asset"`
+	EntryID  uuid.UUID        `json:"entry_id"`
+	Reason   string           `json:"reason"`
+	Accounts []AccountBalance `json:"accounts"`
+	At       time.Time        `json:"at"`
+}
+
+// Chain events. Each is written to the outbox in the transaction of the change it reports and
+// is pushed to the user it concerns over the WebSocket.
+const (
+	// ChainTransactionUpdatedV1 is published on every status change of a user's chain
+	// transfer (payload ChainTransactionUpdated).
+	ChainTransactionUpdatedV1 = "payment.chain_transaction_updated.v1"
+	// DepositCreditedV1 is published when VIBE sent on chain from a user's linked wallet is
+	// credited to their balance (payload DepositCredited).
+	DepositCreditedV1 = "payment.deposit_credited.v1"
+)
+
+// ChainTransactionUpdated is the payload of payment.chain_transaction_updated.v1.
+type ChainTransactionUpdated struct {
+	ID            uuid.UUID `json:"id"`
+	Blockchain    string    `json:"blockchain"`
+	Status        string    `json:"status"`
+	TxHash        string    `json:"tx_hash,omitempty"`
+	FailureReason string    `json:"failure_reason,omitempty"`
+}
+
+// DepositCredited is the payload of payment.deposit_credited.v1. Amount is a decimal VIBE
+// string; EntryID is the journal entry that credited it.
+type DepositCredited struct {
+	UserID     uuid.UUID `json:"user_id"`
+	Blockchain string    `json:"blockchain"`
+	TxHash     string    `json:"tx_hash"`
+	LogIndex   int       `json:"log_index"`
+	From       string    `json:"from"`
+	Amount     string    `json:"amount"`
+	EntryID    uuid.UUID `json:"entry_id"`
+}
+
+// AccountBalance is one account's change and its balance after the entry.
+type AccountBalance struct {
+	Kind    AccountKind `json:"kind"`
+	Change  string      `json:"change"`
+	Balance string      `json:"balance"`
+}
 
 // TopUpSucceeded is the payload of payment.top_up_succeeded.v1. Amount is a decimal string.
 type TopUpSucceeded struct {

@@ -3,6 +3,11 @@
 // (Ethereum, from npm @foundry-rs/anvil-linux-amd64) and the litesvm JSON-RPC adapter (Solana,
 // chains/solana-rpc/server.mjs). Both are child processes bound to 127.0.0.1 on a free port, die
 // with this process (Pdeathsig) and are stopped by Stop, like the managed Postgres.
+//
+// Durability: the litesvm adapter journals every landed transaction as it lands. anvil keeps
+// its chain in memory and saves it to its state file every second and on exit; it is sent
+// SIGTERM (not SIGKILL) when this process dies, even by kill -9, so that it saves its final
+// state, and a new anvil on the same state file waits for the previous one to have exited.
 package devchain
 
 import (
@@ -30,6 +35,7 @@ var ErrNodeModulesMissing = errors.New("the local chains need the project's npm 
 
 // Process is one supervised local chain.
 type Process struct {
+	pidFile string
 	name    string
 	url     string
 	cmd     *exec.Cmd
@@ -75,6 +81,9 @@ func (p *Process) Stop() {
 		}
 		if p.logFile != nil {
 			p.logFile.Close()
+		}
+		if p.pidFile != "" {
+			_ = os.Remove(p.pidFile)
 		}
 		p.logger.Info("local chain stopped", "chain", p.name)
 	})
@@ -137,13 +146,20 @@ func StartAnvil(ctx context.Context, opts AnvilOptions) (*Process, error) {
 	if opts.BlockTime > 0 {
 		args = append(args, "--block-time", strconv.FormatFloat(opts.BlockTime.Seconds(), 'f', -1, 64), "--mixed-mining")
 	}
+	pidFile := ""
 	if opts.StateFile != "" {
 		if err := os.MkdirAll(filepath.Dir(opts.StateFile), 0o755); err != nil {
 			return nil, fmt.Errorf("anvil state dir: %w", err)
 		}
-		args = append(args, "--state", opts.StateFile, "--state-interval", "5")
+		pidFile = opts.StateFile + ".pid"
+		// A previous anvil on this state file (its parent was killed) may still be saving its
+		// final state: loading before it is done would lose the newest blocks.
+		if err := waitPrevious(ctx, pidFile, 30*time.Second); err != nil {
+			return nil, err
+		}
+		args = append(args, "--state", opts.StateFile, "--state-interval", "1")
 	}
-	p, err := start(ctx, "ethereum", bin, args, opts.LogFile, opts.Logger, func(line string) (string, bool) {
+	p, err := start(ctx, "ethereum", bin, args, opts.LogFile, opts.Logger, syscall.SIGTERM, func(line string) (string, bool) {
 		if m := listeningRE.FindStringSubmatch(line); m != nil {
 			return "http://" + m[1], true
 		}
@@ -152,11 +168,55 @@ func StartAnvil(ctx context.Context, opts AnvilOptions) (*Process, error) {
 	if err != nil {
 		return nil, err
 	}
+	if pidFile != "" {
+		if err := os.WriteFile(pidFile, []byte(strconv.Itoa(p.cmd.Process.Pid)+"\n"), 0o644); err != nil {
+			p.Stop()
+			return nil, fmt.Errorf("anvil pid file: %w", err)
+		}
+		p.pidFile = pidFile
+	}
 	if err := waitRPC(ctx, p, `{"jsonrpc":"2.0","id":1,"method":"eth_chainId","params":[]}`); err != nil {
 		p.Stop()
 		return nil, err
 	}
 	return p, nil
+}
+
+// waitPrevious waits until the process named in pidFile (if any, and if it is an anvil) has
+// exited.
+func waitPrevious(ctx context.Context, pidFile string, limit time.Duration) error {
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		return nil
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return nil
+	}
+	deadline := time.Now().Add(limit)
+	for isAnvil(pid) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the previous anvil (pid %d) on this state file is still running after %s", pid, limit)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+func isAnvil(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return false
+	}
+	// A zombie has an empty command line: it has exited.
+	return strings.Contains(string(cmdline), "anvil")
 }
 
 // SolanaOptions tunes the local litesvm RPC adapter.
@@ -205,7 +265,7 @@ func StartSolana(ctx context.Context, opts SolanaOptions) (*Process, error) {
 		}
 		args = append(args, "--state", opts.StateFile)
 	}
-	p, err := start(ctx, "solana", node, args, opts.LogFile, opts.Logger, func(line string) (string, bool) {
+	p, err := start(ctx, "solana", node, args, opts.LogFile, opts.Logger, syscall.SIGKILL, func(line string) (string, bool) {
 		var v struct {
 			RPC string `json:"rpc"`
 		}
@@ -240,12 +300,13 @@ func rootOf(root string) (string, error) {
 
 // start runs the command, scans its stdout for the line announcing its URL and keeps logging
 // its output.
-func start(ctx context.Context, name, bin string, args []string, logPath string, logger *slog.Logger, parse func(string) (string, bool)) (*Process, error) {
+// deathSignal is what the child receives when this process dies (SIGTERM lets it save state).
+func start(ctx context.Context, name, bin string, args []string, logPath string, logger *slog.Logger, deathSignal syscall.Signal, parse func(string) (string, bool)) (*Process, error) {
 	if logger == nil {
 		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: deathSignal, Setpgid: true}
 	p := &Process{name: name, cmd: cmd, done: make(chan struct{}), logger: logger}
 	var sink io.Writer = io.Discard
 	if logPath != "" {

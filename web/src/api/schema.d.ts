@@ -795,8 +795,12 @@ export interface paths {
          * @description The amount is held in the ledger at once (409 payment.insufficient_funds when the balance does
          *     not cover it); a durable job signs, stores and broadcasts the transfer; the status then moves
          *     pending -> submitted -> confirmed, or -> failed with a reason (the hold is released). `to`
-         *     defaults to the caller's linked wallet on that chain. Requires an Idempotency-Key: a retry
-         *     returns the first response, and never makes a second transfer.
+         *     defaults to the caller's linked wallet on that chain. The platform's own addresses (hot
+         *     wallet, token contract, mint, programs) and burn addresses are refused with 422
+         *     chain.platform_destination. Requires an Idempotency-Key: a retry returns the first response,
+         *     and never makes a second transfer. The hold and the transfer are stored together; a
+         *     transfer whose worker dies (crash, kill -9) is resumed by any running instance within
+         *     seconds.
          */
         post: operations["createTransaction"];
         delete?: never;
@@ -943,7 +947,13 @@ export interface paths {
          * WebSocket of the caller's events as they commit (transaction status changes, deposits credited, balance changes).
          * @description Upgrade to a WebSocket with the access token in `Authorization: Bearer`, or, from a browser
          *     (which cannot set headers on the handshake), in `?access_token=`. Each text message is
-         *     `{"id", "type", "occurred_at", "payload"}`. The server pings every 20 s. A client that does not
+         *     `{"id", "type", "occurred_at", "payload"}`. Types: `payment.chain_transaction_updated.v1`
+         *     (payload `{id, blockchain, status, tx_hash, failure_reason}`), `payment.deposit_credited.v1`
+         *     (`{user_id, blockchain, tx_hash, log_index, from, amount, entry_id}`) and
+         *     `payment.balance_changed.v1`, sent whenever a journal entry touches one of the caller's
+         *     accounts (`{user_id, asset, entry_id, reason, at, accounts: [{kind, change, balance}]}`,
+         *     decimal strings, `change` signed, `balance` after the entry), among others. Every event is
+         *     written in the transaction of the change it reports. The server pings every 20 s. A client that does not
          *     keep up is closed with status 1008; reconnect with `?since=<last event id>` to receive what was
          *     missed first (at most 1000 events; 410 when the id is unknown).
          */
@@ -2271,6 +2281,7 @@ export interface operations {
             401: components["responses"]["Error"];
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
     completeListenSession: {

@@ -1,7 +1,8 @@
 // Package chaintx holds the payment context's blockchain use cases: withdrawals of VIBE to a
-// user's wallet (POST /api/v1/transactions), their queries and fee estimates, the outcome of a
-// chain transfer in the ledger, deposits credited from linked wallets, treasury mints and
-// admin grants.
+// user's wallet (POST /api/v1/transactions), their queries and fee estimates, the lifecycle of
+// a chain transfer (domain.Transfer) and its booking in the ledger, deposits credited from
+// linked wallets, treasury mints and admin grants. The ports it needs (Chains, Holds, Store,
+// Transfers, Credits, DepositStore) are declared here and implemented by the infrastructure.
 package chaintx
 
 import (
@@ -12,6 +13,9 @@ import (
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
 	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/application"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 )
 
 // Errors.
@@ -22,11 +26,15 @@ var (
 	ErrInvalidAddress    = errs.New(errs.Invalid, "chain.invalid_address", "the destination address is not valid for this blockchain")
 	ErrNoLinkedWallet    = errs.New(errs.Unprocessable, "chain.no_linked_wallet", "no destination given and no wallet linked on this blockchain")
 	ErrAmountNotPositive = errs.New(errs.Invalid, "chain.invalid_amount", "the amount must be a positive VIBE amount with at most 9 decimals")
-	ErrNotFound          = errs.New(errs.NotFound, "chain.transaction_not_found", "the transaction does not exist")
+	ErrNotFound          = domain.ErrTransferNotFound
 	ErrIdempotencyKey    = errs.New(errs.Invalid, "chain.idempotency_key_required", "an Idempotency-Key header is required")
+	// ErrPlatformDestination refuses withdrawals to the platform's own addresses (hot wallet,
+	// token contract, mint, programs) and to burn addresses: the VIBE would leave the user's
+	// balance without ever coming back as a deposit.
+	ErrPlatformDestination = errs.New(errs.Unprocessable, "chain.platform_destination", "the destination is an address of the platform (or a burn address): withdraw to a wallet you control")
 )
 
-// Transaction is a chain transfer as the API shows it.
+// Transaction is a chain transfer as the API shows it (the read model of domain.Transfer).
 type Transaction struct {
 	ID            uuid.UUID
 	Kind          string // withdrawal | mint
@@ -63,11 +71,26 @@ type Chains interface {
 	EstimateFee(ctx context.Context, blockchain, to string, amount int64) (Fee, error)
 	// HotWalletBalances is each hot wallet's VIBE on chain, in ledger units.
 	HotWalletBalances(ctx context.Context) (map[string]int64, error)
+	// IsPlatformAddress reports an address (canonical form) the platform controls or that
+	// nobody controls: the hot wallet, the token contract or mint, system programs, burn
+	// addresses.
+	IsPlatformAddress(blockchain, address string) bool
+}
+
+// Holds builds ledger holds without storing them: a withdrawal stores its hold together with
+// its transfer.
+type Holds interface {
+	PrepareHold(ctx context.Context, req contracts.HoldRequest) (application.PreparedHold, error)
 }
 
 // Store persists chain transfers (creating one also schedules its job).
 type Store interface {
-	Create(ctx context.Context, t Transaction) (bool, error)
+	// Create stores a new transfer that holds nothing (a treasury mint) and its job; false if
+	// it existed.
+	Create(ctx context.Context, t *domain.Transfer) (bool, error)
+	// CreateWithdrawal stores the hold and the transfer (and its job) in one transaction; a
+	// replay (same hold key, same transfer id) stores nothing and returns false.
+	CreateWithdrawal(ctx context.Context, t *domain.Transfer, hold application.PreparedHold) (bool, error)
 	Get(ctx context.Context, id uuid.UUID) (Transaction, error)
 	ListByUser(ctx context.Context, user uuid.UUID, before *Cursor, limit int) ([]Transaction, error)
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -12,8 +13,10 @@ import (
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
 	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/application"
 	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
@@ -27,20 +30,22 @@ type fakeLedger struct {
 	transfers []contracts.TransferRequest
 }
 
-func (l *fakeLedger) Hold(_ context.Context, r contracts.HoldRequest) (contracts.HoldReceipt, error) {
+// PrepareHold checks and reserves at once (the real ledger reserves when the store commits
+// the hold with its transfer); a replayed key returns the first hold.
+func (l *fakeLedger) PrepareHold(_ context.Context, r contracts.HoldRequest) (application.PreparedHold, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if h, ok := l.holds[r.IdempotencyKey]; ok {
-		h.Replayed = true
-		return h, nil
+	h, ok := l.holds[r.IdempotencyKey]
+	if !ok {
+		if r.Amount.Units() > l.balance {
+			return application.PreparedHold{}, contracts.ErrInsufficientFunds
+		}
+		l.balance -= r.Amount.Units()
+		h = contracts.HoldReceipt{HoldID: uuid.New()}
+		l.holds[r.IdempotencyKey] = h
 	}
-	if r.Amount.Units() > l.balance {
-		return contracts.HoldReceipt{}, contracts.ErrInsufficientFunds
-	}
-	l.balance -= r.Amount.Units()
-	h := contracts.HoldReceipt{HoldID: uuid.New()}
-	l.holds[r.IdempotencyKey] = h
-	return h, nil
+	hold, err := domain.NewHold(h.HoldID, r.Owner, r.Amount, r.Reason, r.ExternalRef, time.Unix(0, 0))
+	return application.PreparedHold{Hold: hold}, err
 }
 
 func (l *fakeLedger) Settle(_ context.Context, r contracts.SettleRequest) (contracts.Receipt, error) {
@@ -69,7 +74,8 @@ func (u fakeUsers) Wallets(context.Context, uuid.UUID) ([]usercontracts.Wallet, 
 
 type fakeChains struct{ chaintx.Chains }
 
-func (fakeChains) Enabled(b string) bool { return b == "ethereum" || b == "solana" }
+func (fakeChains) Enabled(b string) bool              { return b == "ethereum" || b == "solana" }
+func (fakeChains) IsPlatformAddress(_, a string) bool { return a == "0xHotWallet" }
 func (fakeChains) NormalizeAddress(_, a string) (string, error) {
 	if a == "bad" {
 		return "", errors.New("not an address")
@@ -82,14 +88,25 @@ type fakeStore struct {
 	m  map[uuid.UUID]chaintx.Transaction
 }
 
-func (s *fakeStore) Create(_ context.Context, t chaintx.Transaction) (bool, error) {
+func (s *fakeStore) Create(_ context.Context, d *domain.Transfer) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, ok := s.m[t.ID]; ok {
+	if _, ok := s.m[d.ID()]; ok {
 		return false, nil
+	}
+	t := chaintx.Transaction{ID: d.ID(), Kind: string(d.Kind()), Blockchain: d.Blockchain(), To: d.To(), Amount: d.Amount(), Status: string(d.Status())}
+	if u := d.UserID(); u != uuid.Nil {
+		t.UserID = &u
+	}
+	if h := d.HoldID(); h != uuid.Nil {
+		t.HoldID = &h
 	}
 	s.m[t.ID] = t
 	return true, nil
+}
+
+func (s *fakeStore) CreateWithdrawal(ctx context.Context, t *domain.Transfer, _ application.PreparedHold) (bool, error) {
+	return s.Create(ctx, t)
 }
 
 func (s *fakeStore) Get(_ context.Context, id uuid.UUID) (chaintx.Transaction, error) {
@@ -128,11 +145,14 @@ func TestWithdrawValidation(t *testing.T) {
 		{"zero", chaintx.Withdraw{UserID: user, IdempotencyKey: "k4", Blockchain: "ethereum", To: "x", Amount: "0"}, errs.ErrValidation},
 		{"no wallet linked", chaintx.Withdraw{UserID: user, IdempotencyKey: "k5", Blockchain: "solana", Amount: "1"}, chaintx.ErrNoLinkedWallet},
 		{"bad address", chaintx.Withdraw{UserID: user, IdempotencyKey: "k6", Blockchain: "ethereum", To: "bad", Amount: "1"}, chaintx.ErrInvalidAddress},
+		{"platform destination", chaintx.Withdraw{UserID: user, IdempotencyKey: "k8", Blockchain: "ethereum", To: "0xHotWallet", Amount: "1"}, chaintx.ErrPlatformDestination},
 		{"insufficient", chaintx.Withdraw{UserID: user, IdempotencyKey: "k7", Blockchain: "ethereum", To: "0xabc", Amount: "10.000000001"}, contracts.ErrInsufficientFunds},
 	}
 	for _, tt := range tests {
-		_, err := h.Handle(context.Background(), tt.cmd)
-		assert.ErrorIs(t, err, tt.want, tt.name)
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := h.Handle(context.Background(), tt.cmd)
+			assert.ErrorIs(t, err, tt.want)
+		})
 	}
 	assert.Empty(t, l.holds, "nothing held for a refused request")
 }
@@ -162,31 +182,144 @@ func TestWithdrawHoldsAtOnceDefaultsToTheLinkedWalletAndIsIdempotent(t *testing.
 	assert.NotEqual(t, tx.ID, other.ID)
 }
 
-func TestOutcomeSettlesOrReleasesTheHold(t *testing.T) {
+// fakeTransfers is the transfer repository over the fake store's transactions.
+type fakeTransfers struct {
+	mu  sync.Mutex
+	m   map[uuid.UUID]*domain.Transfer
+	evs []domain.TransferChanged
+}
+
+func (f *fakeTransfers) GetTransfer(_ context.Context, id uuid.UUID) (*domain.Transfer, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.m[id]
+	if !ok {
+		return nil, domain.ErrTransferNotFound
+	}
+	cp := *t
+	return &cp, nil
+}
+
+func (f *fakeTransfers) UpdateTransfer(_ context.Context, id uuid.UUID, fn func(*domain.Transfer) error) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.m[id]
+	if !ok {
+		return domain.ErrTransferNotFound
+	}
+	cp := *t
+	if err := fn(&cp); err != nil {
+		return err
+	}
+	f.evs = append(f.evs, cp.PullEvents()...)
+	f.m[id] = &cp
+	return nil
+}
+
+func TestLifecycleBooksEachOutcomeOnceAndRecordsIt(t *testing.T) {
 	t.Parallel()
-	h, l, s := setup(10_000_000_000)
 	ctx := context.Background()
-	ok, err := h.Handle(ctx, chaintx.Withdraw{UserID: uuid.New(), IdempotencyKey: "a", Blockchain: "ethereum", To: "0xabc", Amount: "1"})
+	now := time.Unix(1_700_000_000, 0).UTC()
+	l := &fakeLedger{holds: map[string]contracts.HoldReceipt{}}
+	vibe := func(u int64) money.Amount { return money.MustNew(money.VIBE, u) }
+	ok, err := domain.NewWithdrawal(uuid.New(), uuid.New(), uuid.New(), "ethereum", "0xabc", vibe(1_000_000_000), now)
 	require.NoError(t, err)
-	bad, err := h.Handle(ctx, chaintx.Withdraw{UserID: uuid.New(), IdempotencyKey: "b", Blockchain: "ethereum", To: "0xabc", Amount: "2"})
+	bad, err := domain.NewWithdrawal(uuid.New(), uuid.New(), uuid.New(), "ethereum", "0xabc", vibe(2_000_000_000), now)
 	require.NoError(t, err)
-	o := chaintx.NewOutcomeHandler(l, s)
-	require.NoError(t, o.Handle(ctx, chaintx.Outcome{ID: ok.ID, Status: "confirmed", TxHash: "0xhash"}))
-	require.NoError(t, o.Handle(ctx, chaintx.Outcome{ID: bad.ID, Status: "failed", Reason: "reverted"}))
-	require.Len(t, l.settled, 1)
-	assert.Equal(t, *ok.HoldID, l.settled[0].HoldID)
+	mint, err := domain.NewMint(uuid.New(), "solana", vibe(100_000_000_000), now)
+	require.NoError(t, err)
+	repo := &fakeTransfers{m: map[uuid.UUID]*domain.Transfer{ok.ID(): ok, bad.ID(): bad, mint.ID(): mint}}
+	gw := &fakeGateway{landings: map[uuid.UUID]chaintx.Landing{}}
+	lc := chaintx.NewLifecycle(repo, l, gw, func() time.Time { return now })
+
+	require.NoError(t, lc.Submitted(ctx, ok.ID(), "0xhash"))
+	require.NoError(t, lc.Confirmed(ctx, ok.ID(), "0xhash", 7))
+	require.NoError(t, lc.Confirmed(ctx, ok.ID(), "0xhash", 7), "a replay is a no-op")
+	require.NoError(t, lc.Failed(ctx, bad.ID(), "reverted"))
+	require.NoError(t, lc.Confirmed(ctx, mint.ID(), "sig", 9))
+	assert.ErrorIs(t, lc.Failed(ctx, ok.ID(), "late"), domain.ErrAlreadyFinal, "a confirmed transfer never fails")
+
+	require.Len(t, l.settled, 2, "booked on each report (the ledger's key makes the second a replay)")
+	assert.Equal(t, ok.HoldID(), l.settled[0].HoldID)
+	assert.Equal(t, "chain.withdrawal.settle:"+ok.ID().String(), l.settled[0].IdempotencyKey)
 	assert.Equal(t, contracts.System(contracts.KindChainHotWallet, money.VIBE), l.settled[0].To[0].To)
 	assert.Equal(t, "0xhash", l.settled[0].ExternalRef)
 	require.Len(t, l.released, 1)
-	assert.Equal(t, *bad.HoldID, l.released[0].HoldID)
-
-	// A treasury mint credits the reward pool from the treasury once confirmed.
-	m := chaintx.NewMintHandler(fakeChains{}, s)
-	mint, err := m.Handle(ctx, chaintx.Mint{AdminID: uuid.New(), IdempotencyKey: "m", Blockchain: "solana", Amount: "100"})
-	require.NoError(t, err)
-	require.NoError(t, o.Handle(ctx, chaintx.Outcome{ID: mint.ID, Status: "confirmed", TxHash: "sig"}))
+	assert.Equal(t, bad.HoldID(), l.released[0].HoldID)
 	require.Len(t, l.transfers, 1)
 	assert.Equal(t, contracts.System(contracts.KindTreasury, money.VIBE), l.transfers[0].From)
 	assert.Equal(t, contracts.System(contracts.KindRewardPool, money.VIBE), l.transfers[0].To[0].To)
-	assert.Equal(t, "chain.mint:"+mint.ID.String(), l.transfers[0].IdempotencyKey)
+	assert.Equal(t, "chain.mint:"+mint.ID().String(), l.transfers[0].IdempotencyKey)
+
+	got, err := repo.GetTransfer(ctx, ok.ID())
+	require.NoError(t, err)
+	assert.Equal(t, domain.TransferConfirmed, got.Status())
+	assert.Equal(t, int64(7), got.BlockNumber())
+	var statuses []domain.TransferStatus
+	for _, e := range repo.evs {
+		statuses = append(statuses, e.Status)
+	}
+	assert.Equal(t, []domain.TransferStatus{domain.TransferSubmitted, domain.TransferConfirmed, domain.TransferFailed, domain.TransferConfirmed}, statuses)
+}
+
+// fakeGateway lands what it is told, after reporting one broadcast.
+type fakeGateway struct {
+	mu       sync.Mutex
+	landings map[uuid.UUID]chaintx.Landing
+	err      error
+	sends    int
+}
+
+func (g *fakeGateway) Send(ctx context.Context, t *domain.Transfer, submitted func(context.Context, string) error) (chaintx.Landing, error) {
+	g.mu.Lock()
+	g.sends++
+	l, err := g.landings[t.ID()], g.err
+	g.mu.Unlock()
+	if err != nil {
+		return chaintx.Landing{}, err
+	}
+	if err := submitted(ctx, "0xsent"); err != nil {
+		return chaintx.Landing{}, err
+	}
+	return l, nil
+}
+
+func TestExecuteSendsThroughTheGatewayAndBooksWhereItLanded(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Unix(1_700_000_000, 0).UTC()
+	l := &fakeLedger{holds: map[string]contracts.HoldReceipt{}}
+	vibe := money.MustNew(money.VIBE, 1_000_000_000)
+	ok, err := domain.NewWithdrawal(uuid.New(), uuid.New(), uuid.New(), "solana", "wallet", vibe, now)
+	require.NoError(t, err)
+	bad, err := domain.NewWithdrawal(uuid.New(), uuid.New(), uuid.New(), "solana", "wallet", vibe, now)
+	require.NoError(t, err)
+	repo := &fakeTransfers{m: map[uuid.UUID]*domain.Transfer{ok.ID(): ok, bad.ID(): bad}}
+	gw := &fakeGateway{landings: map[uuid.UUID]chaintx.Landing{ok.ID(): {TxHash: "sig", Block: 3}, bad.ID(): {Failed: true, Reason: "refused"}}}
+	lc := chaintx.NewLifecycle(repo, l, gw, func() time.Time { return now })
+
+	gw.err = chaintx.ErrBusy
+	assert.ErrorIs(t, lc.Execute(ctx, ok.ID()), chaintx.ErrBusy, "another worker drives it: nothing changes")
+	got, err := repo.GetTransfer(ctx, ok.ID())
+	require.NoError(t, err)
+	assert.Equal(t, domain.TransferPending, got.Status())
+	gw.err = nil
+
+	require.NoError(t, lc.Execute(ctx, ok.ID()))
+	require.NoError(t, lc.Execute(ctx, bad.ID()))
+	got, err = repo.GetTransfer(ctx, ok.ID())
+	require.NoError(t, err)
+	assert.Equal(t, domain.TransferConfirmed, got.Status())
+	assert.Equal(t, "sig", got.TxHash())
+	got, err = repo.GetTransfer(ctx, bad.ID())
+	require.NoError(t, err)
+	assert.Equal(t, domain.TransferFailed, got.Status())
+	assert.Equal(t, "refused", got.FailureReason())
+
+	// A final transfer is not sent again; its booking is replayed (the ledger key dedups).
+	require.NoError(t, lc.Execute(ctx, ok.ID()))
+	assert.Equal(t, 3, gw.sends)
+	assert.Len(t, l.settled, 2)
+	assert.Len(t, l.released, 1)
+	assert.ErrorIs(t, lc.Execute(ctx, uuid.New()), domain.ErrTransferNotFound)
 }

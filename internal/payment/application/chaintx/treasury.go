@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 )
 
 // Mint asks to mint VIBE to the platform hot wallet on a chain; once confirmed the ledger's
@@ -25,6 +27,7 @@ type Mint struct {
 type MintHandler struct {
 	chains Chains
 	store  Store
+	now    func() time.Time
 }
 
 // NewMintHandler refuses nil dependencies.
@@ -32,7 +35,7 @@ func NewMintHandler(c Chains, s Store) *MintHandler {
 	if c == nil || s == nil {
 		panic("chaintx: nil dependency")
 	}
-	return &MintHandler{chains: c, store: s}
+	return &MintHandler{chains: c, store: s, now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Handle validates and stores the mint.
@@ -61,7 +64,10 @@ func (h *MintHandler) Handle(ctx context.Context, cmd Mint) (Transaction, error)
 	if !h.chains.Enabled(chain) {
 		return Transaction{}, ErrChainUnavailable
 	}
-	t := Transaction{ID: id, Kind: "mint", Blockchain: chain, To: "hot-wallet", Amount: amount, Status: "pending"}
+	t, err := domain.NewMint(id, chain, amount, h.now())
+	if err != nil {
+		return Transaction{}, err
+	}
 	if _, err := h.store.Create(ctx, t); err != nil {
 		return Transaction{}, err
 	}

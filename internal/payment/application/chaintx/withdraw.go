@@ -9,6 +9,7 @@ import (
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
@@ -22,21 +23,21 @@ type Withdraw struct {
 	Token          string // VIBE (empty means VIBE)
 }
 
-// WithdrawHandler holds the amount in the ledger at once and stores the transfer (whose job
-// signs and broadcasts it).
+// WithdrawHandler holds the amount in the ledger and stores the transfer (whose job signs and
+// broadcasts it) in one transaction, so that no hold ever exists without its transfer.
 type WithdrawHandler struct {
-	ledger contracts.Ledger
+	holds  Holds
 	users  usercontracts.Directory
 	chains Chains
 	store  Store
 }
 
 // NewWithdrawHandler refuses nil dependencies.
-func NewWithdrawHandler(l contracts.Ledger, u usercontracts.Directory, c Chains, s Store) *WithdrawHandler {
-	if l == nil || u == nil || c == nil || s == nil {
+func NewWithdrawHandler(h Holds, u usercontracts.Directory, c Chains, s Store) *WithdrawHandler {
+	if h == nil || u == nil || c == nil || s == nil {
 		panic("chaintx: nil dependency")
 	}
-	return &WithdrawHandler{ledger: l, users: u, chains: c, store: s}
+	return &WithdrawHandler{holds: h, users: u, chains: c, store: s}
 }
 
 // Handle validates, holds and stores; it returns the pending transaction. The same
@@ -89,17 +90,21 @@ func (h *WithdrawHandler) Handle(ctx context.Context, cmd Withdraw) (Transaction
 	if err != nil {
 		return Transaction{}, ErrInvalidAddress.WithMessage(err.Error()).WithField("to", err.Error())
 	}
-
-	// The hold comes first: a retry after a crash here replays it (same idempotency key) and
-	// then creates the transfer.
-	hold, err := h.ledger.Hold(ctx, contracts.HoldRequest{IdempotencyKey: "chain.withdrawal:" + id.String(), Owner: cmd.UserID, Amount: amount,
+	// VIBE sent to an address the platform controls (or to a known sink) leaves the user's
+	// balance and never comes back as a deposit: the ledger and the chain would disagree for good.
+	if h.chains.IsPlatformAddress(chain, norm) {
+		return Transaction{}, ErrPlatformDestination.WithField("to", "is an address of the platform or a burn address")
+	}
+	hold, err := h.holds.PrepareHold(ctx, contracts.HoldRequest{IdempotencyKey: "chain.withdrawal:" + id.String(), Owner: cmd.UserID, Amount: amount,
 		Details: contracts.Details{Reason: "chain_withdrawal", ExternalRef: id.String(), Metadata: map[string]string{"blockchain": chain, "to": norm}}})
 	if err != nil {
 		return Transaction{}, err
 	}
-	holdID, user := hold.HoldID, cmd.UserID
-	t := Transaction{ID: id, Kind: "withdrawal", UserID: &user, HoldID: &holdID, Blockchain: chain, To: norm, Amount: amount, Status: "pending"}
-	if _, err := h.store.Create(ctx, t); err != nil {
+	t, err := domain.NewWithdrawal(id, cmd.UserID, hold.Hold.ID(), chain, norm, amount, hold.Hold.CreatedAt())
+	if err != nil {
+		return Transaction{}, err
+	}
+	if _, err := h.store.CreateWithdrawal(ctx, t, hold); err != nil {
 		return Transaction{}, err
 	}
 	stored, err := h.store.Get(ctx, id)

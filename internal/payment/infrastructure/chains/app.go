@@ -3,12 +3,18 @@ package chains
 import (
 	"context"
 	"errors"
+	"math/big"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	sol "github.com/gagliardetto/solana-go"
 	"github.com/google/uuid"
 
 	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/application"
 	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/solana"
@@ -67,6 +73,65 @@ func (a AppChains) EstimateFee(ctx context.Context, blockchain, to string, amoun
 	return chaintx.Fee{Blockchain: f.Blockchain, Native: f.Native, Currency: f.Currency, Decimals: f.Decimals, Gas: f.Gas, AccountRent: f.AccountRent}, nil
 }
 
+// burnAddresses nobody holds the key of, on Ethereum.
+var burnAddresses = []common.Address{
+	{},
+	common.HexToAddress("0x000000000000000000000000000000000000dEaD"),
+}
+
+// solanaSinks are program and burn addresses on Solana.
+var solanaSinks = []sol.PublicKey{
+	sol.SystemProgramID, sol.TokenProgramID, sol.Token2022ProgramID, sol.SPLAssociatedTokenAccountProgramID,
+	sol.SysVarRentPubkey, sol.MustPublicKeyFromBase58("1nc1nerator11111111111111111111111111111111"),
+}
+
+// IsPlatformAddress reports the hot wallet, the VIBE token contract or mint (and the hot
+// wallet's token account), precompiles, programs and burn addresses.
+func (a AppChains) IsPlatformAddress(blockchain, address string) bool {
+	if a.C == nil {
+		return false
+	}
+	switch blockchain {
+	case "ethereum":
+		if a.C.Ethereum == nil || !common.IsHexAddress(address) {
+			return false
+		}
+		addr := common.HexToAddress(address)
+		if addr == a.C.Ethereum.Address() || addr == a.C.Ethereum.Token() {
+			return true
+		}
+		// 0x00..01 to 0x00..ff: precompiles and reserved system addresses.
+		if new(big.Int).SetBytes(addr.Bytes()).Cmp(big.NewInt(0xff)) <= 0 {
+			return true
+		}
+		for _, b := range burnAddresses {
+			if addr == b {
+				return true
+			}
+		}
+	case "solana":
+		if a.C.Solana == nil {
+			return false
+		}
+		pk, err := sol.PublicKeyFromBase58(address)
+		if err != nil {
+			return false
+		}
+		if pk.Equals(a.C.Solana.Address()) || pk.Equals(a.C.Solana.Mint()) {
+			return true
+		}
+		if ata, err := a.C.Solana.TokenAccount(); err == nil && pk.Equals(ata) {
+			return true
+		}
+		for _, s := range solanaSinks {
+			if pk.Equals(s) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // HotWalletBalances in ledger units (dust below one unit is left out).
 func (a AppChains) HotWalletBalances(ctx context.Context) (map[string]int64, error) {
 	b, err := a.C.HotWalletBalances(ctx)
@@ -84,8 +149,30 @@ func (a AppChains) HotWalletBalances(ctx context.Context) (map[string]int64, err
 type AppStore struct{ S *chainstore.Store }
 
 // Create stores a transfer (and schedules its job).
-func (a AppStore) Create(ctx context.Context, t chaintx.Transaction) (bool, error) {
-	return a.S.Create(ctx, chainstore.Transfer{ID: t.ID, Kind: t.Kind, UserID: t.UserID, HoldID: t.HoldID, Blockchain: t.Blockchain, To: t.To, Amount: t.Amount.Units()})
+func (a AppStore) Create(ctx context.Context, t *domain.Transfer) (bool, error) {
+	return a.S.Create(ctx, fromDomain(t))
+}
+
+func fromDomain(t *domain.Transfer) chainstore.Transfer {
+	out := chainstore.Transfer{ID: t.ID(), Kind: string(t.Kind()), Blockchain: t.Blockchain(), To: t.To(), Amount: t.Amount().Units()}
+	if u := t.UserID(); u != uuid.Nil {
+		out.UserID = &u
+	}
+	if h := t.HoldID(); h != uuid.Nil {
+		out.HoldID = &h
+	}
+	return out
+}
+
+// CreateWithdrawal stores the hold and the transfer in one transaction.
+func (a AppStore) CreateWithdrawal(ctx context.Context, t *domain.Transfer, hold application.PreparedHold) (bool, error) {
+	return a.S.CreateWithdrawal(ctx, fromDomain(t), hold.Hold, hold.Entry)
+}
+
+// RecordDeposit stores a deposit (with its credit and event) once.
+func (a AppStore) RecordDeposit(ctx context.Context, d chaintx.Deposit, credit *domain.Entry, event *contracts.DepositCredited) (bool, error) {
+	return a.S.RecordDeposit(ctx, chainstore.Deposit{Blockchain: d.Blockchain, TxHash: d.TxHash, LogIndex: d.LogIndex, From: d.From,
+		ChainAmount: d.ChainAmount, Amount: d.Amount, BlockNumber: d.BlockNumber, Status: d.Status, UserID: d.UserID, Reason: d.Reason}, credit, event)
 }
 
 // Get loads one.

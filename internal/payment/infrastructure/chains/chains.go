@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -67,6 +68,9 @@ type Config struct {
 	Ethereum EthereumConfig
 	Solana   SolanaConfig
 	Logger   *slog.Logger
+
+	// readOnly (Connect): generate, deploy and fund nothing.
+	readOnly bool
 }
 
 // Info describes one chain to clients.
@@ -95,7 +99,17 @@ type Chains struct {
 	// SolanaDepositCommitment is the commitment deposits wait for.
 	SolanaDepositCommitment rpc.CommitmentType
 	info                    []Info
+
+	// endpoints is the file announcing this process's local chains (removed on Close); tmpDir
+	// a throwaway copy of another DATA_DIR's chain state (removed on Close); source says where
+	// a read-only connection's chains are.
+	endpoints string
+	tmpDir    string
+	source    string
 }
+
+// Source says which chains these are (for `ledger verify`'s report).
+func (c *Chains) Source() string { return c.source }
 
 // Start brings both chains up. On error everything started is stopped.
 func Start(ctx context.Context, cfg Config) (_ *Chains, err error) {
@@ -118,7 +132,119 @@ func Start(ctx context.Context, cfg Config) (_ *Chains, err error) {
 	if err := c.startSolana(ctx, cfg, dir); err != nil {
 		return nil, err
 	}
+	c.source = "configured RPC endpoints"
+	if c.EthProc != nil || c.SolProc != nil {
+		c.source = "local chains started by this process"
+		if !cfg.readOnly {
+			// Other processes on this DATA_DIR (ledger verify) talk to these chains instead of
+			// starting their own from the same state files.
+			ep := endpoints{PID: os.Getpid()}
+			if c.EthProc != nil {
+				ep.Ethereum = c.EthProc.URL()
+			}
+			if c.SolProc != nil {
+				ep.Solana = c.SolProc.URL()
+			}
+			path := filepath.Join(dir, endpointsFile)
+			if err := writeJSON(path, ep); err != nil {
+				return nil, err
+			}
+			c.endpoints = path
+		}
+	}
 	return c, nil
+}
+
+const endpointsFile = "endpoints.json"
+
+// endpoints announces the local chains a running process supervises.
+type endpoints struct {
+	PID      int    `json:"pid"`
+	Ethereum string `json:"ethereum_rpc_url,omitempty"`
+	Solana   string `json:"solana_rpc_url,omitempty"`
+}
+
+func processAlive(pid int) bool {
+	return pid > 0 && syscall.Kill(pid, 0) == nil
+}
+
+// Connect opens the chains for reading without starting or saving anything another process
+// owns: configured RPC URLs are used as they are; for a local chain, the chains a live process
+// announced under DATA_DIR are used, and when none runs, a throwaway copy of the saved state is
+// started in a temporary directory (removed on Close). Nothing is deployed, funded or
+// generated: a DATA_DIR without chain state is an error.
+func Connect(ctx context.Context, cfg Config) (_ *Chains, err error) {
+	cfg.readOnly = true
+	dir := filepath.Join(cfg.DataDir, "chains")
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("no chain state under %s: %w", dir, err)
+	}
+	needLocal := cfg.Ethereum.RPCURL == "" || cfg.Solana.RPCURL == ""
+	if !needLocal {
+		return Start(ctx, cfg)
+	}
+	var ep endpoints
+	if readJSON(filepath.Join(dir, endpointsFile), &ep) == nil && processAlive(ep.PID) {
+		if cfg.Ethereum.RPCURL == "" {
+			cfg.Ethereum.RPCURL = ep.Ethereum
+		}
+		if cfg.Solana.RPCURL == "" {
+			cfg.Solana.RPCURL = ep.Solana
+		}
+		if cfg.Ethereum.RPCURL != "" && cfg.Solana.RPCURL != "" {
+			c, err := Start(ctx, cfg)
+			if err != nil {
+				return nil, fmt.Errorf("the chains of the running instance (pid %d): %w", ep.PID, err)
+			}
+			c.source = fmt.Sprintf("the running instance's chains (pid %d: %s, %s)", ep.PID, cfg.Ethereum.RPCURL, cfg.Solana.RPCURL)
+			return c, nil
+		}
+	}
+	// Nobody runs them: start a copy, so that the saved state is never written.
+	tmp, err := os.MkdirTemp("", "vibestream-verify-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			_ = os.RemoveAll(tmp)
+		}
+	}()
+	if err := copyFiles(dir, filepath.Join(tmp, "chains")); err != nil {
+		return nil, fmt.Errorf("copy chain state: %w", err)
+	}
+	_ = os.Remove(filepath.Join(tmp, "chains", endpointsFile))
+	cfg.DataDir = tmp
+	c, err := Start(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c.tmpDir = tmp
+	c.source = "a throwaway copy of the local chains' saved state (no instance is running)"
+	return c, nil
+}
+
+func copyFiles(src, dst string) error {
+	if err := os.MkdirAll(dst, 0o700); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o600); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close stops the local chains and connections.
@@ -131,6 +257,15 @@ func (c *Chains) Close() {
 	}
 	if c.SolProc != nil {
 		c.SolProc.Stop()
+	}
+	if c.endpoints != "" {
+		var ep endpoints
+		if readJSON(c.endpoints, &ep) == nil && ep.PID == os.Getpid() {
+			_ = os.Remove(c.endpoints)
+		}
+	}
+	if c.tmpDir != "" {
+		_ = os.RemoveAll(c.tmpDir)
 	}
 }
 
@@ -158,7 +293,7 @@ func (c *Chains) startEthereum(ctx context.Context, cfg Config, dir string) erro
 		}
 		c.EthProc, url = p, p.URL()
 	}
-	key, err := ethKey(ec.Key, filepath.Join(dir, "ethereum-hot-wallet.key"))
+	key, err := ethKey(ec.Key, filepath.Join(dir, "ethereum-hot-wallet.key"), cfg.readOnly)
 	if err != nil {
 		return err
 	}
@@ -170,7 +305,7 @@ func (c *Chains) startEthereum(ctx context.Context, cfg Config, dir string) erro
 	if ec.ChainID != 0 && client.ChainID().Uint64() != ec.ChainID {
 		return fmt.Errorf("ETH_CHAIN_ID: configured %d but the node at %s reports %d", ec.ChainID, url, client.ChainID().Uint64())
 	}
-	if local {
+	if local && !cfg.readOnly {
 		// Gas money for the hot wallet on the development chain.
 		bal, err := client.EtherBalance(ctx)
 		if err != nil {
@@ -196,7 +331,7 @@ func (c *Chains) startEthereum(ctx context.Context, cfg Config, dir string) erro
 	case st.Token != "" && st.ChainID == client.ChainID().Uint64() && hasCode(ctx, client, common.HexToAddress(st.Token)):
 		client.SetToken(common.HexToAddress(st.Token))
 		c.EthStartBlock = st.DeployBlock
-	case local:
+	case local && !cfg.readOnly:
 		addr, err := client.Deploy(ctx)
 		if err != nil {
 			return fmt.Errorf("deploy VIBE token: %w", err)
@@ -237,7 +372,7 @@ func hasCode(ctx context.Context, c *ethereum.Client, a common.Address) bool {
 	return err == nil && len(code) > 0
 }
 
-func ethKey(configured, path string) (*ecdsa.PrivateKey, error) {
+func ethKey(configured, path string, readOnly bool) (*ecdsa.PrivateKey, error) {
 	if configured != "" {
 		k, err := crypto.HexToECDSA(strings.TrimPrefix(strings.TrimSpace(configured), "0x"))
 		if err != nil {
@@ -251,6 +386,9 @@ func ethKey(configured, path string) (*ecdsa.PrivateKey, error) {
 			return nil, fmt.Errorf("%s: not a hex private key: %w", path, err)
 		}
 		return k, nil
+	}
+	if readOnly {
+		return nil, fmt.Errorf("no Ethereum hot wallet key at %s", path)
 	}
 	k, err := crypto.GenerateKey()
 	if err != nil {
@@ -278,7 +416,7 @@ func (c *Chains) startSolana(ctx context.Context, cfg Config, dir string) error 
 		}
 		c.SolProc, url = p, p.URL()
 	}
-	key, err := solKey(sc.Key, filepath.Join(dir, "solana-hot-wallet.json"))
+	key, err := solKey(sc.Key, filepath.Join(dir, "solana-hot-wallet.json"), cfg.readOnly)
 	if err != nil {
 		return err
 	}
@@ -307,7 +445,7 @@ func (c *Chains) startSolana(ctx context.Context, cfg Config, dir string) error 
 	if err != nil {
 		return fmt.Errorf("SOLANA_RPC_URL %s: %w", url, err)
 	}
-	if local {
+	if local && !cfg.readOnly {
 		lamports, err := client.Lamports(ctx, client.Address())
 		if err != nil {
 			return err
@@ -330,7 +468,7 @@ func (c *Chains) startSolana(ctx context.Context, cfg Config, dir string) error 
 		client.SetMint(m)
 	case st.Mint != "" && st.Genesis == genesis.String() && mintExists(ctx, client, st.Mint):
 		client.SetMint(sol.MustPublicKeyFromBase58(st.Mint))
-	case local:
+	case local && !cfg.readOnly:
 		m, err := client.CreateMint(ctx)
 		if err != nil {
 			return fmt.Errorf("create VIBE mint: %w", err)
@@ -371,7 +509,7 @@ func mintExists(ctx context.Context, c *solana.Client, mint string) bool {
 	return err == nil && info.Value != nil && info.Value.Owner.Equals(sol.TokenProgramID)
 }
 
-func solKey(configured, path string) (sol.PrivateKey, error) {
+func solKey(configured, path string, readOnly bool) (sol.PrivateKey, error) {
 	if configured != "" {
 		configured = strings.TrimSpace(configured)
 		if strings.HasSuffix(configured, ".json") {
@@ -389,6 +527,9 @@ func solKey(configured, path string) (sol.PrivateKey, error) {
 	}
 	if _, err := os.Stat(path); err == nil {
 		return sol.PrivateKeyFromSolanaKeygenFile(path)
+	}
+	if readOnly {
+		return nil, fmt.Errorf("no Solana hot wallet key at %s", path)
 	}
 	k, err := sol.NewRandomPrivateKey()
 	if err != nil {

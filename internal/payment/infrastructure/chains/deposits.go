@@ -7,24 +7,17 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/google/uuid"
-	"github.com/riverqueue/river"
 
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/solana"
-	"github.com/vibestream/vibestream/internal/platform/jobs"
 )
 
-// WalletOwners finds the user who linked a wallet address on a chain.
-type WalletOwners interface {
-	OwnerOf(ctx context.Context, blockchain, address string) (uuid.UUID, bool, error)
-}
-
-// DepositCrediter credits a confirmed deposit to a user's VIBE balance. It must be idempotent
-// on (blockchain, txHash, logIndex): a crash after crediting replays the call.
-type DepositCrediter interface {
-	CreditDeposit(ctx context.Context, userID uuid.UUID, amount int64, blockchain, txHash string, logIndex int) error
+// DepositRecorder is the application's deposit use case: it decides whether a deposit is
+// credited and records it (with its credit and event) once.
+type DepositRecorder interface {
+	Record(ctx context.Context, d chaintx.Deposit) (chaintx.Deposit, bool, error)
 }
 
 // DepositWatcher turns confirmed incoming transfers into ledger credits (known sender) or
@@ -32,15 +25,22 @@ type DepositCrediter interface {
 type DepositWatcher struct {
 	Chains   *Chains
 	Store    *chainstore.Store
-	Owners   WalletOwners
-	Crediter DepositCrediter
+	Deposits DepositRecorder
 	Metrics  *Metrics
-	// OnRecorded is called for every newly recorded deposit (live updates); may be nil.
-	OnRecorded func(ctx context.Context, d chainstore.Deposit) error
+	// Lock, when set, keeps two scans (overlapping runs, several instances) from working at
+	// once: a scan that cannot take it returns at once, having done nothing.
+	Lock TryLock
 }
 
 // Scan polls both chains once and returns how many deposits it handled.
 func (w *DepositWatcher) Scan(ctx context.Context) (int, error) {
+	if w.Lock != nil {
+		unlock, ok, err := w.Lock(ctx, depositScanLockKey)
+		if err != nil || !ok {
+			return 0, err
+		}
+		defer unlock()
+	}
 	eth := &ethereum.DepositScanner{Client: w.Chains.Ethereum, Checkpoints: chainstore.BlockCheckpoints{S: w.Store},
 		Name: "ethereum:" + w.Chains.Ethereum.Token().Hex(), StartBlock: w.Chains.EthStartBlock,
 		Handle: func(ctx context.Context, ts []ethereum.Transfer) error {
@@ -48,7 +48,7 @@ func (w *DepositWatcher) Scan(ctx context.Context) (int, error) {
 				if t.From == (common.Address{}) || t.From == w.Chains.Ethereum.Address() {
 					continue // a treasury mint (or the platform's own transfer), not a deposit
 				}
-				d := chainstore.Deposit{Blockchain: "ethereum", TxHash: t.TxHash.Hex(), LogIndex: int(t.LogIndex),
+				d := chaintx.Deposit{Blockchain: "ethereum", TxHash: t.TxHash.Hex(), LogIndex: int(t.LogIndex),
 					From: t.From.Hex(), ChainAmount: t.Amount.String(), BlockNumber: int64(t.BlockNumber)}
 				if v, err := ethereum.ToLedgerUnits(t.Amount); err == nil {
 					d.Amount = &v
@@ -65,7 +65,7 @@ func (w *DepositWatcher) Scan(ctx context.Context) (int, error) {
 	sol := &solana.DepositScanner{Client: w.Chains.Solana, Checkpoints: chainstore.SignatureCheckpoints{S: w.Store},
 		Name: "solana:" + w.Chains.Solana.Mint().String(), Commitment: w.Chains.SolanaDepositCommitment,
 		Handle: func(ctx context.Context, dep solana.Deposit) error {
-			d := chainstore.Deposit{Blockchain: "solana", TxHash: dep.Signature.String(), LogIndex: 0,
+			d := chaintx.Deposit{Blockchain: "solana", TxHash: dep.Signature.String(), LogIndex: 0,
 				From: dep.From.String(), ChainAmount: fmt.Sprint(dep.Amount), BlockNumber: int64(dep.Slot)}
 			if dep.From.IsZero() {
 				d.From, d.Reason = "", "sender could not be determined"
@@ -77,64 +77,28 @@ func (w *DepositWatcher) Scan(ctx context.Context) (int, error) {
 			return w.handle(ctx, d)
 		}}
 	n2, err2 := sol.Poll(ctx)
+	if w.Metrics != nil && w.Metrics.DepositScans != nil {
+		w.Metrics.DepositScans.Inc()
+	}
 	return n1 + n2, errors.Join(err1, err2)
 }
 
-func (w *DepositWatcher) handle(ctx context.Context, d chainstore.Deposit) error {
-	d.Status = "unmatched"
-	if d.Amount == nil {
-		d.Status = "rejected"
-	} else if d.From != "" && w.Owners != nil {
-		user, ok, err := w.Owners.OwnerOf(ctx, d.Blockchain, d.From)
-		if err != nil {
-			return err
-		}
-		if ok && w.Crediter != nil {
-			if err := w.Crediter.CreditDeposit(ctx, user, *d.Amount, d.Blockchain, d.TxHash, d.LogIndex); err != nil {
-				return err
-			}
-			d.Status, d.UserID = "credited", &user
-		}
-	}
-	if d.Status == "unmatched" && d.Reason == "" {
-		d.Reason = "no user has linked this wallet"
-	}
-	inserted, err := w.Store.RecordDeposit(ctx, d)
+func (w *DepositWatcher) handle(ctx context.Context, d chaintx.Deposit) error {
+	d, inserted, err := w.Deposits.Record(ctx, d)
 	if err != nil || !inserted {
 		return err
 	}
 	if w.Metrics != nil {
 		w.Metrics.Deposits.WithLabelValues(d.Blockchain, d.Status).Inc()
 	}
-	if w.OnRecorded != nil {
-		return w.OnRecorded(ctx, d)
-	}
 	return nil
 }
 
-// DepositScanArgs is the periodic job that scans for deposits (River runs periodic jobs on the
-// leader only, so one instance scans).
-type DepositScanArgs struct{}
-
-// Kind names the job.
-func (DepositScanArgs) Kind() string { return "chain_deposit_scan" }
-
-// InsertOpts: the chains queue, one pending scan at a time.
-func (DepositScanArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueChains, MaxAttempts: 1, UniqueOpts: river.UniqueOpts{ByArgs: true}}
-}
-
-// DepositScanWorker runs one scan.
-type DepositScanWorker struct {
-	river.WorkerDefaults[DepositScanArgs]
-	Watcher *DepositWatcher
-}
-
-// Timeout bounds one scan.
-func (w *DepositScanWorker) Timeout(*river.Job[DepositScanArgs]) time.Duration { return time.Minute }
-
-// Work scans once.
-func (w *DepositScanWorker) Work(ctx context.Context, _ *river.Job[DepositScanArgs]) error {
-	_, err := w.Watcher.Scan(ctx)
+// RunScan scans once, bounded to a minute (the deposit loop of every instance; the scan lock
+// lets one scan at a time do the work).
+func (w *DepositWatcher) RunScan(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	_, err := w.Scan(ctx)
 	return err
 }

@@ -15,32 +15,36 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/solana"
 )
 
-type owners map[string]uuid.UUID
-
-func (o owners) OwnerOf(_ context.Context, chain, addr string) (uuid.UUID, bool, error) {
-	id, ok := o[chain+":"+strings.ToLower(addr)]
-	return id, ok, nil
+// fakeDeposits stands for the application's deposit use case: senders in owners are credited
+// (counted once per on-chain transfer, as the store records each once), others are unmatched.
+type fakeDeposits struct {
+	store  *chainstore.Store
+	owners map[string]uuid.UUID
+	mu     sync.Mutex
+	calls  map[string]int64
 }
 
-type crediter struct {
-	mu    sync.Mutex
-	calls map[string]int64
-}
-
-func (c *crediter) CreditDeposit(_ context.Context, user uuid.UUID, amount int64, chain, tx string, idx int) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	key := chain + ":" + tx + ":" + user.String()
-	// idempotent, like the ledger: the same chain transfer credits once
-	if _, ok := c.calls[key]; !ok {
-		c.calls[key] = amount
+func (f *fakeDeposits) Record(ctx context.Context, d chaintx.Deposit) (chaintx.Deposit, bool, error) {
+	d.Status = chaintx.DepositUnmatched
+	if d.Amount == nil {
+		d.Status = chaintx.DepositRejected
+	} else if id, ok := f.owners[d.Blockchain+":"+strings.ToLower(d.From)]; ok {
+		d.Status, d.UserID = chaintx.DepositCredited, &id
 	}
-	return nil
+	inserted, err := f.store.RecordDeposit(ctx, chainstore.Deposit{Blockchain: d.Blockchain, TxHash: d.TxHash, LogIndex: d.LogIndex, From: d.From,
+		ChainAmount: d.ChainAmount, Amount: d.Amount, BlockNumber: d.BlockNumber, Status: d.Status, UserID: d.UserID, Reason: d.Reason}, nil, nil)
+	if inserted && d.UserID != nil {
+		f.mu.Lock()
+		f.calls[d.Blockchain+":"+d.TxHash+":"+d.UserID.String()] += *d.Amount
+		f.mu.Unlock()
+	}
+	return d, inserted, err
 }
 
 func TestDepositsAreCreditedOnceAndUnknownSendersRecorded(t *testing.T) {
@@ -75,11 +79,11 @@ func TestDepositsAreCreditedOnceAndUnknownSendersRecorded(t *testing.T) {
 	require.NoError(t, e.Execute(ctx, id))
 
 	alice, bob := uuid.New(), uuid.New()
-	cr := &crediter{calls: map[string]int64{}}
-	w := &DepositWatcher{Chains: c, Store: e.Store, Crediter: cr, Metrics: NewMetrics(nil), Owners: owners{
+	cr := &fakeDeposits{store: e.Store, calls: map[string]int64{}, owners: map[string]uuid.UUID{
 		"ethereum:" + strings.ToLower(users[0].Address().Hex()):  alice,
 		"solana:" + strings.ToLower(solKey.PublicKey().String()): bob,
 	}}
+	w := &DepositWatcher{Chains: c, Store: e.Store, Deposits: cr, Metrics: NewMetrics(nil)}
 	// Skip what happened before this test on the shared chains.
 	_, err = w.Scan(ctx)
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"time"
 
@@ -11,22 +12,12 @@ import (
 	sol "github.com/gagliardetto/solana-go"
 	"github.com/google/uuid"
 
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/solana"
 )
-
-// Outcome is the end state of a transfer, for the ledger (confirmed: settle the hold; failed:
-// release it).
-type Outcome struct {
-	ID      uuid.UUID
-	Status  string // confirmed | failed
-	TxHash  string
-	Reason  string
-	Block   int64
-	GasUsed int64
-	Fee     string
-}
 
 // Executor drives stored transfers to a final state without ever sending one twice: every
 // signed version is stored before broadcast, and each run first asks the chain about all stored
@@ -38,14 +29,21 @@ type Executor struct {
 	// StuckAfter is how long an Ethereum transaction may stay unmined before it is replaced
 	// with a higher fee (default 30s).
 	StuckAfter time.Duration
-	// OnSubmitted and OnOutcome are called after the state change is stored (may be nil).
-	OnSubmitted func(ctx context.Context, id uuid.UUID, txHash string) error
-	OnOutcome   func(ctx context.Context, o Outcome) error
+	// Run drives one transfer through the application's lifecycle (chaintx.Lifecycle.Execute,
+	// which calls Send): what Resume runs for each orphaned transfer.
+	Run func(ctx context.Context, id uuid.UUID) error
 
 	// EthSendLock, when set, serialises new Ethereum sends across instances (they share the
 	// hot wallet's nonce sequence): under it the nonce is read from the node again, so an
 	// instance never reuses a nonce another instance just broadcast.
 	EthSendLock func(ctx context.Context) (unlock func(), err error)
+
+	// Lock, when set, makes each transfer's execution exclusive across workers and instances
+	// (Execute answers ErrBusy when another holds it); it dies with its holder, which is what
+	// lets Resume take over a transfer whose worker crashed.
+	Lock TryLock
+	// Logger for recovery (Resume, Audit); nil: slog.Default.
+	Logger *slog.Logger
 
 	// crashAfterPersist, in tests, simulates the process dying between storing a signed
 	// transaction and broadcasting it.
@@ -54,74 +52,78 @@ type Executor struct {
 
 var errPermanent = errors.New("permanent")
 
-// Execute advances one transfer as far as it can within ctx. It returns nil once the transfer
-// is confirmed or failed; an error means "try again later" (the job retries with backoff).
-func (e *Executor) Execute(ctx context.Context, id uuid.UUID) error {
-	t, err := e.Store.Get(ctx, id)
+var _ chaintx.Gateway = (*Executor)(nil)
+
+// drive is one Send: the executor, the lifecycle's submitted callback and the landing found.
+type drive struct {
+	*Executor
+	onSubmitted func(ctx context.Context, txHash string) error
+	landing     *chaintx.Landing
+}
+
+// Send drives one transfer's transaction on its chain as far as it can within ctx and returns
+// where it landed (or why it provably never can); an error means "try again later". It holds
+// the transfer's lock meanwhile (chaintx.ErrBusy when another worker does).
+func (e *Executor) Send(ctx context.Context, tr *domain.Transfer, submitted func(ctx context.Context, txHash string) error) (chaintx.Landing, error) {
+	if e.Lock != nil {
+		unlock, ok, err := e.Lock(ctx, transferLockKey(tr.ID()))
+		if err != nil {
+			return chaintx.Landing{}, err
+		}
+		if !ok {
+			return chaintx.Landing{}, chaintx.ErrBusy
+		}
+		defer unlock()
+	}
+	t, err := e.Store.Get(ctx, tr.ID())
 	if err != nil {
-		return err
+		return chaintx.Landing{}, err
 	}
-	if t.Status == chainstore.StatusConfirmed || t.Status == chainstore.StatusFailed {
-		// Final already; the outcome handler may not have finished (crash after the status
-		// was stored): run it again, it is idempotent.
-		if e.OnOutcome == nil {
-			return nil
-		}
-		o := Outcome{ID: t.ID, Status: t.Status, TxHash: t.TxHash, Reason: t.FailureReason, Fee: t.Fee}
-		if t.BlockNumber != nil {
-			o.Block = *t.BlockNumber
-		}
-		if t.GasUsed != nil {
-			o.GasUsed = *t.GasUsed
-		}
-		return e.OnOutcome(ctx, o)
-	}
+	d := &drive{Executor: e, onSubmitted: submitted}
 	switch t.Blockchain {
 	case "ethereum":
-		err = e.executeEthereum(ctx, t)
+		err = d.executeEthereum(ctx, t)
 	case "solana":
-		err = e.executeSolana(ctx, t)
+		err = d.executeSolana(ctx, t)
 	default:
 		err = fmt.Errorf("%w: unknown blockchain %q", errPermanent, t.Blockchain)
 	}
 	if errors.Is(err, errPermanent) {
-		return e.fail(ctx, t, err.Error())
+		err = d.fail(ctx, t, err.Error())
 	}
-	if err != nil && e.Metrics != nil {
-		e.Metrics.RPCErrors.WithLabelValues(t.Blockchain).Inc()
+	if err != nil {
+		if e.Metrics != nil {
+			e.Metrics.RPCErrors.WithLabelValues(t.Blockchain).Inc()
+		}
+		return chaintx.Landing{}, err
 	}
-	return err
+	if d.landing == nil {
+		return chaintx.Landing{}, fmt.Errorf("chains: transfer %s ended without an outcome", t.ID)
+	}
+	return *d.landing, nil
 }
 
-// fail and confirm book the outcome (idempotent) BEFORE storing the final status, so that a
-// transfer shown as confirmed or failed has always been booked; a crash in between re-runs the
-// booking, which is then a no-op.
-func (e *Executor) fail(ctx context.Context, t chainstore.Transfer, reason string) error {
-	if e.OnOutcome != nil {
-		if err := e.OnOutcome(ctx, Outcome{ID: t.ID, Status: chainstore.StatusFailed, Reason: reason}); err != nil {
-			return err
-		}
-	}
-	changed, err := e.Store.MarkFailed(ctx, t.ID, reason)
-	if err != nil || !changed {
-		return err
-	}
+// fail and confirm record the landing Send returns (the lifecycle books and stores it).
+func (e *drive) fail(_ context.Context, t chainstore.Transfer, reason string) error {
+	e.landing = &chaintx.Landing{Failed: true, Reason: reason}
 	e.observe(t, chainstore.StatusFailed)
 	return nil
 }
 
-func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, o Outcome) error {
-	o.ID, o.Status = t.ID, chainstore.StatusConfirmed
-	if e.OnOutcome != nil {
-		if err := e.OnOutcome(ctx, o); err != nil {
-			return err
-		}
-	}
-	block, gas := o.Block, o.GasUsed
-	changed, err := e.Store.MarkConfirmed(ctx, t.ID, o.TxHash, &block, &gas, o.Fee)
-	if err != nil || !changed {
+// confirmation is what a landed transaction cost and where it landed.
+type confirmation struct {
+	TxHash  string
+	Block   int64
+	GasUsed int64
+	Fee     string
+}
+
+func (e *drive) confirm(ctx context.Context, t chainstore.Transfer, c confirmation) error {
+	gas := c.GasUsed
+	if err := e.Store.RecordCost(ctx, t.ID, &gas, c.Fee); err != nil {
 		return err
 	}
+	e.landing = &chaintx.Landing{TxHash: c.TxHash, Block: c.Block}
 	e.observe(t, chainstore.StatusConfirmed)
 	if e.Metrics != nil {
 		if t.SubmittedAt != nil {
@@ -136,14 +138,14 @@ func (e *Executor) confirm(ctx context.Context, t chainstore.Transfer, o Outcome
 	return nil
 }
 
-func (e *Executor) submitted(ctx context.Context, t chainstore.Transfer, hash string) error {
-	changed, err := e.Store.MarkSubmitted(ctx, t.ID)
-	if err != nil || !changed {
-		return err
+func (e *drive) submitted(ctx context.Context, t chainstore.Transfer, hash string) error {
+	if e.onSubmitted != nil {
+		if err := e.onSubmitted(ctx, hash); err != nil {
+			return err
+		}
 	}
-	e.observe(t, chainstore.StatusSubmitted)
-	if e.OnSubmitted != nil {
-		return e.OnSubmitted(ctx, t.ID, hash)
+	if t.Status == chainstore.StatusPending {
+		e.observe(t, chainstore.StatusSubmitted)
 	}
 	return nil
 }
@@ -156,7 +158,7 @@ func (e *Executor) observe(t chainstore.Transfer, status string) {
 
 // ---- Ethereum ----
 
-func (e *Executor) executeEthereum(ctx context.Context, t chainstore.Transfer) error {
+func (e *drive) executeEthereum(ctx context.Context, t chainstore.Transfer) error {
 	c := e.Chains.Ethereum
 	var to common.Address
 	if t.Kind != "mint" {
@@ -303,7 +305,7 @@ func (e *Executor) anyMined(ctx context.Context, sigs []chainstore.Signature) (b
 }
 
 // finishEthereum waits for the configured depth on the mined version and records the outcome.
-func (e *Executor) finishEthereum(ctx context.Context, t chainstore.Transfer, hash common.Hash) error {
+func (e *drive) finishEthereum(ctx context.Context, t chainstore.Transfer, hash common.Hash) error {
 	r, err := e.Chains.Ethereum.WaitMined(ctx, hash, 0)
 	if errors.Is(err, ethereum.ErrReverted) {
 		return e.fail(ctx, t, "reverted on chain in transaction "+hash.Hex())
@@ -315,12 +317,12 @@ func (e *Executor) finishEthereum(ctx context.Context, t chainstore.Transfer, ha
 	if r.EffectiveGasFee != nil {
 		fee = new(big.Int).Mul(r.EffectiveGasFee, new(big.Int).SetUint64(r.GasUsed)).String()
 	}
-	return e.confirm(ctx, t, Outcome{TxHash: hash.Hex(), Block: int64(r.BlockNumber), GasUsed: int64(r.GasUsed), Fee: fee})
+	return e.confirm(ctx, t, confirmation{TxHash: hash.Hex(), Block: int64(r.BlockNumber), GasUsed: int64(r.GasUsed), Fee: fee})
 }
 
 // ---- Solana ----
 
-func (e *Executor) executeSolana(ctx context.Context, t chainstore.Transfer) error {
+func (e *drive) executeSolana(ctx context.Context, t chainstore.Transfer) error {
 	c := e.Chains.Solana
 	var to sol.PublicKey
 	if t.Kind != "mint" {
@@ -436,7 +438,7 @@ func (e *Executor) executeSolana(ctx context.Context, t chainstore.Transfer) err
 	}
 }
 
-func (e *Executor) finishSolana(ctx context.Context, t chainstore.Transfer, tx solana.SignedTx) error {
+func (e *drive) finishSolana(ctx context.Context, t chainstore.Transfer, tx solana.SignedTx) error {
 	st, err := e.Chains.Solana.WaitConfirmed(ctx, tx)
 	if errors.Is(err, solana.ErrFailed) {
 		return e.fail(ctx, t, err.Error())
@@ -447,6 +449,6 @@ func (e *Executor) finishSolana(ctx context.Context, t chainstore.Transfer, tx s
 	return e.recordSolana(ctx, t, tx.Signature, st)
 }
 
-func (e *Executor) recordSolana(ctx context.Context, t chainstore.Transfer, sig sol.Signature, st solana.Status) error {
-	return e.confirm(ctx, t, Outcome{TxHash: sig.String(), Block: int64(st.Slot), Fee: "5000"})
+func (e *drive) recordSolana(ctx context.Context, t chainstore.Transfer, sig sol.Signature, st solana.Status) error {
+	return e.confirm(ctx, t, confirmation{TxHash: sig.String(), Block: int64(st.Slot), Fee: "5000"})
 }

@@ -15,6 +15,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vibestream/vibestream/internal/payment/application/chaintx"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/ethereum"
 	"github.com/vibestream/vibestream/internal/platform/pgtest"
@@ -54,30 +57,65 @@ func testChains(t testing.TB) *Chains {
 	return shared
 }
 
+// outcome is one landing the executor returned.
+type outcome struct {
+	ID     uuid.UUID
+	Status string
+	TxHash string
+	Reason string
+}
+
+// recorder records the landings of the executors it made.
 type recorder struct {
 	mu       sync.Mutex
-	outcomes []Outcome
-	subs     []string
+	outcomes []outcome
 }
 
-func (r *recorder) executor(t testing.TB, c *Chains) *Executor {
-	store := chainstore.New(pgtest.NewDB(t))
-	return &Executor{Store: store, Chains: c, Metrics: NewMetrics(nil),
-		OnSubmitted: func(_ context.Context, _ uuid.UUID, h string) error {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.subs = append(r.subs, h)
-			return nil
-		},
-		OnOutcome: func(_ context.Context, o Outcome) error {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.outcomes = append(r.outcomes, o)
-			return nil
-		}}
+// testExec is an executor driven, as in production, through the application's lifecycle (on a
+// ledger that books nothing: these transfers hold nothing), recording every landing.
+type testExec struct {
+	*Executor
+	rec *recorder
+	lc  *chaintx.Lifecycle
 }
 
-func newTransfer(t *testing.T, e *Executor, chain, to string, amount int64) uuid.UUID {
+func (x *testExec) Send(ctx context.Context, t *domain.Transfer, submitted func(context.Context, string) error) (chaintx.Landing, error) {
+	l, err := x.Executor.Send(ctx, t, submitted)
+	if err == nil {
+		o := outcome{ID: t.ID(), Status: chainstore.StatusConfirmed, TxHash: l.TxHash}
+		if l.Failed {
+			o.Status, o.Reason = chainstore.StatusFailed, l.Reason
+		}
+		x.rec.mu.Lock()
+		x.rec.outcomes = append(x.rec.outcomes, o)
+		x.rec.mu.Unlock()
+	}
+	return l, err
+}
+
+// Execute drives one transfer to a final state (what the transfer job runs).
+func (x *testExec) Execute(ctx context.Context, id uuid.UUID) error { return x.lc.Execute(ctx, id) }
+
+// nopLedger books nothing (treasury mints in these tests have no ledger behind them).
+type nopLedger struct{ contracts.Ledger }
+
+func (nopLedger) Transfer(context.Context, contracts.TransferRequest) (contracts.Receipt, error) {
+	return contracts.Receipt{}, nil
+}
+
+// drive wraps e (its Store set) for the tests.
+func (r *recorder) drive(e *Executor) *testExec {
+	x := &testExec{Executor: e, rec: r}
+	x.lc = chaintx.NewLifecycle(e.Store, nopLedger{}, x, nil)
+	e.Run = x.Execute
+	return x
+}
+
+func (r *recorder) executor(t testing.TB, c *Chains) *testExec {
+	return r.drive(&Executor{Store: chainstore.New(pgtest.NewDB(t)), Chains: c, Metrics: NewMetrics(nil)})
+}
+
+func newTransfer(t *testing.T, e *testExec, chain, to string, amount int64) uuid.UUID {
 	t.Helper()
 	id := uuid.New()
 	created, err := e.Store.Create(context.Background(), chainstore.Transfer{ID: id, Kind: "withdrawal", Blockchain: chain, To: to, Amount: amount})
@@ -87,7 +125,7 @@ func newTransfer(t *testing.T, e *Executor, chain, to string, amount int64) uuid
 }
 
 // treasury mints VIBE to the hot wallets through the executor (the mint path).
-func treasury(t *testing.T, e *Executor, chain string, amount int64) {
+func treasury(t *testing.T, e *testExec, chain string, amount int64) {
 	t.Helper()
 	id := uuid.New()
 	_, err := e.Store.Create(context.Background(), chainstore.Transfer{ID: id, Kind: "mint", Blockchain: chain, To: "hot-wallet", Amount: amount})
@@ -312,7 +350,7 @@ func TestTwoInstancesSharingTheHotWalletNeverReuseANonce(t *testing.T) {
 	defer c2client.Close()
 	c2 := *c
 	c2.Ethereum = c2client
-	b := &Executor{Store: a.Store, Chains: &c2, Metrics: NewMetrics(nil), EthSendLock: a.EthSendLock}
+	b := rec.drive(&Executor{Store: a.Store, Chains: &c2, Metrics: NewMetrics(nil), EthSendLock: a.EthSendLock})
 
 	to := crypto.PubkeyToAddress(mustKey(t).PublicKey)
 	const n = 10
@@ -344,5 +382,5 @@ func TestTwoInstancesSharingTheHotWalletNeverReuseANonce(t *testing.T) {
 }
 
 func ethKeyOf(dataDir string) (*ecdsa.PrivateKey, error) {
-	return ethKey("", dataDir+"/chains/ethereum-hot-wallet.key")
+	return ethKey("", dataDir+"/chains/ethereum-hot-wallet.key", true)
 }

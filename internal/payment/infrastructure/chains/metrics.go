@@ -9,6 +9,8 @@ type Metrics struct {
 	ConfirmSeconds *prometheus.HistogramVec // submitted -> confirmed, by chain
 	RPCErrors      *prometheus.CounterVec   // by chain
 	Deposits       *prometheus.CounterVec   // by chain and status (credited, unmatched, rejected)
+	Audited        *prometheus.CounterVec   // confirmed transfers checked on chain, by chain and result
+	DepositScans   prometheus.Counter       // deposit scans completed (by any instance's loop)
 }
 
 // NewMetrics registers the series on reg (nil: unregistered, for tests).
@@ -24,9 +26,13 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Chain RPC failures seen by transfer jobs, by chain."}, []string{"chain"}),
 		Deposits: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vibestream_chain_deposits_total",
 			Help: "Deposits seen on chain past the confirmation depth, by chain and outcome."}, []string{"chain", "status"}),
+		Audited: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "vibestream_chain_confirmed_audits_total",
+			Help: "Confirmed transfers checked against their chain, by chain and result (present, rebroadcast, missing)."}, []string{"chain", "result"}),
+		DepositScans: prometheus.NewCounter(prometheus.CounterOpts{Name: "vibestream_chain_deposit_scans_total",
+			Help: "Deposit scans this instance completed (one instance scans at a time)."}),
 	}
 	if reg != nil {
-		reg.MustRegister(m.Transactions, m.GasUsed, m.ConfirmSeconds, m.RPCErrors, m.Deposits)
+		reg.MustRegister(m.Transactions, m.GasUsed, m.ConfirmSeconds, m.RPCErrors, m.Deposits, m.Audited, m.DepositScans)
 	}
 	return m
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/riverqueue/river"
 
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
 )
@@ -45,16 +46,68 @@ func (w *TransferWorker) Work(ctx context.Context, job *river.Job[TransferArgs])
 			return river.JobSnooze(wait)
 		}
 	}
-	err := w.Executor.Execute(ctx, job.Args.ID)
+	err := w.Executor.Run(ctx, job.Args.ID)
+	if errors.Is(err, ErrBusy) {
+		// Another worker drives it (a resume after a crash): look again shortly.
+		return river.JobSnooze(2 * time.Second)
+	}
 	if b != nil {
 		if err == nil {
 			b.Success()
-		} else if !errors.Is(err, chainstore.ErrNotFound) {
+		} else if !errors.Is(err, chainstore.ErrNotFound) && !errors.Is(err, domain.ErrTransferNotFound) {
 			b.Failure()
 		}
 	}
-	if errors.Is(err, chainstore.ErrNotFound) {
+	if errors.Is(err, chainstore.ErrNotFound) || errors.Is(err, domain.ErrTransferNotFound) {
 		return river.JobCancel(fmt.Errorf("transfer %s does not exist", job.Args.ID))
 	}
+	return err
+}
+
+// Resumer runs Resume behind the chains' breakers (a loop in every instance, see
+// payment.Module.Background: not a leader-only periodic job).
+type Resumer struct {
+	Executor *Executor
+	Breakers map[string]*Breaker
+	// OlderThan: transfers untouched this long are candidates (default 5s).
+	OlderThan time.Duration
+}
+
+// Run resumes what it can (one pass, bounded to two minutes; a transfer that needs longer
+// continues in its own job).
+func (w *Resumer) Run(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	older := w.OlderThan
+	if older <= 0 {
+		older = 5 * time.Second
+	}
+	_, err := w.Executor.Resume(ctx, older, func(chain string) bool {
+		b := w.Breakers[chain]
+		if b == nil {
+			return true
+		}
+		ok, _ := b.Allow()
+		return ok
+	})
+	return err
+}
+
+// Auditor runs Audit over a recent window (at start and periodically, in every instance).
+type Auditor struct {
+	Executor *Executor
+	// Window is how far back confirmed transfers are checked (default 24h).
+	Window time.Duration
+}
+
+// Run audits once (bounded to two minutes).
+func (w *Auditor) Run(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	window := w.Window
+	if window <= 0 {
+		window = 24 * time.Hour
+	}
+	_, err := w.Executor.Audit(ctx, time.Now().Add(-window))
 	return err
 }

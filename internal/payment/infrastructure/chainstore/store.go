@@ -13,7 +13,11 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/vibestream/vibestream/internal/kernel/money"
+	"github.com/vibestream/vibestream/internal/payment/contracts"
+	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/chainstore/chaindb"
+	paymentpg "github.com/vibestream/vibestream/internal/payment/infrastructure/postgres"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 )
@@ -61,18 +65,6 @@ type Signature struct {
 	Nonce  *int64
 }
 
-// TransactionUpdatedV1 is published to the user on every status change of their withdrawal.
-const TransactionUpdatedV1 = "payment.chain_transaction_updated.v1"
-
-// TransactionUpdated is its payload.
-type TransactionUpdated struct {
-	ID            uuid.UUID `json:"id"`
-	Blockchain    string    `json:"blockchain"`
-	Status        string    `json:"status"`
-	TxHash        string    `json:"tx_hash,omitempty"`
-	FailureReason string    `json:"failure_reason,omitempty"`
-}
-
 // Enqueue inserts the transfer's job in the transaction that creates it.
 type Enqueue func(ctx context.Context, tx pgx.Tx, id uuid.UUID, blockchain string) error
 
@@ -82,6 +74,7 @@ type Store struct {
 	q       *chaindb.Queries
 	bus     events.Publisher
 	enqueue Enqueue
+	ledger  *paymentpg.LedgerStore
 }
 
 // New builds a store on pool. bus (events to the transfer's user) and enqueue may be nil.
@@ -99,6 +92,10 @@ type Option func(*Store)
 // WithBus publishes status changes of user transfers.
 func WithBus(b events.Publisher) Option { return func(s *Store) { s.bus = b } }
 
+// WithLedger lets the store post ledger entries in its own transactions (a withdrawal's hold,
+// a deposit's credit).
+func WithLedger(l *paymentpg.LedgerStore) Option { return func(s *Store) { s.ledger = l } }
+
 // WithEnqueue inserts a job with every new transfer.
 func WithEnqueue(e Enqueue) Option { return func(s *Store) { s.enqueue = e } }
 
@@ -107,18 +104,44 @@ func WithEnqueue(e Enqueue) Option { return func(s *Store) { s.enqueue = e } }
 func (s *Store) Create(ctx context.Context, t Transfer) (bool, error) {
 	var created bool
 	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		n, err := s.q.WithTx(tx).InsertTransfer(ctx, chaindb.InsertTransferParams{ID: t.ID, Kind: t.Kind, Blockchain: t.Blockchain,
-			ToAddress: t.To, Amount: t.Amount, UserID: t.UserID, HoldID: t.HoldID})
+		var err error
+		created, err = s.insert(ctx, tx, t)
+		return err
+	})
+	return created, err
+}
+
+// CreateWithdrawal stores the withdrawal's ledger hold, the transfer and its job in one
+// transaction: either all exist or none. A replay (the hold's key already used) stores the
+// transfer with the hold the first attempt made, if it is missing.
+func (s *Store) CreateWithdrawal(ctx context.Context, t Transfer, hold *domain.Hold, entry *domain.Entry) (bool, error) {
+	if s.ledger == nil {
+		return false, errors.New("chainstore: a withdrawal needs the ledger store (WithLedger)")
+	}
+	var created bool
+	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		r, err := s.ledger.CreateHoldTx(ctx, tx, hold, entry)
 		if err != nil {
 			return err
 		}
-		created = n == 1
-		if created && s.enqueue != nil {
-			return s.enqueue(ctx, tx, t.ID, t.Blockchain)
-		}
-		return nil
+		holdID := r.HoldID
+		t.HoldID = &holdID
+		created, err = s.insert(ctx, tx, t)
+		return err
 	})
 	return created, err
+}
+
+func (s *Store) insert(ctx context.Context, tx pgx.Tx, t Transfer) (bool, error) {
+	n, err := s.q.WithTx(tx).InsertTransfer(ctx, chaindb.InsertTransferParams{ID: t.ID, Kind: t.Kind, Blockchain: t.Blockchain,
+		ToAddress: t.To, Amount: t.Amount, UserID: t.UserID, HoldID: t.HoldID})
+	if err != nil || n != 1 {
+		return false, err
+	}
+	if s.enqueue != nil {
+		return true, s.enqueue(ctx, tx, t.ID, t.Blockchain)
+	}
+	return true, nil
 }
 
 // ListByUser lists a user's transfers, newest first, after the (createdAt, id) cursor.
@@ -132,36 +155,6 @@ func (s *Store) ListByUser(ctx context.Context, user uuid.UUID, beforeAt *time.T
 		out[i] = fromRow(r)
 	}
 	return out, nil
-}
-
-// changed runs a status update and, when it changed a user's transfer, publishes the new state
-// in the same transaction.
-func (s *Store) changed(ctx context.Context, id uuid.UUID, update func(q *chaindb.Queries) (int64, error)) (bool, error) {
-	var changed bool
-	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		q := s.q.WithTx(tx)
-		n, err := update(q)
-		if err != nil || n != 1 {
-			changed = false
-			return err
-		}
-		changed = true
-		if s.bus == nil {
-			return nil
-		}
-		r, err := q.GetTransfer(ctx, id)
-		if err != nil || r.UserID == nil {
-			return err
-		}
-		t := fromRow(r)
-		env, err := events.New(ctx, TransactionUpdatedV1, "payment", TransactionUpdated{ID: t.ID, Blockchain: t.Blockchain,
-			Status: t.Status, TxHash: t.TxHash, FailureReason: t.FailureReason}, events.ForUsers(*r.UserID))
-		if err != nil {
-			return err
-		}
-		return s.bus.Publish(ctx, tx, env)
-	})
-	return changed, err
 }
 
 // Get loads a transfer.
@@ -216,27 +209,105 @@ func (s *Store) Signatures(ctx context.Context, id uuid.UUID) ([]Signature, erro
 	return out, nil
 }
 
-// MarkSubmitted moves pending -> submitted (true when it changed).
-func (s *Store) MarkSubmitted(ctx context.Context, id uuid.UUID) (bool, error) {
-	return s.changed(ctx, id, func(q *chaindb.Queries) (int64, error) { return q.MarkSubmitted(ctx, id) })
-}
-
-// MarkConfirmed records the landed transaction (true when it changed).
-func (s *Store) MarkConfirmed(ctx context.Context, id uuid.UUID, txHash string, block, gasUsed *int64, fee string) (bool, error) {
-	var feePtr *string
-	if fee != "" {
-		feePtr = &fee
+// GetTransfer loads the Transfer aggregate.
+func (s *Store) GetTransfer(ctx context.Context, id uuid.UUID) (*domain.Transfer, error) {
+	r, err := s.q.GetTransfer(ctx, id)
+	if postgres.IsNoRows(err) {
+		return nil, domain.ErrTransferNotFound
 	}
-	return s.changed(ctx, id, func(q *chaindb.Queries) (int64, error) {
-		return q.MarkConfirmed(ctx, chaindb.MarkConfirmedParams{ID: id, TxHash: &txHash, BlockNumber: block, GasUsed: gasUsed, Fee: feePtr})
+	if err != nil {
+		return nil, err
+	}
+	return toDomain(r)
+}
+
+// UpdateTransfer loads the transfer for update, runs fn and stores the result with its
+// status changes, each published to the transfer's user (payment.chain_transaction_updated.v1)
+// in the same transaction. An error from fn stores nothing.
+func (s *Store) UpdateTransfer(ctx context.Context, id uuid.UUID, fn func(*domain.Transfer) error) error {
+	return postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		r, err := q.GetTransferForUpdate(ctx, id)
+		if postgres.IsNoRows(err) {
+			return domain.ErrTransferNotFound
+		}
+		if err != nil {
+			return err
+		}
+		t, err := toDomain(r)
+		if err != nil {
+			return err
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		var block *int64
+		if t.BlockNumber() != 0 {
+			b := t.BlockNumber()
+			block = &b
+		}
+		if _, err := tx.Exec(ctx, `UPDATE payment.chain_transfers SET status = $2,
+			tx_hash = CASE WHEN $3 = '' THEN tx_hash ELSE $3 END, block_number = coalesce($4, block_number),
+			failure_reason = nullif($5, ''), submitted_at = $6, confirmed_at = $7, updated_at = $8 WHERE id = $1`,
+			t.ID(), string(t.Status()), t.TxHash(), block, t.FailureReason(), t.SubmittedAt(), t.ConfirmedAt(), t.UpdatedAt()); err != nil {
+			return err
+		}
+		if s.bus == nil {
+			return nil
+		}
+		for _, e := range t.PullEvents() {
+			if e.UserID == uuid.Nil {
+				continue
+			}
+			env, err := events.New(ctx, contracts.ChainTransactionUpdatedV1, contracts.Source, contracts.ChainTransactionUpdated{ID: e.ID,
+				Blockchain: e.Blockchain, Status: string(e.Status), TxHash: e.TxHash, FailureReason: e.FailureReason},
+				events.ForUsers(e.UserID), events.At(e.At))
+			if err != nil {
+				return err
+			}
+			if err := s.bus.Publish(ctx, tx, env); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
-// MarkFailed records a definitive failure (true when it changed).
-func (s *Store) MarkFailed(ctx context.Context, id uuid.UUID, reason string) (bool, error) {
-	return s.changed(ctx, id, func(q *chaindb.Queries) (int64, error) {
-		return q.MarkFailed(ctx, chaindb.MarkFailedParams{ID: id, FailureReason: &reason})
-	})
+// RecordCost stores what the landed transaction cost (gas used, fee in the native coin's
+// smallest unit), before it is confirmed.
+func (s *Store) RecordCost(ctx context.Context, id uuid.UUID, gasUsed *int64, fee string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE payment.chain_transfers SET gas_used = coalesce($2, gas_used), fee = coalesce(nullif($3, ''), fee) WHERE id = $1`,
+		id, gasUsed, fee)
+	return err
+}
+
+func toDomain(r chaindb.PaymentChainTransfer) (*domain.Transfer, error) {
+	st, err := domain.ParseStatus(r.Status)
+	if err != nil {
+		return nil, err
+	}
+	amount, err := money.New(money.VIBE, r.Amount)
+	if err != nil {
+		return nil, err
+	}
+	s := domain.TransferState{ID: r.ID, Kind: domain.TransferKind(r.Kind), Blockchain: r.Blockchain, To: r.ToAddress, Amount: amount,
+		Status: st, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt, SubmittedAt: r.SubmittedAt, ConfirmedAt: r.ConfirmedAt}
+	if r.UserID != nil {
+		s.UserID = *r.UserID
+	}
+	if r.HoldID != nil {
+		s.HoldID = *r.HoldID
+	}
+	if r.TxHash != nil {
+		s.TxHash = *r.TxHash
+	}
+	if r.BlockNumber != nil {
+		s.BlockNumber = *r.BlockNumber
+	}
+	if r.FailureReason != nil {
+		s.FailureReason = *r.FailureReason
+	}
+	return domain.RehydrateTransfer(s), nil
 }
 
 func fromRow(r chaindb.PaymentChainTransfer) Transfer {
@@ -269,15 +340,40 @@ type Deposit struct {
 	Reason      string
 }
 
-// RecordDeposit stores a deposit once; false when this on-chain transfer was already recorded.
-func (s *Store) RecordDeposit(ctx context.Context, d Deposit) (bool, error) {
+// RecordDeposit stores a deposit once and, when it is credited, posts its credit and writes
+// payment.deposit_credited.v1 in the same transaction; false when this on-chain transfer was
+// already recorded (nothing is written then).
+func (s *Store) RecordDeposit(ctx context.Context, d Deposit, credit *domain.Entry, event *contracts.DepositCredited) (bool, error) {
+	if credit != nil && s.ledger == nil {
+		return false, errors.New("chainstore: crediting a deposit needs the ledger store (WithLedger)")
+	}
 	var reason *string
 	if d.Reason != "" {
 		reason = &d.Reason
 	}
-	n, err := s.q.InsertDeposit(ctx, chaindb.InsertDepositParams{Blockchain: d.Blockchain, TxHash: d.TxHash, LogIndex: int32(d.LogIndex),
-		FromAddress: d.From, ChainAmount: d.ChainAmount, Amount: d.Amount, BlockNumber: d.BlockNumber, Status: d.Status, UserID: d.UserID, Reason: reason})
-	return n == 1, err
+	var inserted bool
+	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		n, err := s.q.WithTx(tx).InsertDeposit(ctx, chaindb.InsertDepositParams{Blockchain: d.Blockchain, TxHash: d.TxHash, LogIndex: int32(d.LogIndex),
+			FromAddress: d.From, ChainAmount: d.ChainAmount, Amount: d.Amount, BlockNumber: d.BlockNumber, Status: d.Status, UserID: d.UserID, Reason: reason})
+		if err != nil || n != 1 {
+			return err
+		}
+		inserted = true
+		if credit != nil {
+			if _, err := s.ledger.PostTx(ctx, tx, credit); err != nil {
+				return err
+			}
+		}
+		if event == nil || s.bus == nil {
+			return nil
+		}
+		env, err := events.New(ctx, contracts.DepositCreditedV1, contracts.Source, event, events.ForUsers(event.UserID))
+		if err != nil {
+			return err
+		}
+		return s.bus.Publish(ctx, tx, env)
+	})
+	return inserted, err
 }
 
 // UnmatchedDeposits lists deposits from unknown senders, for admins.
@@ -336,4 +432,50 @@ func (c SignatureCheckpoints) Load(ctx context.Context, name string) (string, bo
 // Save stores the last handled signature.
 func (c SignatureCheckpoints) Save(ctx context.Context, name, sig string) error {
 	return c.S.q.SaveSignatureCheckpoint(ctx, chaindb.SaveSignatureCheckpointParams{Name: name, Signature: &sig})
+}
+
+// Open lists transfers not yet final (pending, submitted) whose last change is before
+// before, oldest first: the candidates for resuming after a crash.
+func (s *Store) Open(ctx context.Context, before time.Time, limit int) ([]uuid.UUID, error) {
+	return s.ids(ctx, `SELECT id FROM payment.chain_transfers WHERE status IN ('pending', 'submitted') AND updated_at < $1
+		ORDER BY updated_at LIMIT $2`, before, limit)
+}
+
+// ConfirmedSince lists transfers confirmed at or after since, oldest first: the ones to check
+// against the chain after a restart (a local chain that lost recent blocks, a reorg).
+func (s *Store) ConfirmedSince(ctx context.Context, since time.Time, limit int) ([]uuid.UUID, error) {
+	return s.ids(ctx, `SELECT id FROM payment.chain_transfers WHERE status = 'confirmed' AND confirmed_at >= $1
+		ORDER BY confirmed_at LIMIT $2`, since, limit)
+}
+
+func (s *Store) ids(ctx context.Context, sql string, args ...any) ([]uuid.UUID, error) {
+	rows, err := s.pool.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+}
+
+// UncreditedUnits is the VIBE (ledger units) that reached the hot wallets without being
+// credited: deposits from unknown senders and amounts with no exact ledger value (their dust
+// below one ledger unit is left out).
+func (s *Store) UncreditedUnits(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(sum(CASE WHEN blockchain = 'ethereum' THEN floor(chain_amount::numeric / 1000000000)
+		ELSE chain_amount::numeric END), 0)::bigint FROM payment.chain_deposits WHERE status IN ('unmatched', 'rejected')`).Scan(&n)
+	return n, err
+}
+
+// InFlight counts transfers not yet final.
+func (s *Store) InFlight(ctx context.Context) (int, error) {
+	var n int
+	err := s.pool.QueryRow(ctx, `SELECT count(*) FROM payment.chain_transfers WHERE status IN ('pending', 'submitted')`).Scan(&n)
+	return n, err
+}
+
+// Any reports whether any chain transfer or deposit was ever recorded.
+func (s *Store) Any(ctx context.Context) (bool, error) {
+	var any bool
+	err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM payment.chain_transfers) OR EXISTS (SELECT 1 FROM payment.chain_deposits)`).Scan(&any)
+	return any, err
 }

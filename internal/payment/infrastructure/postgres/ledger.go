@@ -21,6 +21,7 @@ import (
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/domain"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/postgres/paymentdb"
+	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 )
 
@@ -41,6 +42,10 @@ type LedgerStore struct {
 	accounts map[accountKey]domain.Account
 
 	retried atomic.Int64
+
+	// bus, when set, receives payment.balance_changed.v1 for every user whose accounts a
+	// posting touches, in the posting's transaction.
+	bus events.Publisher
 }
 
 type accountKey struct {
@@ -51,9 +56,22 @@ type accountKey struct {
 
 var _ application.LedgerStore = (*LedgerStore)(nil)
 
+// LedgerOption configures a LedgerStore.
+type LedgerOption func(*LedgerStore)
+
+// WithBalanceEvents writes payment.balance_changed.v1 to bus's outbox with every posting that
+// touches a user's account.
+func WithBalanceEvents(bus events.Publisher) LedgerOption {
+	return func(s *LedgerStore) { s.bus = bus }
+}
+
 // NewLedgerStore builds the store on pool.
-func NewLedgerStore(pool *pgxpool.Pool) *LedgerStore {
-	return &LedgerStore{pool: pool, q: paymentdb.New(pool), accounts: map[accountKey]domain.Account{}}
+func NewLedgerStore(pool *pgxpool.Pool, opts ...LedgerOption) *LedgerStore {
+	s := &LedgerStore{pool: pool, q: paymentdb.New(pool), accounts: map[accountKey]domain.Account{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Account resolves an account, from the cache when it was seen before.
@@ -95,10 +113,21 @@ func (s *LedgerStore) OpenAccounts(ctx context.Context, owner uuid.UUID, kinds [
 	})
 }
 
-// Post applies e in one statement (its own transaction).
+// Post applies e in one statement (its own transaction; with balance events, one transaction
+// holding the posting and its events).
 func (s *LedgerStore) Post(ctx context.Context, e *domain.Entry) (application.PostResult, error) {
 	for attempt := 0; ; attempt++ {
-		r, err := postEntry(ctx, s.pool, e)
+		var r application.PostResult
+		var err error
+		if s.bus == nil || !touchesUser(e) {
+			r, err = postEntry(ctx, s.pool, e)
+		} else {
+			err = postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+				var err error
+				r, err = s.PostTx(ctx, tx, e)
+				return err
+			})
+		}
 		if err != nil && postgres.IsRetryable(err) && attempt < 4 {
 			s.retried.Add(1)
 			continue
@@ -115,17 +144,114 @@ func (s *LedgerStore) Retried() int64 { return s.retried.Load() }
 func (s *LedgerStore) CreateHold(ctx context.Context, h *domain.Hold, e *domain.Entry) (application.PostResult, error) {
 	var out application.PostResult
 	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		r, err := postEntry(ctx, tx, e)
+		r, err := s.CreateHoldTx(ctx, tx, h, e)
+		out = r
+		return err
+	})
+	return out, err
+}
+
+// CreateHoldTx posts the hold entry and stores the hold inside tx, so that a caller can make
+// the hold part of a larger change (a withdrawal's transfer row).
+func (s *LedgerStore) CreateHoldTx(ctx context.Context, tx pgx.Tx, h *domain.Hold, e *domain.Entry) (application.PostResult, error) {
+	r, err := s.PostTx(ctx, tx, e)
+	if err != nil || r.Replayed {
+		return r, err
+	}
+	return r, s.q.WithTx(tx).InsertHold(ctx, holdParams(h))
+}
+
+// PostTx applies e inside tx and, for a new entry, writes the balance events of the users it
+// touches in the same transaction.
+func (s *LedgerStore) PostTx(ctx context.Context, tx pgx.Tx, e *domain.Entry) (application.PostResult, error) {
+	r, err := postEntry(ctx, tx, e)
+	if err != nil || r.Replayed || s.bus == nil {
+		return r, err
+	}
+	return r, s.publishBalances(ctx, tx, e, r)
+}
+
+func touchesUser(e *domain.Entry) bool {
+	for _, p := range e.Postings() {
+		if isUserAccount(p.Account) {
+			return true
+		}
+	}
+	return false
+}
+
+// isUserAccount: a user's own account (not the platform's, nor a song's royalty pool).
+func isUserAccount(a domain.Account) bool {
+	if a.Owner == contracts.PlatformOwner {
+		return false
+	}
+	for _, k := range contracts.UserKinds() {
+		if string(k) == a.Kind {
+			return true
+		}
+	}
+	return a.Kind == string(contracts.KindRewards)
+}
+
+// publishBalances writes one payment.balance_changed.v1 per (user, asset) the entry touches,
+// with each touched account's change and its balance after the posting (read in tx).
+func (s *LedgerStore) publishBalances(ctx context.Context, tx pgx.Tx, e *domain.Entry, r application.PostResult) error {
+	type key struct {
+		owner uuid.UUID
+		asset money.Asset
+	}
+	type touched struct {
+		account domain.Account
+		change  int64
+	}
+	var order []key
+	byOwner := map[key][]touched{}
+	for _, p := range e.Postings() {
+		if !isUserAccount(p.Account) {
+			continue
+		}
+		k := key{p.Account.Owner, p.Amount.Asset()}
+		if _, ok := byOwner[k]; !ok {
+			order = append(order, k)
+		}
+		list, merged := byOwner[k], false
+		for i := range list {
+			if list[i].account.ID == p.Account.ID {
+				list[i].change += p.Amount.Units()
+				merged = true
+			}
+		}
+		if !merged {
+			list = append(list, touched{account: p.Account, change: p.Amount.Units()})
+		}
+		byOwner[k] = list
+	}
+	q := s.q.WithTx(tx)
+	envs := make([]events.Envelope, 0, len(order))
+	for _, k := range order {
+		ev := contracts.BalanceChanged{UserID: k.owner, Asset: string(k.asset), EntryID: r.EntryID, Reason: e.Reason(), At: r.CreatedAt}
+		for _, t := range byOwner[k] {
+			bal, err := q.AccountBalance(ctx, t.account.ID)
+			if err != nil {
+				return err
+			}
+			change, err := money.New(k.asset, t.change)
+			if err != nil {
+				return err
+			}
+			balance, err := money.New(k.asset, bal)
+			if err != nil {
+				return err
+			}
+			ev.Accounts = append(ev.Accounts, contracts.AccountBalance{Kind: contracts.AccountKind(t.account.Kind), Change: change.String(), Balance: balance.String()})
+		}
+		env, err := events.New(ctx, contracts.BalanceChangedV1, contracts.Source, ev, events.ForUsers(k.owner), events.At(r.CreatedAt))
 		if err != nil {
 			return err
 		}
-		out = r
-		if r.Replayed {
-			return nil
-		}
-		return s.q.WithTx(tx).InsertHold(ctx, holdParams(h))
-	})
-	return out, err
+		envs = append(envs, env)
+	}
+	return s.bus.Publish(ctx, tx, envs...)
 }
 
 // UpdateHold locks the hold, replays a used key, or runs fn and stores its outcome.
@@ -159,7 +285,7 @@ func (s *LedgerStore) UpdateHold(ctx context.Context, holdID uuid.UUID, key stri
 		if err != nil {
 			return err
 		}
-		r, err := postEntry(ctx, tx, e)
+		r, err := s.PostTx(ctx, tx, e)
 		if err != nil {
 			return err
 		}

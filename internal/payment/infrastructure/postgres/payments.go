@@ -152,8 +152,7 @@ func (s *PaymentStore) save(ctx context.Context, q *paymentdb.Queries, p *domain
 		ReviewRequired: p.ReviewRequired(), FailureReason: nullable(p.FailureReason()), UpdatedAt: p.UpdatedAt()})
 }
 
-// credit moves a succeeded top-up from the Stripe clearing account to the user's wallet, keyed
-// on the payment so that it can happen once only.
+// credit posts a succeeded top-up's entry (built by the application) and its event.
 func (s *PaymentStore) credit(ctx context.Context, tx pgx.Tx, p *domain.Payment, e domain.PaymentSucceededEvent) error {
 	clearing, err := s.ledger.Account(ctx, contracts.PlatformOwner, money.USD, string(contracts.KindStripeClearing))
 	if err != nil {
@@ -163,17 +162,11 @@ func (s *PaymentStore) credit(ctx context.Context, tx pgx.Tx, p *domain.Payment,
 	if err != nil {
 		return err
 	}
-	neg, err := e.Amount.Neg()
+	entry, err := application.TopUpEntry(uuid.New(), clearing, wallet, p, e)
 	if err != nil {
 		return err
 	}
-	entry, err := domain.NewEntry(domain.EntryInput{ID: uuid.New(), Key: "topup:" + p.ID().String(), Kind: domain.EntryTopUp, Reason: "card_top_up",
-		ExternalRef: p.ProviderPaymentID(), Metadata: map[string]string{"payment_id": p.ID().String()},
-		Postings: []domain.Posting{{Account: clearing, Amount: neg}, {Account: wallet, Amount: e.Amount}}, Now: e.At})
-	if err != nil {
-		return err
-	}
-	if _, err := postEntry(ctx, tx, entry); err != nil {
+	if _, err := s.ledger.PostTx(ctx, tx, entry); err != nil {
 		return err
 	}
 	if s.bus == nil {
@@ -240,7 +233,9 @@ func (s *PaymentStore) startRefund(ctx context.Context, paymentID uuid.UUID, r a
 		reversed := min(available, r.Amount.Units())
 		r.Reversed, r.Status, r.PaymentID, r.CreatedAt, r.UpdatedAt = money.MustNew(money.USD, reversed), application.RefundPending, paymentID, now, now
 		if reversed > 0 {
-			if err := s.move(ctx, tx, wallet, "refund:"+r.ID.String(), domain.EntryRefund, "card_refund", p, r, -reversed); err != nil {
+			if err := s.move(ctx, tx, func(clearing domain.Account) (*domain.Entry, error) {
+				return application.RefundReversalEntry(uuid.New(), clearing, wallet, p, r, reversed)
+			}); err != nil {
 				return err
 			}
 		}
@@ -254,20 +249,18 @@ func (s *PaymentStore) startRefund(ctx context.Context, paymentID uuid.UUID, r a
 	return out, err
 }
 
-// move posts delta (negative: out of the wallet) between the user's wallet and Stripe clearing.
-func (s *PaymentStore) move(ctx context.Context, tx pgx.Tx, wallet domain.Account, key string, kind domain.EntryKind, reason string, p *domain.Payment, r application.Refund, delta int64) error {
+// move posts a refund's entry (built by the application) between the wallet and Stripe
+// clearing.
+func (s *PaymentStore) move(ctx context.Context, tx pgx.Tx, build func(clearing domain.Account) (*domain.Entry, error)) error {
 	clearing, err := s.ledger.Account(ctx, contracts.PlatformOwner, money.USD, string(contracts.KindStripeClearing))
 	if err != nil {
 		return err
 	}
-	e, err := domain.NewEntry(domain.EntryInput{ID: uuid.New(), Key: key, Kind: kind, Reason: reason, ExternalRef: p.ProviderPaymentID(),
-		Metadata: map[string]string{"payment_id": p.ID().String(), "refund_id": r.ID.String()},
-		Postings: []domain.Posting{{Account: wallet, Amount: money.MustNew(money.USD, delta)}, {Account: clearing, Amount: money.MustNew(money.USD, -delta)}},
-		Now:      r.UpdatedAt})
+	e, err := build(clearing)
 	if err != nil {
 		return err
 	}
-	_, err = postEntry(ctx, tx, e)
+	_, err = s.ledger.PostTx(ctx, tx, e)
 	return err
 }
 
@@ -309,7 +302,9 @@ func (s *PaymentStore) FinishRefund(ctx context.Context, refundID uuid.UUID, pro
 				if err != nil {
 					return err
 				}
-				if err := s.move(ctx, tx, wallet, "refund-undo:"+r.ID.String(), domain.EntryRefund, "card_refund_failed", p, r, r.Reversed.Units()); err != nil {
+				if err := s.move(ctx, tx, func(clearing domain.Account) (*domain.Entry, error) {
+					return application.RefundUndoEntry(uuid.New(), clearing, wallet, p, r)
+				}); err != nil {
 					return err
 				}
 			}
