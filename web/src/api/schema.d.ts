@@ -3549,6 +3549,7 @@ export interface operations {
             403: components["responses"]["Error"];
             404: components["responses"]["Error"];
             409: components["responses"]["Error"];
+            422: components["responses"]["Unprocessable"];
             503: components["responses"]["Error"];
         };
     };
