@@ -49,6 +49,9 @@ type app struct {
 	listen  *listenreward.Module
 	// withdrawals sends users' VIBE on chain for other contexts (listen reward claims)
 	withdrawals *payment.Withdrawals
+	zk          *zkParts
+	// listenProofs proves qualified listens (the listen flow's ListenProver)
+	listenProofs *listenreward.ListenProofs
 
 	// background work (the event listener, the contexts' loops), run by startBackground until
 	// stopBackground cancels bgCancel; closers run after it has all returned

@@ -28,6 +28,7 @@ commands:
   healthcheck [-timeout 5s] [url]  ask /health/ready of the instance at HTTP_ADDR (exit status 1 unless ready)
   users grant-role <email> <role>  give a user a role (listener, artist, admin)
   ledger verify                  check every ledger invariant (exit status 1 when one is broken)
+  zk setup | keys | export-solidity  generate / list the ZK keys, print the listen Solidity verifier
 `
 
 func main() {
@@ -52,6 +53,12 @@ func run(args []string) error {
 	case "healthcheck":
 		return runHealthcheck(context.Background(), osEnv, args, os.Stdout)
 	case "serve", "migrate", "users", "ledger":
+	case "zk":
+		cfg, err := loadConfig(osEnv)
+		if err != nil {
+			return err
+		}
+		return runZK(cfg, os.Stdout, args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

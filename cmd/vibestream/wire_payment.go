@@ -21,6 +21,8 @@ func (a *app) wirePayment() error {
 		ReconcileAfter: pc.ReconcileAfter,
 		Users:          a.users.Directory(),
 		Chains:         paymentChains(a.cfg),
+		SolvencyKeys:   a.zk.solvency,
+		Attester:       a.zk.attester,
 	})
 	if err != nil {
 		return err
