@@ -7,7 +7,8 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 SQLC := $(GO) tool -modfile=tools/go.mod sqlc
 
-.PHONY: all build web run test test-race bench lint generate contracts deps system-deps tools clean
+.PHONY: all build web run test test-race bench lint generate contracts deps system-deps tools clean \
+	image image-all-in-one container-base container-test
 
 all: build
 
@@ -53,6 +54,22 @@ contracts: tools
 		abigen --v2 --abi contracts/build/VibeToken.abi --bin contracts/build/VibeToken.bin \
 			--pkg vibetoken --type VibeToken --out internal/payment/infrastructure/ethereum/vibetoken/vibetoken.go; \
 	else echo "abigen not on PATH: bindings not regenerated (see contracts/README.md)"; fi
+
+## image: the production container image (podman; base images made locally) -> localhost/vibestream:latest
+image:
+	VERSION=$(VERSION) ./scripts/container-build.sh production
+
+## image-all-in-one: the whole platform in one image -> localhost/vibestream:all-in-one
+image-all-in-one:
+	VERSION=$(VERSION) ./scripts/container-build.sh all-in-one
+
+## container-base: the local stand-ins for debian:bookworm-slim and golang:1.26-bookworm (cached)
+container-base:
+	./scripts/container-base.sh
+
+## container-test: build both images and prove them (production on Postgres, all-in-one restarts)
+container-test: system-deps
+	VERSION=$(VERSION) ./scripts/container-test.sh
 
 ## deps: system packages and tools the project needs (idempotent)
 deps: system-deps tools

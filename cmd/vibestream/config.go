@@ -31,6 +31,7 @@ type Config struct {
 	User   UserConfig
 	Music  MusicConfig
 	Listen ListenConfig
+	ZK     ZKConfig
 }
 
 // env reads variables and collects every problem, each naming its variable.
@@ -176,6 +177,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	c.User = loadUserConfig(e, &c)
 	c.Music = loadMusicConfig(e, c.DataDir)
 	c.Listen = loadListenConfig(e)
+	c.ZK = loadZKConfig(e, &c)
 	return c, e.err()
 }
 

@@ -26,7 +26,18 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 )
 
-func TestMain(m *testing.M) { os.Exit(pgtest.Run(m)) }
+func TestMain(m *testing.M) {
+	// One set of ZK keys per test binary (their setup takes seconds): every app and every
+	// binary started by a test loads them from here.
+	dir, err := os.MkdirTemp("", "vibestream-zk-keys-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("ZK_KEYS_DIR", dir)
+	code := pgtest.Run(m)
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
 
 // testApp is the whole application on a fresh database, served by httptest, with every
 // response checked against the OpenAPI document.
@@ -50,6 +61,8 @@ func testConfig(t *testing.T) Config {
 		case "STRIPE_LOCAL":
 			// stripe-mock costs a process per app: tests that need it opt in (withLocalCards).
 			return "false"
+		case "ZK_KEYS_DIR":
+			return os.Getenv("ZK_KEYS_DIR")
 		case "CHAINS_ENABLED":
 			// Local chains cost ~1 s per app: tests that need them opt in (withChains).
 			return "false"

@@ -27,8 +27,10 @@ commands:
   migrate                        apply database migrations and exit
   version                        print the version
   openapi                        print the served OpenAPI document (JSON) and exit
+  healthcheck [-timeout 5s] [url]  ask /health/ready of the instance at HTTP_ADDR (exit status 1 unless ready)
   users grant-role <email> <role>  give a user a role (listener, artist, admin)
   ledger verify                  check every ledger invariant (exit status 1 when one is broken)
+  zk setup | keys | export-solidity  generate / list the ZK keys, print the listen Solidity verifier
 `
 
 func main() {
@@ -58,7 +60,15 @@ func run(args []string) error {
 		}
 		_, err = os.Stdout.Write(append(doc, '\n'))
 		return err
+	case "healthcheck":
+		return runHealthcheck(context.Background(), osEnv, args, os.Stdout)
 	case "serve", "migrate", "users", "ledger":
+	case "zk":
+		cfg, err := loadConfig(osEnv)
+		if err != nil {
+			return err
+		}
+		return runZK(cfg, os.Stdout, args)
 	default:
 		fmt.Fprint(os.Stderr, usage)
 		return fmt.Errorf("unknown command %q", cmd)

@@ -73,6 +73,60 @@ func TestGracefulShutdownDrainsInFlightRequests(t *testing.T) {
 	assert.Error(t, err, "the listener is closed after shutdown")
 }
 
+// A request that outlives SHUTDOWN_TIMEOUT does not hold the stop hostage: once the timeout
+// passes its connection is closed (its context cancelled, so its query ends and its database
+// connection goes back), serve returns, and the pool closes at once.
+func TestShutdownCutsRequestsThatOutliveTheTimeout(t *testing.T) {
+	cfg := testConfig(t)
+	cfg.ShutdownTimeout = 300 * time.Millisecond
+	pool, err := postgres.Connect(context.Background(), pgtest.NewURL(t), 10)
+	require.NoError(t, err)
+	a, err := newApp(cfg, pool, observability.DiscardLogger(), jobs.Options{FetchPollInterval: 50 * time.Millisecond})
+	require.NoError(t, err)
+	entered := make(chan struct{})
+	a.echo.GET("/stuck", func(c echo.Context) error {
+		close(entered)
+		_, err := pool.Exec(c.Request().Context(), "SELECT pg_sleep(60)")
+		return err
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- a.serve(ctx, ln) }()
+	clientErr := make(chan error, 1)
+	go func() {
+		res, err := http.Get("http://" + ln.Addr().String() + "/stuck")
+		if err == nil {
+			_, err = io.ReadAll(res.Body)
+			res.Body.Close()
+		}
+		clientErr <- err
+	}()
+	<-entered
+	stopAt := time.Now()
+	cancel() // SIGTERM
+	select {
+	case err := <-served:
+		require.NoError(t, err, "a stop that had to cut a request is still the stop that was asked for")
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not return after SHUTDOWN_TIMEOUT")
+	}
+	assert.Less(t, time.Since(stopAt), 5*time.Second)
+	select {
+	case <-clientErr: // the cut request ended (an error, or whatever the server managed to send)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the request outlived the shutdown")
+	}
+	closed := make(chan struct{})
+	go func() { pool.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("pool.Close waited for the cut request's connection")
+	}
+}
+
 // The real binary with no configuration but a data directory: it starts its own Postgres,
 // migrates, serves, and on SIGTERM stops cleanly, taking its Postgres down with it.
 func TestBinaryStartsWithEmbeddedDefaultsAndStopsCleanly(t *testing.T) {
@@ -116,6 +170,16 @@ func TestBinaryStartsWithEmbeddedDefaultsAndStopsCleanly(t *testing.T) {
 		res.Body.Close()
 		return res.StatusCode == http.StatusOK
 	}, "the binary to become ready")
+	// The container HEALTHCHECK: the binary asks the instance at HTTP_ADDR.
+	healthcheck := func() (string, error) {
+		hc := exec.Command(bin, "healthcheck")
+		hc.Env = append(os.Environ(), "HTTP_ADDR="+addr)
+		out, err := hc.CombinedOutput()
+		return string(out), err
+	}
+	hcOut, err := healthcheck()
+	require.NoError(t, err, hcOut)
+	assert.Contains(t, hcOut, `"status":"ready"`)
 
 	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
 	waitErr := make(chan error, 1)
@@ -130,4 +194,9 @@ func TestBinaryStartsWithEmbeddedDefaultsAndStopsCleanly(t *testing.T) {
 	assert.Contains(t, logs.String(), "local postgres stopped")
 	_, err = os.Stat(filepath.Join(dir, "var", "postgres", "postmaster.pid"))
 	assert.True(t, os.IsNotExist(err), "postgres was stopped cleanly")
+	hcOut, err = healthcheck()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit, "healthcheck of a stopped instance must fail: %s", hcOut)
+	assert.Equal(t, 1, exit.ExitCode())
+	assert.Contains(t, hcOut, "healthcheck: http://"+addr+"/health/ready")
 }

@@ -18,7 +18,7 @@ func runUsers(ctx context.Context, cfg Config, pool *pgxpool.Pool, logger *slog.
 		return errors.New("usage: vibestream users grant-role <email> <role>")
 	}
 	runner := jobs.NewRunner(pool, jobs.Options{Logger: logger})
-	users, err := newUserModule(cfg, pool, events.NewBus(pool, runner, logger), nil, logger, nil)
+	users, err := newUserModule(cfg, pool, events.NewBus(pool, runner, logger), nil, logger, nil, nil)
 	if err != nil {
 		return err
 	}

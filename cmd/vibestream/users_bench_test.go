@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -28,6 +29,8 @@ func benchServer(b *testing.B) *httptest.Server {
 			return b.TempDir()
 		case "HTTP_ADDR":
 			return "127.0.0.1:0"
+		case "ZK_KEYS_DIR":
+			return os.Getenv("ZK_KEYS_DIR")
 		}
 		return ""
 	})

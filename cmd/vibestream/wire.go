@@ -19,7 +19,10 @@ import (
 // wireContexts builds every bounded context and the orchestrator's workflows. Each context
 // gets the shared plumbing and only the other contexts' contracts it needs.
 func (a *app) wireContexts() error {
-	users, err := newUserModule(a.cfg, a.pool, a.bus, a.runner, a.logger, a.registry)
+	if err := a.wireZK(); err != nil {
+		return err
+	}
+	users, err := newUserModule(a.cfg, a.pool, a.bus, a.runner, a.logger, a.registry, a.zk)
 	if err != nil {
 		return err
 	}
@@ -39,7 +42,14 @@ func (a *app) wireContexts() error {
 	if err := a.wireMusic(); err != nil {
 		return err
 	}
-	return a.wireListenReward()
+	if err := a.wireListenProofs(); err != nil {
+		return err
+	}
+	if err := a.wireListenReward(); err != nil {
+		return err
+	}
+	a.mountZK()
+	return nil
 }
 
 // credentialRoutes are the routes that take credentials in their body instead of a bearer token.
@@ -61,7 +71,7 @@ func skipRoutes(prefix string, mw echo.MiddlewareFunc) echo.MiddlewareFunc {
 
 // newUserModule builds the user context from the configuration (also used by the
 // `users grant-role` command).
-func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs.Runner, logger *slog.Logger, reg prometheus.Registerer) (*user.Module, error) {
+func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs.Runner, logger *slog.Logger, reg prometheus.Registerer, zkp *zkParts) (*user.Module, error) {
 	uc := cfg.User
 	var (
 		key ed25519.PrivateKey
@@ -83,7 +93,7 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 		}
 		verify = append(verify, pub)
 	}
-	return user.New(user.Deps{
+	deps := user.Deps{
 		Pool: pool, Bus: bus, Runner: runner, Logger: logger, Registerer: reg,
 		Config: user.Config{
 			SigningKey: key, VerifyKeys: verify, Issuer: uc.JWTIssuer, Audience: uc.JWTAudience,
@@ -99,5 +109,9 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 			PublicURL: cfg.PublicURL, EthereumChainID: uc.EthereumChainID, SolanaChainID: uc.SolanaChainID,
 			ChallengeTTL: uc.ChallengeTTL,
 		},
-	})
+	}
+	if zkp != nil {
+		deps.AgeKeys, deps.Attester = zkp.age, zkp.attester
+	}
+	return user.New(deps)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"github.com/vibestream/vibestream/internal/listenreward"
-	listencontracts "github.com/vibestream/vibestream/internal/listenreward/contracts"
 	"github.com/vibestream/vibestream/internal/orchestrator"
 )
 
@@ -24,7 +23,7 @@ func (a *app) wireListenReward() error {
 		return err
 	}
 	m.Routes(a.api)
-	orchestrator.ListenFlow(a.bus, a.payment.StreamPayments(), a.payment.Ledger(), m.Listens(), m.Rewards(), listencontracts.NoProver{})
+	orchestrator.ListenFlow(a.bus, a.payment.StreamPayments(), a.payment.Ledger(), m.Listens(), m.Rewards(), a.listenProofs)
 	a.listen = m
 	return nil
 }

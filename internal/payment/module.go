@@ -23,8 +23,10 @@ import (
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/httpapi"
 	paymentpg "github.com/vibestream/vibestream/internal/payment/infrastructure/postgres"
 	"github.com/vibestream/vibestream/internal/payment/infrastructure/stripe"
+	paymentzk "github.com/vibestream/vibestream/internal/payment/infrastructure/zk"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
+	"github.com/vibestream/vibestream/internal/platform/zk"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
@@ -56,6 +58,10 @@ type Deps struct {
 	// refunds untouched for ReconcileAfter (0: 10 minutes) are checked with Stripe.
 	ReconcileEvery time.Duration
 	ReconcileAfter time.Duration
+	// SolvencyKeys and Attester enable solvency proofs (POST /zk/solvency-proofs) when both
+	// are set.
+	SolvencyKeys *zk.System
+	Attester     *zk.Attester
 	// Now and NewID default to the wall clock and random uuids.
 	Now   func() time.Time
 	NewID func() uuid.UUID
@@ -77,6 +83,7 @@ type Module struct {
 	gateway    application.Gateway
 	chain      *chainHalf
 	background []func(ctx context.Context)
+	solvency   *httpapi.SolvencyHandlers
 }
 
 // New builds the context, registers its metrics and its reconciliation job.
@@ -163,6 +170,17 @@ func New(d Deps) (*Module, error) {
 	}
 	mod := &Module{ledger: ledger, streams: streams, streamPay: streamStore, reconciler: reconciler, pool: d.Pool, after: d.ReconcileAfter, gateway: gateway,
 		handlers: &httpapi.Handlers{TopUps: topUps, Webhooks: webhooks, TestConfirms: testConfirms, Refunds: refunds, Queries: queries, Pool: d.Pool}}
+	if d.SolvencyKeys != nil && d.Attester != nil {
+		prover, err := paymentzk.NewProver(d.SolvencyKeys, d.Attester, d.Now)
+		if err != nil {
+			return nil, err
+		}
+		prove, err := application.NewProveSolvency(ledger, prover)
+		if err != nil {
+			return nil, err
+		}
+		mod.solvency = &httpapi.SolvencyHandlers{Prove: prove}
+	}
 	if d.Runner != nil {
 		river.AddWorker(d.Runner.Workers(), &reconcileWorker{m: mod, logger: d.Logger})
 		d.Runner.AddPeriodic(river.NewPeriodicJob(river.PeriodicInterval(d.ReconcileEvery),
@@ -188,6 +206,9 @@ func (m *Module) Routes(api *echo.Group) {
 	if m.chain != nil {
 		chains.Routes(api, m.chain.chains)
 		m.chain.handlers.Routes(api)
+	}
+	if m.solvency != nil {
+		m.solvency.Routes(api)
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/httpx"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
+	"github.com/vibestream/vibestream/internal/platform/zk"
 	"github.com/vibestream/vibestream/internal/user/application"
 	"github.com/vibestream/vibestream/internal/user/contracts"
 	"github.com/vibestream/vibestream/internal/user/domain"
@@ -29,6 +30,7 @@ import (
 	"github.com/vibestream/vibestream/internal/user/infrastructure/postgres"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/token"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/wallet"
+	userzk "github.com/vibestream/vibestream/internal/user/infrastructure/zk"
 )
 
 // Config is the user context's configuration (see the README's User section).
@@ -66,6 +68,9 @@ type Deps struct {
 	Registerer prometheus.Registerer
 	Config     Config
 	Now        func() time.Time // optional, for tests
+	// AgeKeys and Attester enable age proofs (POST /zk/age-proofs).
+	AgeKeys  *zk.System
+	Attester *zk.Attester
 }
 
 // Module is the wired context.
@@ -144,6 +149,18 @@ func New(d Deps) (*Module, error) {
 	}
 	if h.ChangeRoles, err = application.NewChangeRoles(store, now); err != nil {
 		return nil, err
+	}
+	ages, err := userzk.NewProver(d.Pool, d.AgeKeys, d.Attester, now)
+	if err != nil {
+		return nil, err
+	}
+	if h.Birthdates, err = application.NewSetBirthdate(store, ages, now); err != nil {
+		return nil, err
+	}
+	if d.AgeKeys != nil && d.Attester != nil {
+		if h.AgeProofs, err = application.NewProveAge(store, ages, now); err != nil {
+			return nil, err
+		}
 	}
 	if m.auth, err = application.NewAuthenticate(signer, now); err != nil {
 		return nil, err

@@ -24,6 +24,10 @@ const (
 	QueueMedia    = "media"
 	QueuePayments = "payments"
 	QueueChains   = "chains"
+	// QueueProofs runs zero-knowledge proving: CPU-bound and already parallel inside (gnark
+	// spreads one proof over every core), so one worker: a burst of qualified listens queues
+	// its proofs instead of starving the requests and payments sharing the cores.
+	QueueProofs = "proofs"
 )
 
 // Options tune the runner.
@@ -74,6 +78,7 @@ func (r *Runner) Client() (*river.Client[pgx.Tx], error) {
 			QueueMedia:         {MaxWorkers: 2},
 			QueuePayments:      {MaxWorkers: 4},
 			QueueChains:        {MaxWorkers: 4},
+			QueueProofs:        {MaxWorkers: 1},
 			river.QueueDefault: {MaxWorkers: 4},
 		}
 		for name, n := range r.opts.Concurrency {

@@ -32,7 +32,7 @@ func (d *Directory) User(ctx context.Context, id uuid.UUID) (contracts.UserSumma
 		return contracts.UserSummary{}, err
 	}
 	return contracts.UserSummary{ID: u.ID(), Username: u.Username(), DisplayName: u.DisplayName(),
-		Roles: roleNames(u.Roles()), Birthdate: u.Birthdate()}, nil
+		Roles: roleNames(u.Roles())}, nil
 }
 
 // Wallets implements contracts.Directory.

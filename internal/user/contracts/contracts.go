@@ -91,7 +91,7 @@ type UserSummary struct {
 	Username    string
 	DisplayName string
 	Roles       []string
-	Birthdate   *time.Time
+	// No birthdate: other contexts learn a user's age only from an age proof.
 }
 
 // Wallet is a linked chain address.

@@ -128,6 +128,26 @@ func ParseBirthdate(s string, now time.Time) (time.Time, error) {
 	return d, nil
 }
 
+// SetBirthdate records the birthdate. A user sets it once; afterwards only an administrator
+// (byAdmin) may change it.
+func (u *User) SetBirthdate(d time.Time, byAdmin bool, now time.Time) error {
+	if u.birthdate != nil && !byAdmin {
+		return ErrBirthdateSet
+	}
+	if !d.Before(now.UTC().Truncate(24*time.Hour)) || d.Before(minBirthdate) {
+		return ErrInvalidBirthdate
+	}
+	day := d.UTC().Truncate(24 * time.Hour)
+	u.birthdate, u.updatedAt = &day, now
+	return nil
+}
+
+// AgeOn is the latest birthdate of someone at least years old on day: day minus years on the
+// calendar (a 29 February birthday counts from 1 March in common years).
+func AgeOn(day time.Time, years int) time.Time {
+	return day.UTC().Truncate(24*time.Hour).AddDate(-years, 0, 0)
+}
+
 // User is an account.
 type User struct {
 	id           uuid.UUID

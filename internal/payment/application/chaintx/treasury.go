@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -13,6 +14,9 @@ import (
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/domain"
 )
+
+// MaxGrantReason bounds a grant's reason (characters); the reason is stored on the entry.
+const MaxGrantReason = 500
 
 // Mint asks to mint VIBE to the platform hot wallet on a chain; once confirmed the ledger's
 // reward pool is credited from the treasury, so chains and ledger stay reconcilable.
@@ -123,6 +127,8 @@ func (h *GrantHandler) Handle(ctx context.Context, cmd Grant) (contracts.Receipt
 	}
 	if strings.TrimSpace(cmd.Reason) == "" {
 		f.Add("reason", "is required")
+	} else if utf8.RuneCountInString(cmd.Reason) > MaxGrantReason {
+		f.Add("reason", "must be at most 500 characters")
 	}
 	if err := f.Err(errs.ErrValidation); err != nil {
 		return contracts.Receipt{}, money.Amount{}, err

@@ -69,6 +69,8 @@ type profileResponse struct {
 }
 
 type patchMeRequest struct {
+	// Birthdate (YYYY-MM-DD) can be set once; afterwards only an administrator changes it.
+	Birthdate   *string `json:"birthdate"`
 	DisplayName *string `json:"display_name"`
 	Bio         *string `json:"bio"`
 	AvatarURL   *string `json:"avatar_url"`

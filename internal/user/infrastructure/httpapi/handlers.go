@@ -22,6 +22,9 @@ type Handlers struct {
 	UpdateProfile *application.UpdateProfile
 	Wallets       *application.Wallets
 	ChangeRoles   *application.ChangeRoles
+	Birthdates    *application.SetBirthdate
+	// AgeProofs is optional (POST /zk/age-proofs answers 503 without it).
+	AgeProofs *application.ProveAge
 	// JWKS returns the public key set served at /.well-known/jwks.json.
 	JWKS func() []byte
 	// Metrics is optional.
@@ -30,7 +33,7 @@ type Handlers struct {
 
 func (h *Handlers) valid() error {
 	if h.Register == nil || h.Login == nil || h.Refresh == nil || h.Logout == nil || h.Profiles == nil ||
-		h.UpdateProfile == nil || h.Wallets == nil || h.ChangeRoles == nil || h.JWKS == nil {
+		h.UpdateProfile == nil || h.Wallets == nil || h.ChangeRoles == nil || h.JWKS == nil || h.Birthdates == nil {
 		return errors.New("user httpapi: every handler dependency is required")
 	}
 	if h.Metrics == nil {
@@ -58,6 +61,7 @@ func Routes(root *echo.Echo, api *echo.Group, h *Handlers) error {
 	api.GET("/users/me/wallets", h.wallets, httpx.Require())
 	api.DELETE("/users/me/wallets/:chain/:address", h.unlink, httpx.Require())
 	api.PUT("/admin/users/:id/roles/:role", h.grantRole, httpx.Require(contracts.PermAdminUsers))
+	h.ageRoutes(api)
 	api.DELETE("/admin/users/:id/roles/:role", h.revokeRole, httpx.Require(contracts.PermAdminUsers))
 	return nil
 }
@@ -148,6 +152,12 @@ func (h *Handlers) patchMe(c echo.Context) error {
 	var req patchMeRequest
 	if err := httpx.Bind(c, &req); err != nil {
 		return err
+	}
+	if req.Birthdate != nil {
+		if err := h.Birthdates.Handle(c.Request().Context(), application.SetBirthdateCommand{UserID: httpx.MustPrincipal(c).UserID,
+			Birthdate: *req.Birthdate}); err != nil {
+			return err
+		}
 	}
 	v, err := h.UpdateProfile.Handle(c.Request().Context(), application.UpdateProfileCommand{UserID: httpx.MustPrincipal(c).UserID,
 		DisplayName: req.DisplayName, Bio: req.Bio, AvatarURL: req.AvatarURL})

@@ -168,6 +168,12 @@ func (s *Store) Update(ctx context.Context, id uuid.UUID, fn func(*domain.User) 
 			AvatarUrl: u.AvatarURL(), Roles: roleStrings(u.Roles()), UpdatedAt: u.UpdatedAt()}); err != nil {
 			return fmt.Errorf("update account: %w", err)
 		}
+		if !sameDate(a.Birthdate, u.Birthdate()) {
+			// hand-written: the birthdate changes only through SetBirthdate (set once, then admin)
+			if _, err := tx.Exec(ctx, `UPDATE users.accounts SET birthdate = $2 WHERE id = $1`, id, u.Birthdate()); err != nil {
+				return fmt.Errorf("update birthdate: %w", err)
+			}
+		}
 		if u.SessionsEnded() {
 			at := u.UpdatedAt()
 			if err := q.RevokeUserRefreshTokens(ctx, userdb.RevokeUserRefreshTokensParams{UserID: id, RevokedAt: &at}); err != nil {
@@ -425,4 +431,11 @@ func (s *Store) Cleanup(ctx context.Context, now time.Time) (int64, error) {
 	}
 	d, err := s.q.DeleteStaleDevices(ctx, now.Add(-DeviceMemory))
 	return a + b + c + d, err
+}
+
+func sameDate(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Equal(*b)
 }

@@ -1,0 +1,66 @@
+package zk_test
+
+import (
+	"math/big"
+	"sync"
+	"testing"
+
+	"github.com/consensys/gnark/frontend"
+	"github.com/stretchr/testify/require"
+
+	"github.com/vibestream/vibestream/internal/platform/zk"
+)
+
+// squareCircuit: y = x^2 (public y).
+type squareCircuit struct {
+	X frontend.Variable
+	Y frontend.Variable `gnark:",public"`
+}
+
+func (c *squareCircuit) Define(api frontend.API) error {
+	api.AssertIsEqual(api.Mul(c.X, c.X), c.Y)
+	return nil
+}
+
+type square struct{}
+
+func (square) Name() string                 { return "square" }
+func (square) PublicInputs() []string       { return []string{"y"} }
+func (square) Definition() frontend.Circuit { return &squareCircuit{} }
+
+// Two instances starting at once on one keys directory end up with the same keys: one setup
+// wins the rename, the other loads it.
+func TestLoadOrSetupRaceEndsWithOneKey(t *testing.T) {
+	dir := t.TempDir()
+	var wg sync.WaitGroup
+	ids := make([]string, 4)
+	errs := make([]error, 4)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, _, err := zk.LoadOrSetup(dir, square{})
+			errs[i] = err
+			if err == nil {
+				ids[i] = s.KeyID()
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range ids {
+		require.NoError(t, errs[i])
+		require.Equal(t, ids[0], ids[i])
+	}
+	loaded, created, err := zk.LoadOrSetup(dir, square{})
+	require.NoError(t, err)
+	require.False(t, created)
+	require.Equal(t, ids[0], loaded.KeyID())
+
+	p, err := loaded.Prove(&squareCircuit{X: 7, Y: 49})
+	require.NoError(t, err)
+	require.NoError(t, loaded.Verify(p.Bytes, p.Public))
+	require.ErrorIs(t, loaded.Verify(p.Bytes[:10], p.Public), zk.ErrMalformedProof)
+	require.ErrorIs(t, loaded.Verify(append(append([]byte(nil), p.Bytes...), 0), p.Public), zk.ErrMalformedProof, "trailing bytes")
+	require.ErrorIs(t, loaded.Verify(p.Bytes, nil), zk.ErrPublicInputs)
+	require.ErrorIs(t, loaded.Verify(p.Bytes, []*big.Int{zk.Modulus()}), zk.ErrPublicInputs)
+}
