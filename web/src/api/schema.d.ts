@@ -72,6 +72,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users/{id}/birthdate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set or correct a user's birthdate (administrators); its commitment is renewed. */
+        put: operations["setUserBirthdate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users/{id}/roles/{role}": {
         parameters: {
             query?: never;
@@ -289,6 +306,26 @@ export interface paths {
         put?: never;
         /** Report the live position (optional; it can only lower what the server credits). */
         post: operations["heartbeatListenSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listen-sessions/{id}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ZK proof of a qualified listen (its listener or an administrator).
+         * @description Made by a background job after qualification (the payment never waits for it). 202 while pending; immutable once made (strong ETag, cacheable for an hour).
+         */
+        get: operations["getListenProof"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -857,7 +894,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Change display name, bio or avatar URL (absent fields stay; "" clears bio and avatar). */
+        /**
+         * Change display name, bio or avatar URL (absent fields stay; "" clears bio and avatar), or set the birthdate once.
+         * @description The birthdate (YYYY-MM-DD) can be set once by its user (409 user.birthdate_already_set afterwards; an administrator can change it). It is stored with its commitment for age proofs and no other context reads it.
+         */
         patch: operations["updateMe"];
         trace?: never;
     };
@@ -960,6 +1000,146 @@ export interface paths {
         get: operations["liveUpdates"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zk/age-proofs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prove that the caller is at least min_age_years old without revealing the birthdate.
+         * @description The public statement is "born on or before D" with D = today minus min_age_years (UTC calendar),
+         *     against the stored commitment H(birthdate in days since 1900-01-01, salt); the attestation binds
+         *     that commitment to the caller and the time. 422 user.birthdate_missing without a birthdate,
+         *     403 user.age_below_minimum when too young (checked natively, no proof made).
+         */
+        post: operations["createAgeProof"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zk/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's circuits and the ids of their verifying keys (public). */
+        get: operations["listZKKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zk/keys/{circuit}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A circuit's verifying key, as JSON or (Accept application/octet-stream, or ?format=binary) gnark's binary form.
+         * @description Immutable for its key id, which is the strong ETag; cached for an hour.
+         */
+        get: operations["getZKKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zk/listen-claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Use a listen proof's nullifier for a reward claim (once).
+         * @description The proof is verified fully (our key, accepted roots, unused nullifier); its nullifier is then recorded, and every later verification or claim of it is refused with 409 zk.nullifier_used.
+         */
+        post: operations["claimListenNullifier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zk/roots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published Merkle trees (catalog of published songs, identity commitments) with their current and accepted roots. */
+        get: operations["listZKRoots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zk/solvency-proofs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prove that the caller's available balance is at least a threshold without revealing it.
+         * @description The balance is checked natively first (409 payment.insufficient_funds when short). The proof commits to H(balance, salt) with a fresh salt; the attestation binds that commitment to the caller, the asset and the time.
+         */
+        post: operations["createSolvencyProof"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/zk/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a proof with the platform's own verifying key (never one sent by the caller).
+         * @description Checks the pairing with our key for the circuit, then the circuit's rules: listen roots must be
+         *     in the accepted history and the nullifier must not have been used for a reward claim; solvency
+         *     and age need a valid attestation of their commitment. `onchain: true` also runs the deployed
+         *     Solidity verifier (eth_call) and reports its gas (listen).
+         */
+        post: operations["verifyZKProof"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1589,6 +1769,49 @@ export interface components {
             message: string;
             nonce: string;
         };
+        ZKAttestedProof: components["schemas"]["ZKProof"] & {
+            /** @description EdDSA JWT (typ zk-attestation+jwt, aud vibestream:zk-attestation) signed with a key of /.well-known/jwks.json: {sub, circuit, commitment, asset?, iat, exp}. */
+            attestation: string;
+            statement: {
+                [key: string]: unknown;
+            };
+        };
+        ZKKey: {
+            /** @enum {string} */
+            backend: "groth16";
+            circuit: string;
+            constraints: number;
+            /** @enum {string} */
+            curve: "bn254";
+            format?: string;
+            key_id: string;
+            /** @description Address of the deployed Solidity verifier (listen), when there is one. */
+            onchain_verifier?: string;
+            /** @description The key's points in decimal (G2 coordinates as [c0, c1]); ic[0] is the constant term, ic[i] the i-th public input's. */
+            points?: {
+                alpha_g1: string[];
+                beta_g2: string[][];
+                delta_g2: string[][];
+                gamma_g2: string[][];
+                ic: string[][];
+            };
+            public_inputs: string[];
+            /** Format: byte */
+            verifying_key?: string;
+        };
+        ZKProof: {
+            /** @enum {string} */
+            circuit: "listen" | "solvency" | "age";
+            /**
+             * Format: byte
+             * @description Groth16 BN254 proof, gnark compressed binary form, base64 (128 bytes).
+             */
+            proof: string;
+            /** @description Decimal field elements in the order GET /api/v1/zk/keys/{circuit} lists. */
+            public_inputs: string[];
+            /** @example listen-3f0a9c1e2b4d5f60 */
+            verifying_key_id: string;
+        };
     };
     responses: {
         /** @description The request cannot be read: malformed JSON, a value of the wrong type (`bad_request`), a bad header (`http.invalid_header`), a missing or over-long `Idempotency-Key` (`http.idempotency_key_required`, `http.idempotency_key_too_long`). */
@@ -1861,6 +2084,40 @@ export interface operations {
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
             503: components["responses"]["Error"];
+        };
+    };
+    setUserBirthdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    birthdate: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Set. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     grantRole: {
@@ -2350,6 +2607,51 @@ export interface operations {
             409: components["responses"]["Error"];
             415: components["responses"]["Error"];
             422: components["responses"]["Error"];
+        };
+    };
+    getListenProof: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZKProof"];
+                };
+            };
+            /** @description Not proved yet. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        session_id: string;
+                        /** @enum {string} */
+                        status: "pending";
+                    };
+                };
+            };
+            /** @description Not modified. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
         };
     };
     musicCreateAlbum: {
@@ -3761,6 +4063,11 @@ export interface operations {
                     /** @description An http(s) URL; empty clears it. */
                     avatar_url?: string;
                     bio?: string;
+                    /**
+                     * Format: date
+                     * @description YYYY-MM-DD; settable once (then administrators only).
+                     */
+                    birthdate?: string;
                     display_name?: string;
                 };
             };
@@ -3778,6 +4085,7 @@ export interface operations {
             400: components["responses"]["Error"];
             401: components["responses"]["Error"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Error"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Error"];
@@ -3967,6 +4275,262 @@ export interface operations {
             410: components["responses"]["Error"];
             422: components["responses"]["Unprocessable"];
             426: components["responses"]["UpgradeRequired"];
+        };
+    };
+    createAgeProof: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    min_age_years: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The proof. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZKAttestedProof"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listZKKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every circuit. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        circuits: components["schemas"]["ZKKey"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    getZKKey: {
+        parameters: {
+            query?: {
+                format?: "json" | "binary";
+            };
+            header?: never;
+            path: {
+                circuit: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The key. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZKKey"];
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Not modified (If-None-Match). */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    claimListenNullifier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    proof: string;
+                    public_inputs: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Claimed. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        claimed_at: string;
+                        nullifier: string;
+                        session_tag: string;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    listZKRoots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every tree. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        trees: {
+                            /** @description Newest first. */
+                            accepted_roots: string[];
+                            depth: number;
+                            leaves: number;
+                            root: string;
+                            /** @enum {string} */
+                            tree: "catalog" | "users";
+                        }[];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createSolvencyProof: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    asset: "USD" | "VIBE";
+                    /** @example 10.00 */
+                    threshold: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The proof. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZKAttestedProof"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    verifyZKProof: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    attestation?: string;
+                    circuit: string;
+                    onchain?: boolean;
+                    proof: string;
+                    public_inputs: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description The verdict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description What the platform's attestation vouches for (valid solvency and age proofs). */
+                        attestation?: {
+                            asset?: string;
+                            /** Format: date-time */
+                            expires_at: string;
+                            /** Format: date-time */
+                            issued_at: string;
+                            /** @description The user id. */
+                            subject: string;
+                        };
+                        circuit: string;
+                        key_id: string;
+                        onchain?: {
+                            gas: number;
+                            valid: boolean;
+                            verifier: string;
+                        };
+                        reasons: string[];
+                        valid: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
         };
     };
     health: {
