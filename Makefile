@@ -7,14 +7,20 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 SQLC := $(GO) tool -modfile=tools/go.mod sqlc
 
-.PHONY: all build run test test-race bench lint generate contracts deps system-deps tools clean \
+.PHONY: all build web run test test-race bench lint generate contracts deps system-deps tools clean \
 	image image-all-in-one container-base container-test
 
 all: build
 
-## build: compile bin/vibestream
-build:
+## build: compile bin/vibestream (with the web console embedded; rebuilt first when stale)
+build: web
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN)/vibestream ./cmd/vibestream
+
+## web: build the web console into web/dist (embedded by the binary) when its sources or the
+## OpenAPI document changed; the build is committed, so a fresh clone needs no rebuild
+web:
+	@if command -v node >/dev/null 2>&1; then node scripts/build-web.mjs --if-stale; \
+	else echo "node not found: embedding the committed web/dist (go test ./web checks it is current)"; fi
 
 ## run: install what is missing, then start the API on :3000 with embedded defaults
 run: deps build

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages VibeStream needs when they are missing: PostgreSQL server
 # binaries (the managed local database), ffmpeg (audio transcoding) and Node.js with npm (the
-# local chains and the Solidity compiler, installed by scripts/tools.sh).
+# local chains, the Solidity compiler and the web console's build, installed by scripts/tools.sh)
+# and Chromium (the browser of the web console's end-to-end test).
 set -euo pipefail
 need=()
 command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
@@ -9,6 +10,7 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
 	echo "missing packages: ${need[*]} (install them with apt-get as root)" >&2

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +30,7 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/observability"
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 	"github.com/vibestream/vibestream/internal/user"
+	"github.com/vibestream/vibestream/web"
 )
 
 // app is the composition root: every context wired onto one pool, one bus, one job runner and
@@ -121,6 +123,17 @@ func newApp(cfg Config, pool *pgxpool.Pool, logger *slog.Logger, jobOpts jobs.Op
 		}
 		return c.JSON(http.StatusOK, map[string]any{"queues": st})
 	})
+
+	// the web console at / (its routes live in the browser); /api stays the API's, JSON 404s included
+	console := echo.WrapHandler(web.Handler())
+	serveConsole := func(c echo.Context) error {
+		if p := c.Request().URL.Path; p == "/api" || strings.HasPrefix(p, "/api/") {
+			return echo.ErrNotFound
+		}
+		return console(c)
+	}
+	a.echo.GET("/*", serveConsole)
+	a.echo.HEAD("/*", serveConsole)
 
 	a.wireMaintenance()
 	if err := a.wireContexts(); err != nil {

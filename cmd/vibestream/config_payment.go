@@ -13,6 +13,10 @@ type PaymentConfig struct {
 	StripeWebhookSecret string
 	// StripeAPIURL points stripe-go at another Stripe-compatible endpoint (stripe-mock).
 	StripeAPIURL string
+	// StripeLocal (STRIPE_LOCAL, default true) runs the local card setup when no
+	// StripeSecretKey is set: the pinned stripe-mock as a supervised peer, and the test-confirm
+	// route that sends a signed webhook through the real webhook endpoint.
+	StripeLocal bool
 	// StripeTimeout bounds one Stripe call.
 	StripeTimeout time.Duration
 	// ReconcileInterval schedules the reconciliation job; ReconcileAfter is how long a payment
@@ -26,6 +30,7 @@ func loadPaymentConfig(e *env) PaymentConfig {
 		StripeSecretKey:     e.str("STRIPE_SECRET_KEY", ""),
 		StripeWebhookSecret: e.str("STRIPE_WEBHOOK_SECRET", ""),
 		StripeAPIURL:        e.str("STRIPE_API_URL", ""),
+		StripeLocal:         e.boolean("STRIPE_LOCAL", true),
 		StripeTimeout:       e.duration("STRIPE_TIMEOUT", 20*time.Second),
 		ReconcileInterval:   e.duration("PAYMENT_RECONCILE_INTERVAL", 5*time.Minute),
 		ReconcileAfter:      e.duration("PAYMENT_RECONCILE_AFTER", 10*time.Minute),

@@ -58,6 +58,9 @@ func testConfig(t *testing.T) Config {
 			return t.TempDir()
 		case "HTTP_ADDR":
 			return "127.0.0.1:0"
+		case "STRIPE_LOCAL":
+			// stripe-mock costs a process per app: tests that need it opt in (withLocalCards).
+			return "false"
 		case "ZK_KEYS_DIR":
 			return os.Getenv("ZK_KEYS_DIR")
 		case "CHAINS_ENABLED":

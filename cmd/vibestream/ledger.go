@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/payment"
 )
 
@@ -22,6 +23,7 @@ func runLedger(ctx context.Context, pool *pgxpool.Pool, out io.Writer, args []st
 		return fmt.Errorf("ledger verify: %w", err)
 	}
 	fmt.Fprintf(out, "checked %d journal entries, %d postings, %d accounts\n", r.Entries, r.Postings, r.Accounts)
+	fmt.Fprintf(out, "promotions (marketing expense, may be negative): %s USD\n", money.MustNew(money.USD, r.Promotions).String())
 	if !r.OK() {
 		for _, p := range r.Problems {
 			fmt.Fprintln(out, "BROKEN:", p)

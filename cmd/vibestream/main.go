@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/vibestream/vibestream/api"
 	"log/slog"
 	"net"
 	"os"
@@ -25,6 +26,7 @@ commands:
   serve                          start the API (default)
   migrate                        apply database migrations and exit
   version                        print the version
+  openapi                        print the served OpenAPI document (JSON) and exit
   healthcheck [-timeout 5s] [url]  ask /health/ready of the instance at HTTP_ADDR (exit status 1 unless ready)
   users grant-role <email> <role>  give a user a role (listener, artist, admin)
   ledger verify                  check every ledger invariant (exit status 1 when one is broken)
@@ -50,6 +52,14 @@ func run(args []string) error {
 	case "help", "--help", "-h":
 		fmt.Print(usage)
 		return nil
+	case "openapi":
+		// the served OpenAPI document, for generating the web console's types (no database)
+		doc, _, err := api.Document()
+		if err != nil {
+			return err
+		}
+		_, err = os.Stdout.Write(append(doc, '\n'))
+		return err
 	case "healthcheck":
 		return runHealthcheck(context.Background(), osEnv, args, os.Stdout)
 	case "serve", "migrate", "users", "ledger":

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"sort"
 	"strings"
@@ -80,6 +81,9 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		if r.Method == "echo_route_not_found" || strings.HasPrefix(r.Method, "echo_") {
 			continue
 		}
+		if r.Path == "/*" {
+			continue // the web console's files (web.Handler), not an API route
+		}
 		served[r.Method+" "+echoPathToOpenAPI(r.Path)] = true
 	}
 	var missing, extra []string
@@ -114,4 +118,24 @@ func echoPathToOpenAPI(p string) string {
 func TestErrorCodesAreUnique(t *testing.T) {
 	assert.Empty(t, errs.DuplicateCodes())
 	assert.Greater(t, len(errs.Codes()), 5, "the registry must see the linked contexts' errors")
+}
+
+// The binary serves the web console at / (deep links get index.html) and leaves /api alone:
+// an unknown API path is still a JSON 404.
+func TestWebConsoleIsServedAndTheAPIStaysJSON(t *testing.T) {
+	ta := newTestApp(t)
+	for _, p := range []string{"/", "/catalog"} {
+		res, err := http.Get(ta.srv.URL + p) // not ta.do: the console is not an API operation
+		require.NoError(t, err)
+		body, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, res.StatusCode, p)
+		assert.Contains(t, string(body), `<main id="main"`, p)
+	}
+	res := ta.do(http.MethodGet, "/api/v1/nope", nil)
+	assert.Equal(t, http.StatusNotFound, res.Status)
+	assert.Contains(t, string(res.Body), `"code":"http.not_found"`)
+	res = ta.do(http.MethodGet, "/health", nil)
+	assert.Contains(t, string(res.Body), `"status"`)
 }

@@ -39,6 +39,11 @@ type StripeConfig struct {
 	APIURL string
 	// Timeout bounds one Stripe call.
 	Timeout time.Duration
+	// Local marks the local card setup (stripe-mock, which sends no webhooks): the test-confirm
+	// route then signs a payment_intent.succeeded event with WebhookSecret and hands it to
+	// DeliverWebhook, which must post it to the server's own webhook endpoint.
+	Local          bool
+	DeliverWebhook stripe.Deliver
 }
 
 // Deps is what the payment context needs from the platform.
@@ -142,6 +147,14 @@ func New(d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	var testSender application.TestWebhookSender
+	if d.Stripe.Local && d.Stripe.WebhookSecret != "" && d.Stripe.DeliverWebhook != nil {
+		testSender = stripe.NewLocalWebhookSender(d.Stripe.WebhookSecret, d.Stripe.DeliverWebhook, d.Now)
+	}
+	testConfirms, err := application.NewTestConfirmHandler(store, testSender)
+	if err != nil {
+		return nil, err
+	}
 	queries, err := application.NewQueries(store, store)
 	if err != nil {
 		return nil, err
@@ -156,7 +169,7 @@ func New(d Deps) (*Module, error) {
 		return nil, err
 	}
 	mod := &Module{ledger: ledger, streams: streams, streamPay: streamStore, reconciler: reconciler, pool: d.Pool, after: d.ReconcileAfter, gateway: gateway,
-		handlers: &httpapi.Handlers{TopUps: topUps, Webhooks: webhooks, Refunds: refunds, Queries: queries, Pool: d.Pool}}
+		handlers: &httpapi.Handlers{TopUps: topUps, Webhooks: webhooks, TestConfirms: testConfirms, Refunds: refunds, Queries: queries, Pool: d.Pool}}
 	if d.SolvencyKeys != nil && d.Attester != nil {
 		prover, err := paymentzk.NewProver(d.SolvencyKeys, d.Attester, d.Now)
 		if err != nil {

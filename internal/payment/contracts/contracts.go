@@ -101,6 +101,9 @@ const (
 	KindStripeClearing AccountKind = "stripe_clearing"
 	KindChainHotWallet AccountKind = "chain_hot_wallet"
 	KindTreasury       AccountKind = "treasury"
+	// KindPromotions (USD) funds promotional credit, admin USD grants: a marketing expense that
+	// may go negative (its balance is what promotions have cost).
+	KindPromotions AccountKind = "promotions"
 )
 
 // UserKinds are the accounts opened for every user, per asset.
@@ -109,7 +112,7 @@ func UserKinds() []AccountKind { return []AccountKind{KindWallet, KindHeld, Kind
 // IsSystem reports a platform account kind.
 func (k AccountKind) IsSystem() bool {
 	switch k {
-	case KindPlatformFees, KindRewardPool, KindStripeClearing, KindChainHotWallet, KindTreasury:
+	case KindPlatformFees, KindRewardPool, KindStripeClearing, KindChainHotWallet, KindTreasury, KindPromotions:
 		return true
 	}
 	return false

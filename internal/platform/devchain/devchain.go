@@ -1,4 +1,5 @@
-// Package devchain supervises the local blockchains used by `make run` and the tests: anvil
+// Package devchain supervises the local peers used by `make run` and the tests: the stripe-mock
+// card gateway (stripemock.go) and the local blockchains: anvil
 // (Ethereum, from npm @foundry-rs/anvil-linux-amd64) and the litesvm JSON-RPC adapter (Solana,
 // chains/solana-rpc/server.mjs). Both are child processes bound to 127.0.0.1 on a free port, die
 // with this process (Pdeathsig) and are stopped by Stop, like the managed Postgres.

@@ -105,8 +105,8 @@ func NewGrantHandler(l contracts.Ledger) *GrantHandler {
 	return &GrantHandler{ledger: l}
 }
 
-// Handle transfers from the reward pool; an empty pool answers payment.insufficient_funds
-// only if the ledger refuses (system accounts may be allowed to go negative: check first).
+// Handle transfers VIBE from the reward pool (an underfunded pool answers
+// payment.insufficient_funds) and USD from the promotions account.
 func (h *GrantHandler) Handle(ctx context.Context, cmd Grant) (contracts.Receipt, money.Amount, error) {
 	if cmd.IdempotencyKey == "" {
 		return contracts.Receipt{}, money.Amount{}, ErrIdempotencyKey
@@ -133,13 +133,19 @@ func (h *GrantHandler) Handle(ctx context.Context, cmd Grant) (contracts.Receipt
 	if err := f.Err(errs.ErrValidation); err != nil {
 		return contracts.Receipt{}, money.Amount{}, err
 	}
+	// USD grants are promotional credit, a marketing expense drawn from the promotions account
+	// (which may go negative); VIBE grants come out of the reward pool and need it funded.
 	pool := contracts.System(contracts.KindRewardPool, asset)
-	bal, err := h.ledger.Balance(ctx, pool)
-	if err != nil && !errors.Is(err, contracts.ErrAccountNotFound) {
-		return contracts.Receipt{}, money.Amount{}, err
-	}
-	if err != nil || bal.Cmp(amount) < 0 {
-		return contracts.Receipt{}, money.Amount{}, contracts.ErrInsufficientFunds.WithMessage("the reward pool does not cover this grant: mint to the treasury first")
+	if asset == money.USD {
+		pool = contracts.System(contracts.KindPromotions, money.USD)
+	} else {
+		bal, err := h.ledger.Balance(ctx, pool)
+		if err != nil && !errors.Is(err, contracts.ErrAccountNotFound) {
+			return contracts.Receipt{}, money.Amount{}, err
+		}
+		if err != nil || bal.Cmp(amount) < 0 {
+			return contracts.Receipt{}, money.Amount{}, contracts.ErrInsufficientFunds.WithMessage("the reward pool does not cover this grant: mint to the treasury first")
+		}
 	}
 	r, err := h.ledger.Transfer(ctx, contracts.TransferRequest{IdempotencyKey: "grant:" + cmd.AdminID.String() + ":" + cmd.IdempotencyKey,
 		From: pool, To: []contracts.Credit{{To: contracts.Wallet(cmd.UserID, asset), Amount: amount}},

@@ -26,8 +26,10 @@ const maxWebhookBody = 256 << 10
 type Handlers struct {
 	TopUps   *application.TopUpHandler
 	Webhooks *application.WebhookHandler
-	Refunds  *application.RefundHandler
-	Queries  *application.Queries
+	// TestConfirms answers POST /payments/{id}/test-confirm (404 unless the local card setup).
+	TestConfirms *application.TestConfirmHandler
+	Refunds      *application.RefundHandler
+	Queries      *application.Queries
 	// Pool stores Idempotency-Key responses (platform.idempotency_keys).
 	Pool *pgxpool.Pool
 }
@@ -43,6 +45,7 @@ func (h *Handlers) Routes(api *echo.Group) {
 	g.GET("/balances", h.balances, httpx.Require(usercontracts.PermReadPayment))
 	g.GET("/ledger", h.ledger, httpx.Require(usercontracts.PermReadPayment))
 	g.GET("/:id", h.payment, httpx.Require(usercontracts.PermReadPayment))
+	g.POST("/:id/test-confirm", h.testConfirm, httpx.Require(usercontracts.PermWritePayment))
 	g.POST("/:id/refunds", h.refund, httpx.Require(usercontracts.PermAdminPayments), idem("payment.refund"))
 }
 
@@ -143,6 +146,24 @@ func parseID(c echo.Context) (uuid.UUID, error) {
 		return uuid.Nil, domain.ErrPaymentNotFound
 	}
 	return id, nil
+}
+
+// testConfirm sends a signed payment_intent.succeeded webhook for a test payment through the
+// real webhook endpoint (local card setup only) and answers the payment as it is then.
+func (h *Handlers) testConfirm(c echo.Context) error {
+	pr := httpx.MustPrincipal(c)
+	admin := pr.Has(usercontracts.PermAdminPayments)
+	if !h.TestConfirms.Available() {
+		return application.ErrTestConfirmUnavailable
+	}
+	id, err := parseID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.TestConfirms.Handle(c.Request().Context(), id, pr.UserID, admin); err != nil {
+		return err
+	}
+	return h.payment(c)
 }
 
 func (h *Handlers) payment(c echo.Context) error {

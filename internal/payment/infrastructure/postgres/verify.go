@@ -13,7 +13,10 @@ type VerifyReport struct {
 	Entries  int64
 	Postings int64
 	Accounts int64
-	Problems []string
+	// Promotions is the promotions account's USD balance in micro-dollars: what promotional
+	// credit has cost so far (negative is expected, not a problem).
+	Promotions int64
+	Problems   []string
 }
 
 // OK reports a ledger with no broken invariant.
@@ -31,6 +34,9 @@ func Verify(ctx context.Context, db paymentdb.DBTX) (VerifyReport, error) {
 		return r, err
 	}
 	r.Entries, r.Postings, r.Accounts = counts.Entries, counts.Postings, counts.Accounts
+	if r.Promotions, err = q.VerifyPromotionsBalance(ctx); err != nil {
+		return r, err
+	}
 
 	unbalanced, err := q.VerifyUnbalancedEntries(ctx)
 	if err != nil {
@@ -94,7 +100,7 @@ func Verify(ctx context.Context, db paymentdb.DBTX) (VerifyReport, error) {
 // knownKinds lists every account kind the ledger opens.
 func knownKinds() []string {
 	all := []contracts.AccountKind{contracts.KindPlatformFees, contracts.KindRewardPool, contracts.KindStripeClearing,
-		contracts.KindChainHotWallet, contracts.KindTreasury, contracts.KindRoyaltyPool}
+		contracts.KindChainHotWallet, contracts.KindTreasury, contracts.KindPromotions, contracts.KindRoyaltyPool}
 	all = append(all, contracts.UserKinds()...)
 	out := make([]string, 0, len(all))
 	for _, k := range all {

@@ -187,3 +187,54 @@ func (v *Verifier) Verify(payload []byte, header string) (application.WebhookEve
 	}
 	return out, nil
 }
+
+// SignTestSucceeded builds a payment_intent.succeeded event for intentID with amountCents
+// received, signed with the webhook secret the way Stripe signs deliveries: the local card
+// setup (stripe-mock sends no webhooks) confirms a test payment through the real webhook path.
+// eventID makes the event unique; now is the signature's timestamp.
+func SignTestSucceeded(secret, eventID, intentID string, amountCents int64, now time.Time) (payload []byte, header string, err error) {
+	payload, err = json.Marshal(map[string]any{"id": eventID, "object": "event", "type": "payment_intent.succeeded",
+		"api_version": stripego.APIVersion, "created": now.Unix(), "livemode": false,
+		"data": map[string]any{"object": map[string]any{"id": intentID, "object": "payment_intent", "amount": amountCents,
+			"amount_received": amountCents, "currency": "usd", "status": "succeeded"}}})
+	if err != nil {
+		return nil, "", err
+	}
+	signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: now})
+	return signed.Payload, signed.Header, nil
+}
+
+// Deliver posts a webhook body with its Stripe-Signature header to the server's own webhook
+// endpoint and returns the answer's status and body.
+type Deliver func(ctx context.Context, payload []byte, signature string) (status int, body []byte, err error)
+
+// LocalWebhookSender implements application.TestWebhookSender for the local card setup.
+type LocalWebhookSender struct {
+	secret  string
+	deliver Deliver
+	now     func() time.Time
+}
+
+var _ application.TestWebhookSender = (*LocalWebhookSender)(nil)
+
+// NewLocalWebhookSender signs with secret and delivers through deliver.
+func NewLocalWebhookSender(secret string, deliver Deliver, now func() time.Time) *LocalWebhookSender {
+	return &LocalWebhookSender{secret: secret, deliver: deliver, now: now}
+}
+
+// SendSucceeded signs a fresh payment_intent.succeeded event and delivers it; a webhook answer
+// other than 200 is an error carrying the endpoint's body.
+func (s *LocalWebhookSender) SendSucceeded(ctx context.Context, intentID string, amountCents int64) error {
+	payload, header, err := SignTestSucceeded(s.secret, "evt_local_"+strings.ReplaceAll(uuid.NewString(), "-", ""), intentID, amountCents, s.now())
+	if err != nil {
+		return err
+	}
+	status, body, err := s.deliver(ctx, payload, header)
+	if err != nil {
+		return application.ErrGatewayFailed.WithMessage("the local webhook could not be delivered").Wrap(err)
+	}
+	if status != http.StatusOK {
+		return application.ErrGatewayFailed.WithMessage("the local webhook answered " + http.StatusText(status) + ": " + string(body))
+	}
+	return nil
+}

@@ -72,3 +72,19 @@ func TestVerifierChecksSignatures(t *testing.T) {
 	_, err = v.Verify(old.Payload, old.Header)
 	assert.ErrorIs(t, err, application.ErrBadSignature, "replayed old deliveries are refused")
 }
+
+// The local setup's test event is signed the way Stripe signs: the real verifier accepts it
+// with the right secret only, and reads the intent and amount from it.
+func TestSignTestSucceededPassesTheRealVerifier(t *testing.T) {
+	now := time.Now()
+	payload, header, err := stripe.SignTestSucceeded("whsec_local", "evt_local_1", "pi_123", 1500, now)
+	require.NoError(t, err)
+	ev, err := stripe.NewVerifier("whsec_local").Verify(payload, header)
+	require.NoError(t, err)
+	assert.Equal(t, "payment_intent.succeeded", ev.Type)
+	require.NotNil(t, ev.Intent)
+	assert.Equal(t, "pi_123", ev.Intent.ID)
+	assert.Equal(t, "15.000000", ev.Intent.AmountReceived.String())
+	_, err = stripe.NewVerifier("whsec_other").Verify(payload, header)
+	assert.Error(t, err)
+}

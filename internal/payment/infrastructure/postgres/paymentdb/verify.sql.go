@@ -248,6 +248,18 @@ func (q *Queries) VerifyPostingAssets(ctx context.Context) ([]int64, error) {
 	return items, nil
 }
 
+const verifyPromotionsBalance = `-- name: VerifyPromotionsBalance :one
+SELECT COALESCE(sum(b.balance), 0)::bigint AS balance FROM payment.balances b
+JOIN payment.accounts a ON a.id = b.account_id WHERE a.kind = 'promotions' AND a.asset = 'USD'
+`
+
+func (q *Queries) VerifyPromotionsBalance(ctx context.Context) (int64, error) {
+	row := q.db.QueryRow(ctx, verifyPromotionsBalance)
+	var balance int64
+	err := row.Scan(&balance)
+	return balance, err
+}
+
 const verifyStreamPayments = `-- name: VerifyStreamPayments :many
 SELECT sp.session_id, sp.price, COALESCE(e.credited, 0)::bigint AS credited FROM payment.stream_payments sp
 LEFT JOIN (SELECT p.entry_id, sum(p.amount) FILTER (WHERE p.amount > 0) AS credited

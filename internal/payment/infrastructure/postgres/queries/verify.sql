@@ -49,3 +49,7 @@ LEFT JOIN (SELECT p.entry_id, sum(p.amount) FILTER (WHERE p.amount > 0) AS credi
     ON e.entry_id = sp.entry_id
 WHERE COALESCE(e.credited, 0) <> sp.price
 LIMIT 100;
+
+-- name: VerifyPromotionsBalance :one
+SELECT COALESCE(sum(b.balance), 0)::bigint AS balance FROM payment.balances b
+JOIN payment.accounts a ON a.id = b.account_id WHERE a.kind = 'promotions' AND a.asset = 'USD';
