@@ -208,6 +208,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The callers campaigns (admins - any artists), newest first. */
+        get: operations["listCampaigns"];
+        put?: never;
+        /** Create a draft campaign boosting listen rewards of some of the callers songs. */
+        post: operations["createCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One campaign with what it spent and has left. */
+        get: operations["getCampaign"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a draft (any other status is 409 `campaign.not_draft`). */
+        patch: operations["updateCampaign"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold the budget in the ledger and start the campaign (scheduled before its dates, active within them); 409 `campaign.insufficient_vibe` when the wallet is short. */
+        post: operations["activateCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Boosted listens, unique listeners, VIBE spent and cost per listen, in total and per UTC day. */
+        get: operations["campaignAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the campaign (active, paused or scheduled) and give back what is left of its budget. */
+        post: operations["endCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop boosting for a while (active only). */
+        post: operations["pauseCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Boost again (paused only, within the dates). */
+        post: operations["resumeCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/chains": {
         parameters: {
             query?: never;
@@ -419,6 +540,143 @@ export interface paths {
         get?: never;
         /** Set an artist's verified flag (admins). */
         put: operations["musicVerifyArtist"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/music/concerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Concerts by start time (upcoming=true - not cancelled and not over). */
+        get: operations["listConcerts"];
+        put?: never;
+        /** Create a VR concert (artists). */
+        post: operations["createConcert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/music/concerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One concert with its tickets left. */
+        get: operations["getConcert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/music/concerts/{id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sold, checked in, refunded and revenue of the callers concert. */
+        get: operations["concertAttendance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/music/concerts/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel the callers concert; a job refunds every ticket exactly once and its passes stop checking in. */
+        post: operations["cancelConcert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/music/concerts/{id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a pass in (the venue server - admin:music - or the concerts artist); once at a time. */
+        post: operations["checkInPass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/music/concerts/{id}/check-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a pass out, so it may check in again (another device). */
+        post: operations["checkOutPass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/music/concerts/{id}/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Buy a ticket (Idempotency-Key required) - the price moves from the USD wallet to the artist less the platform fee; never oversold. */
+        post: operations["buyTicket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/music/concerts/{id}/tickets/{ticket_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the callers tickets, with its pass while valid. */
+        get: operations["getTicket"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -678,6 +936,210 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ownership/offerings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The song's artist offers part of its 10,000 shares (one offering per song). */
+        post: operations["openOffering"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/offerings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An offering. */
+        get: operations["getOffering"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/offerings/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The artist closes the offering early; unsold shares stay theirs. */
+        post: operations["closeOffering"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/offerings/{id}/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Buy shares from an offering with the caller's USD balance.
+         * @description The buyer pays shares x price; the artist receives it less the platform fee (1%). The
+         *     shares are the buyer's when this answers; an offering is never oversold. Errors:
+         *     409 `ownership.offering_sold_out`, `ownership.holder_cap_exceeded`, `ownership.own_offering`,
+         *     `ownership.offering_not_open`, `payment.insufficient_funds`; 422 `ownership.invalid_shares`,
+         *     `ownership.below_minimum_purchase`.
+         */
+        post: operations["purchaseShares"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's orders, newest first. */
+        get: operations["listShareOrders"];
+        put?: never;
+        /**
+         * Place a limit order on a song's book (price-time priority, trades at the resting order's price).
+         * @description A buy holds shares x limit + the 1% fee of the caller's USD; each fill pays the seller
+         *     and the fee from it and gives back what a price below the limit saved; the rest returns
+         *     when the order is cancelled. A sell locks the shares. IOC cancels what does not fill at once. An order never trades with the caller's
+         *     own: the older one is cancelled (`self_trade`). Errors: 409
+         *     `ownership.insufficient_shares`, `ownership.holder_cap_exceeded`, `payment.insufficient_funds`;
+         *     422 `ownership.invalid_shares`, `ownership.invalid_price`, `ownership.song_not_offered`...
+         */
+        post: operations["placeShareOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/orders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel one of the caller's resting orders (a buy's hold is released, a sell's shares unlocked). */
+        delete: operations["cancelShareOrder"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/royalties/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move every claimable royalty of the caller's holdings to their USD balance. */
+        post: operations["claimRoyalties"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/songs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A song's share register summary. */
+        get: operations["getShareRegister"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/songs/{id}/book": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The song's order book depth (price levels with total shares). */
+        get: operations["getShareBook"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/songs/{id}/trades": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The song's recent trades, newest first. */
+        get: operations["listShareTrades"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ownership/songs/{id}/watch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Receive the song's trades and book changes over the WebSocket (ownership.trade_executed.v1, ownership.book_changed.v1). */
+        put: operations["watchShareBook"];
+        post?: never;
+        /** Stop watching the song's book. */
+        delete: operations["unwatchShareBook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/balances": {
         parameters: {
             query?: never;
@@ -872,6 +1334,23 @@ export interface paths {
         };
         /** One of the caller's chain transactions. */
         get: operations["getTransaction"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user/portfolio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's song shares with their value and royalties. */
+        get: operations["getPortfolio"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1225,6 +1704,108 @@ export interface components {
                 held: components["schemas"]["Money"];
             }[];
         };
+        Book: {
+            /** @description Best (lowest) first. */
+            asks: components["schemas"]["BookLevel"][];
+            /** @description Best (highest) first. */
+            bids: components["schemas"]["BookLevel"][];
+            last_price: components["schemas"]["Money"];
+            /** Format: uuid */
+            song_id: string;
+        };
+        BookLevel: {
+            orders: number;
+            price: components["schemas"]["Money"];
+            /** Format: int64 */
+            shares: number;
+        };
+        Campaign: {
+            /** Format: uuid */
+            artist_id: string;
+            /** @description e.g. 2.5 */
+            boost: number;
+            budget: components["schemas"]["Money"];
+            /** Format: date-time */
+            created_at: string;
+            /** @enum {string} */
+            end_reason?: "artist" | "schedule" | "budget_exhausted" | "not_started";
+            /** Format: date-time */
+            ended_at?: string;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            remaining: components["schemas"]["Money"];
+            song_ids: string[];
+            spent: components["schemas"]["Money"];
+            /** Format: date-time */
+            starts_at: string;
+            /**
+             * @description scheduled - activated (budget held) before its start date; the lifecycle job starts and ends it on its dates.
+             * @enum {string}
+             */
+            status: "draft" | "scheduled" | "active" | "paused" | "ended";
+            /** Format: date-time */
+            updated_at: string;
+        };
+        CampaignAnalytics: {
+            /** Format: int64 */
+            boosted_listens: number;
+            /** Format: uuid */
+            campaign_id: string;
+            cost_per_listen: components["schemas"]["Money"];
+            per_day: components["schemas"]["CampaignDay"][];
+            spent: components["schemas"]["Money"];
+            /** Format: int64 */
+            unique_listeners: number;
+        };
+        /** @description The reward multiplier, 1.0 to 10.0 in steps of 0.1 (10.05 is 422 `campaign.invalid_boost`). */
+        CampaignBoost: number | string;
+        CampaignCreate: {
+            boost: components["schemas"]["CampaignBoost"];
+            /** @description VIBE held from the artist's wallet at activation (positive). */
+            budget: string;
+            /**
+             * Format: date-time
+             * @description 1 to 90 days after starts_at.
+             */
+            ends_at: string;
+            /** @description 3 to 100 characters after trimming. */
+            name: string;
+            /** @description The caller's own published songs. */
+            song_ids: string[];
+            /**
+             * Format: date-time
+             * @description In the future.
+             */
+            starts_at: string;
+        };
+        CampaignDay: {
+            /** Format: int64 */
+            boosted_listens: number;
+            cost_per_listen: components["schemas"]["Money"];
+            /** Format: date */
+            day: string;
+            spent: components["schemas"]["Money"];
+            /** Format: int64 */
+            unique_listeners: number;
+        };
+        CampaignPage: {
+            items: components["schemas"]["Campaign"][];
+            next_cursor?: string;
+        };
+        /** @description Any subset of the creation fields (drafts only); every rule is checked again. */
+        CampaignPatch: {
+            boost?: components["schemas"]["CampaignBoost"];
+            budget?: string;
+            /** Format: date-time */
+            ends_at?: string;
+            name?: string;
+            song_ids?: string[];
+            /** Format: date-time */
+            starts_at?: string;
+        };
         ChainInfo: {
             /** @enum {string} */
             blockchain: "ethereum" | "solana";
@@ -1286,6 +1867,74 @@ export interface components {
             tx_hash?: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        Concert: {
+            /** Format: uuid */
+            artist_id: string;
+            /** Format: date-time */
+            cancelled_at?: string;
+            capacity: number;
+            /** Format: date-time */
+            created_at: string;
+            duration_minutes: number;
+            /** Format: date-time */
+            ends_at: string;
+            /** Format: uuid */
+            id: string;
+            min_age?: number;
+            /** Format: date-time */
+            starts_at: string;
+            /** @enum {string} */
+            status: "scheduled" | "cancelled";
+            ticket_price: components["schemas"]["Money"];
+            tickets_left: number;
+            tickets_sold: number;
+            title: string;
+            venue_url: string;
+        };
+        ConcertAttendance: {
+            capacity: number;
+            /**
+             * Format: int64
+             * @description Tickets checked in at least once.
+             */
+            checked_in: number;
+            /** Format: uuid */
+            concert_id: string;
+            gross: components["schemas"]["Money"];
+            /**
+             * Format: int64
+             * @description Tickets checked in now.
+             */
+            inside: number;
+            /** Format: int64 */
+            refunded: number;
+            revenue: components["schemas"]["Money"];
+            /** Format: int64 */
+            sold: number;
+        };
+        ConcertCreate: {
+            capacity: number;
+            duration_minutes: number;
+            /** @description Buyers must present an age proof for at least this age. */
+            min_age?: number;
+            /**
+             * Format: date-time
+             * @description In the future.
+             */
+            starts_at: string;
+            /** @description USD (0 for a free show). */
+            ticket_price: string;
+            title: string;
+            /**
+             * Format: uri
+             * @description The WebXR or VR platform room (https or wss).
+             */
+            venue_url: string;
+        };
+        ConcertPage: {
+            items: components["schemas"]["Concert"][];
+            next_cursor?: string;
         };
         Error: {
             error: {
@@ -1617,6 +2266,125 @@ export interface components {
             /** @description A link any audio player can open until it expires. */
             url: string;
         };
+        Offering: {
+            /**
+             * Format: int64
+             * @description Shares the artist keeps.
+             */
+            artist_shares: number;
+            /** Format: uuid */
+            artist_user_id: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            closes_at?: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** @description Platform fee on purchases and trades. */
+            fee_bps: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: int64 */
+            max_shares_per_holder: number;
+            /** Format: int64 */
+            min_purchase_shares: number;
+            /** Format: date-time */
+            opens_at: string;
+            price_per_share: components["schemas"]["Money"];
+            shareholder_bps: number;
+            /** Format: int64 */
+            shares_for_sale: number;
+            /**
+             * Format: int64
+             * @description Neither paid nor reserved by a purchase under way.
+             */
+            shares_left: number;
+            /**
+             * Format: int64
+             * @description Paid shares.
+             */
+            shares_sold: number;
+            /** Format: uuid */
+            song_id: string;
+            song_title: string;
+            /** @enum {string} */
+            status: "scheduled" | "open" | "sold_out" | "closed";
+            /**
+             * Format: int64
+             * @example 10000
+             */
+            total_shares: number;
+        };
+        OfferingRequest: {
+            /** Format: date-time */
+            closes_at?: string;
+            /**
+             * Format: int64
+             * @description Default 2000 (20%).
+             */
+            max_shares_per_holder?: number;
+            /**
+             * Format: int64
+             * @description Default 1.
+             */
+            min_purchase_shares?: number;
+            /**
+             * Format: date-time
+             * @description Default now.
+             */
+            opens_at?: string;
+            price_per_share: components["schemas"]["Money"];
+            /** @description Basis points of each stream price (after the platform fee) paid to the song's shareholders from now on. */
+            shareholder_bps: number;
+            /**
+             * Format: int64
+             * @description Of the song's 10,000 shares; the artist keeps between 1% and 99%.
+             */
+            shares_for_sale: number;
+            /** Format: uuid */
+            song_id: string;
+        };
+        Order: {
+            /** @enum {string} */
+            cancel_reason?: "cancelled" | "ioc_remainder" | "self_trade";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: int64 */
+            filled_shares: number;
+            /** Format: uuid */
+            id: string;
+            limit_price: components["schemas"]["Money"];
+            /** Format: int64 */
+            shares: number;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /** Format: uuid */
+            song_id: string;
+            /** @enum {string} */
+            status: "open" | "partially_filled" | "filled" | "cancelled";
+            /** @enum {string} */
+            time_in_force: "GTC" | "IOC";
+            trades: components["schemas"]["ShareTrade"][];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        OrderRequest: {
+            limit_price: components["schemas"]["Money"];
+            /** Format: int64 */
+            shares: number;
+            /** @enum {string} */
+            side: "buy" | "sell";
+            /** Format: uuid */
+            song_id: string;
+            /**
+             * @default GTC
+             * @enum {string}
+             */
+            time_in_force: "GTC" | "IOC";
+        };
+        PassCheck: {
+            pass: string;
+        };
         Payment: {
             amount: components["schemas"]["Money"];
             /** Format: date-time */
@@ -1638,6 +2406,31 @@ export interface components {
             /** Format: uuid */
             user_id: string;
         };
+        Portfolio: {
+            holdings: {
+                average_cost: components["schemas"]["Money"];
+                last_price: components["schemas"]["Money"];
+                market_value: components["schemas"]["Money"];
+                open_orders: number;
+                /**
+                 * @description Share of the song's royalty pool, in percent.
+                 * @example 12.50
+                 */
+                pool_percent: string;
+                royalties_claimable: components["schemas"]["Money"];
+                royalties_earned: components["schemas"]["Money"];
+                /** Format: int64 */
+                shares: number;
+                /** Format: uuid */
+                song_id: string;
+                title: string;
+            }[];
+            totals: {
+                market_value: components["schemas"]["Money"];
+                royalties_claimable: components["schemas"]["Money"];
+                royalties_earned: components["schemas"]["Money"];
+            };
+        };
         /** @description What anyone may see of an account. */
         PublicProfile: {
             avatar_url: string;
@@ -1649,6 +2442,24 @@ export interface components {
             id: string;
             roles: ("listener" | "artist" | "admin")[];
             username: string;
+        };
+        Purchase: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description The platform's part of the total; the artist receives the rest. */
+            fee: components["schemas"]["Money"];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            offering_id: string;
+            price_per_share: components["schemas"]["Money"];
+            /** Format: int64 */
+            shares: number;
+            /** Format: uuid */
+            song_id: string;
+            /** @enum {string} */
+            status: "completed";
+            total: components["schemas"]["Money"];
         };
         Readiness: {
             checks: {
@@ -1686,6 +2497,49 @@ export interface components {
         Registration: components["schemas"]["TokenPair"] & {
             user: components["schemas"]["User"];
         };
+        RoyaltyClaim: {
+            claims: {
+                amount: components["schemas"]["Money"];
+                /** Format: uuid */
+                claim_id: string;
+                /** Format: uuid */
+                song_id: string;
+                /**
+                 * @description pending - recorded, reaches the wallet within seconds (the ledger was unavailable).
+                 * @enum {string}
+                 */
+                status: "paid" | "pending";
+            }[];
+            total: components["schemas"]["Money"];
+        };
+        ShareRegister: {
+            holders: number;
+            last_price: components["schemas"]["Money"];
+            offering: components["schemas"]["Offering"] | null;
+            royalties_accrued: components["schemas"]["Money"];
+            royalties_paid: components["schemas"]["Money"];
+            /** @description Still in the song's pool, claimable by holders or dust below a micro-dollar per holder. */
+            royalties_unclaimed: components["schemas"]["Money"];
+            shareholder_bps: number;
+            /** Format: int64 */
+            shares_traded_24h: number;
+            /** Format: uuid */
+            song_id: string;
+            title: string;
+            /** Format: int64 */
+            total_shares: number;
+            trades_24h: number;
+            volume_24h: components["schemas"]["Money"];
+        };
+        ShareTrade: {
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            id: string;
+            price: components["schemas"]["Money"];
+            /** Format: int64 */
+            shares: number;
+        };
         SongEarnings: {
             gross: components["schemas"]["Money"];
             net: components["schemas"]["Money"];
@@ -1696,6 +2550,32 @@ export interface components {
             /** Format: uuid */
             song_id: string;
             title: string;
+        };
+        Ticket: {
+            checked_in: boolean;
+            /** Format: uuid */
+            concert_id: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            holder_id: string;
+            /** Format: uuid */
+            id: string;
+            /** @description Access pass: an EdDSA JWT (kid of /.well-known/jwks.json, aud "vr", claims concert, ticket, holder, nbf one hour before the start, exp at the end). */
+            pass?: string;
+            price: components["schemas"]["Money"];
+            /** @enum {string} */
+            status: "pending" | "valid" | "void" | "refunded";
+        };
+        TicketPurchase: {
+            /** @description The response of POST /api/v1/zk/age-proofs, as is (required when the concert has min_age). */
+            age_proof?: {
+                attestation: string;
+                /** @enum {string} */
+                circuit?: "age";
+                proof: string;
+                public_inputs: string[];
+            };
         };
         TokenPair: {
             /** @description EdDSA-signed JWT (15 minutes by default). */
@@ -1924,6 +2804,9 @@ export interface components {
         };
     };
     parameters: {
+        /** @description A campaign id (another artist's campaign answers 404). */
+        CampaignID: string;
+        ConcertID: string;
         /**
          * @description Makes the request safe to retry: a retry with the same key and body answers the first
          *     response (with `Idempotent-Replayed: true`); the same key with another body answers 422
@@ -1938,6 +2821,7 @@ export interface components {
         MusicID: string;
         MusicLimit: number;
         MusicQuality: "low" | "high" | "original";
+        OwnershipID: string;
     };
     requestBodies: never;
     headers: never;
@@ -2365,6 +3249,265 @@ export interface operations {
             };
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listCampaigns: {
+        parameters: {
+            query?: {
+                status?: "draft" | "scheduled" | "active" | "paused" | "ended";
+                artist_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of campaigns. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignPage"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    createCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignCreate"];
+            };
+        };
+        responses: {
+            /** @description The draft. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A campaign id (another artist's campaign answers 404). */
+                id: components["parameters"]["CampaignID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    updateCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A campaign id (another artist's campaign answers 404). */
+                id: components["parameters"]["CampaignID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignPatch"];
+            };
+        };
+        responses: {
+            /** @description The changed draft. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    activateCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A campaign id (another artist's campaign answers 404). */
+                id: components["parameters"]["CampaignID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    campaignAnalytics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A campaign id (another artist's campaign answers 404). */
+                id: components["parameters"]["CampaignID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analytics. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignAnalytics"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    endCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A campaign id (another artist's campaign answers 404). */
+                id: components["parameters"]["CampaignID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    pauseCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A campaign id (another artist's campaign answers 404). */
+                id: components["parameters"]["CampaignID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    resumeCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A campaign id (another artist's campaign answers 404). */
+                id: components["parameters"]["CampaignID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The campaign after the transition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
     };
@@ -2894,6 +4037,274 @@ export interface operations {
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Unprocessable"];
             default: components["responses"]["Error"];
+        };
+    };
+    listConcerts: {
+        parameters: {
+            query?: {
+                upcoming?: "true" | "false";
+                artist_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of concerts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcertPage"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    createConcert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConcertCreate"];
+            };
+        };
+        responses: {
+            /** @description The concert. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Concert"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getConcert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ConcertID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The concert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Concert"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    concertAttendance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ConcertID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The attendance. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConcertAttendance"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    cancelConcert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ConcertID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled concert. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Concert"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    checkInPass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ConcertID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassCheck"];
+            };
+        };
+        responses: {
+            /** @description The ticket, checked in. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            410: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    checkOutPass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ConcertID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassCheck"];
+            };
+        };
+        responses: {
+            /** @description The ticket, checked out. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            410: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    buyTicket: {
+        parameters: {
+            query?: never;
+            header: {
+                "Idempotency-Key": string;
+            };
+            path: {
+                id: components["parameters"]["ConcertID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TicketPurchase"];
+            };
+        };
+        responses: {
+            /** @description The ticket with its access pass. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            410: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getTicket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["ConcertID"];
+                ticket_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
     musicListLikes: {
@@ -3629,6 +5040,395 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
+    openOffering: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferingRequest"];
+            };
+        };
+        responses: {
+            /** @description The offering, open (or scheduled). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Offering"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getOffering: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["OwnershipID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The offering. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Offering"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    closeOffering: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["OwnershipID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The closed offering. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Offering"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    purchaseShares: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Makes the request safe to retry: a retry with the same key and body answers the first
+                 *     response (with `Idempotent-Replayed: true`); the same key with another body answers 422
+                 *     `http.idempotency_key_reused`; a duplicate arriving while the first still runs answers
+                 *     409 `http.idempotency_in_progress`. Keys are scoped per caller and endpoint.
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                id: components["parameters"]["OwnershipID"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: int64 */
+                    shares: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The completed purchase. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Purchase"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listShareOrders: {
+        parameters: {
+            query?: {
+                status?: "open" | "partially_filled" | "filled" | "cancelled";
+                limit?: number;
+                /** @description The next_cursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Orders. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Absent on the last page. */
+                        next_cursor?: string;
+                        orders: components["schemas"]["Order"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    placeShareOrder: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Makes the request safe to retry: a retry with the same key and body answers the first
+                 *     response (with `Idempotent-Replayed: true`); the same key with another body answers 422
+                 *     `http.idempotency_key_reused`; a duplicate arriving while the first still runs answers
+                 *     409 `http.idempotency_in_progress`. Keys are scoped per caller and endpoint.
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderRequest"];
+            };
+        };
+        responses: {
+            /** @description The order after matching, with its trades. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            415: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    cancelShareOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["OwnershipID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            404: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    claimRoyalties: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Makes the request safe to retry: a retry with the same key and body answers the first
+                 *     response (with `Idempotent-Replayed: true`); the same key with another body answers 422
+                 *     `http.idempotency_key_reused`; a duplicate arriving while the first still runs answers
+                 *     409 `http.idempotency_in_progress`. Keys are scoped per caller and endpoint.
+                 */
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What was claimed, per song. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoyaltyClaim"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            409: components["responses"]["Error"];
+        };
+    };
+    getShareRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["OwnershipID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The register. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShareRegister"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    getShareBook: {
+        parameters: {
+            query?: {
+                levels?: number;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["OwnershipID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The depth. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Book"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listShareTrades: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["OwnershipID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Trades. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        trades: components["schemas"]["ShareTrade"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    watchShareBook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["OwnershipID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Watching. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
+    unwatchShareBook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["OwnershipID"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Not watching. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
     getBalances: {
         parameters: {
             query?: never;
@@ -4024,6 +5824,28 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["Error"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    getPortfolio: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The portfolio. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Portfolio"];
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
         };
     };
     getMe: {
