@@ -42,13 +42,15 @@ RUN npm install --global --no-audit --no-fund --loglevel=error "${NODE_PACKAGE}"
  && /usr/local/bin/node20 --version
 WORKDIR /app
 COPY package.json package-lock.json ./
-# anvil and litesvm as package-lock.json pins them; the development tools (devDependencies), the
-# Solidity compiler and OpenZeppelin only serve `make contracts` and the tests (the compiled
-# contracts are in the binary) and stay out of the image.
+# anvil and litesvm as package-lock.json pins them, and the pinned solc: at first start the
+# listen proofs' Solidity verifier is exported from this installation's own verifying key and
+# compiled (scripts/compile-verifier.mjs) before it is deployed on the local anvil. The
+# development tools (devDependencies) and OpenZeppelin only serve `make contracts` and the tests
+# (the compiled VIBE token is in the binary) and stay out of the image.
 RUN mkdir -p /tmp/node20 && ln -s /usr/local/bin/node20 /tmp/node20/node \
  && PATH="/tmp/node20:$PATH" npm ci --omit=dev --no-audit --no-fund --loglevel=error \
- && rm -rf node_modules/solc node_modules/@openzeppelin /root/.npm \
- && test -x node_modules/.bin/anvil && test -d node_modules/litesvm
+ && rm -rf node_modules/@openzeppelin /root/.npm \
+ && test -x node_modules/.bin/anvil && test -d node_modules/litesvm && test -d node_modules/solc
 
 ############################ runtime: what both images share ############################
 # The binary is copied last, in each target, so that a code change rebuilds no package layer.
@@ -98,6 +100,7 @@ COPY --from=stripe-mock /out/stripe-mock /usr/local/bin/stripe-mock
 # The local chains are found from the working directory (node_modules, chains/solana-rpc).
 COPY --from=node /app/node_modules /app/node_modules
 COPY chains/solana-rpc /app/chains/solana-rpc
+COPY scripts/compile-verifier.mjs /app/scripts/compile-verifier.mjs
 COPY --from=build /out/vibestream /usr/local/bin/vibestream
 ARG VERSION=dev
 LABEL org.opencontainers.image.version="${VERSION}"

@@ -267,7 +267,7 @@ fi
 run_container "$run_id-aio1" "$VS_IMAGE_AIO" "${aio_env[@]}"
 wait_ready "$run_id-aio1" "$aio" 240
 chains1="$(api GET "$aio/api/v1/chains")"
-cards="$(api GET "$aio/health" | jq -r '.card_payments // empty')"
+cards="$(api GET "$aio/health" | jq -r '.components.card_payments // empty')"
 [ "$cards" = local ] || vs_die "the all-in-one's card payments are not the local stripe-mock: /health says card_payments=$cards"
 vs_log "the all-in-one runs its own stripe-mock: card_payments local"
 listener="listener-$RANDOM@example.test"
