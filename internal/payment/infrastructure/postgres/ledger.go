@@ -190,7 +190,7 @@ func isUserAccount(a domain.Account) bool {
 			return true
 		}
 	}
-	return a.Kind == string(contracts.KindRewards)
+	return false
 }
 
 // publishBalances writes one payment.balance_changed.v1 per (user, asset) the entry touches,

@@ -107,7 +107,7 @@ func (s *StreamPaymentStore) SettleStream(ctx context.Context, holdID uuid.UUID,
 		if err := s.bus.Publish(ctx, tx, env); err != nil {
 			return err
 		}
-		r, err := postEntry(ctx, tx, st.Entry)
+		r, err := s.ledger.PostTx(ctx, tx, st.Entry)
 		if err != nil {
 			return err
 		}
