@@ -278,16 +278,22 @@ func TestDepositScannerWaitsForDepthAndHandsEachTransferOnce(t *testing.T) {
 		}
 		require.NoError(t, hot.RPC().CallContext(ctx, nil, "evm_mine"))
 	}
+	// Other tests share this anvil and may mine a block while the scanner polls: the assertion
+	// only holds when the head the scanner could have seen is still short of the depth.
 	head, _ := hot.BlockNumber(ctx)
+	early := 0
 	if head-r.BlockNumber+1 < 3 {
-		_, err = scanner.Poll(ctx)
+		early, err = scanner.Poll(ctx)
 		require.NoError(t, err)
-		assert.Empty(t, got, "a deposit above the confirmation depth is not read")
+		after, _ := hot.BlockNumber(ctx)
+		if after == head {
+			assert.Empty(t, got, "a deposit above the confirmation depth is not read")
+		}
 	}
 	require.NoError(t, hot.RPC().CallContext(ctx, nil, "anvil_mine", "0x3"))
 	n, err := scanner.Poll(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 1, n)
+	require.Equal(t, 1, early+n, "the deposit is handed over exactly once")
 	require.Len(t, got, 1)
 	assert.Equal(t, userAddr, got[0].From)
 	assert.Equal(t, vibe(7), got[0].Amount)
