@@ -482,7 +482,7 @@ func TestReconciliationRunsAsAPeriodicJob(t *testing.T) {
 	require.NoError(t, runner.Start(context.Background()))
 	t.Cleanup(func() { _ = runner.Stop(context.Background()) })
 
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(60 * time.Second) // River elects a leader first; slow on a loaded machine
 	status := ""
 	for time.Now().Before(deadline) {
 		require.NoError(t, down.pool.QueryRow(context.Background(), `SELECT status FROM payment.payments WHERE user_id = $1`, u).Scan(&status))
