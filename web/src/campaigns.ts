@@ -7,6 +7,12 @@ import { field, h, replace } from "./dom";
 import { fmtTime, localInput, notice, onClick, onSubmit, refreshers, showError, toISO, trimMoney } from "./ui";
 
 const th = (label: string) => h("th", { scope: "col" }, label);
+const endReasons: Record<NonNullable<Campaign["end_reason"]>, string> = {
+  artist: "ended by you, the rest of the budget given back",
+  schedule: "its end date passed",
+  budget_exhausted: "the budget is spent",
+  not_started: "ended before it started",
+};
 
 /** boostedSongs maps song id -> the boost a listen earns now (for the catalog's badges). */
 export async function boostedSongs(): Promise<Map<string, BoostedSong>> {
@@ -59,7 +65,7 @@ export async function campaignsView(published: Song[]): Promise<HTMLElement> {
     return h(
       "article",
       { class: "campaign", "data-campaign": c.id, "aria-label": `Campaign ${c.name}` },
-      h("h3", {}, c.name, " ", h("span", { class: `badge ${c.status}`, "data-testid": "campaign-status" }, c.status), c.end_reason ? h("small", { class: "muted" }, ` (${c.end_reason.replace("_", " ")})`) : null),
+      h("h3", {}, c.name, " ", h("span", { class: `badge ${c.status}`, "data-testid": "campaign-status" }, c.status), c.end_reason ? h("small", { class: "muted" }, ` (${endReasons[c.end_reason]})`) : null),
       h(
         "p",
         {},

@@ -92,6 +92,7 @@ async function songMarket(songID: string): Promise<{ el: HTMLElement; refresh: (
 
   // buy from the offering
   let buy: HTMLElement | null = null;
+  const offerLeft = h("p", { class: "muted", "data-testid": "offering-left" });
   if (o && o.status === "open" && !mine) {
     const shares = h("input", { type: "number", name: "shares", min: o.min_purchase_shares, max: Math.min(o.shares_left, o.max_shares_per_holder), value: String(o.min_purchase_shares), required: true });
     const cost = h("small", { "aria-live": "polite" });
@@ -111,9 +112,9 @@ async function songMarket(songID: string): Promise<{ el: HTMLElement; refresh: (
         }),
       },
       h("h3", { id: "buy-title" }, "Buy from the offering"),
-      h("p", { class: "muted" }, `${o.shares_left} shares left at ${usd(o.price_per_share)} (at least ${o.min_purchase_shares}, at most ${o.max_shares_per_holder} per holder).`),
+      offerLeft,
       field("Shares", shares),
-      cost,
+      h("p", {}, cost),
       h("button", { type: "submit" }, "Buy shares"),
       out,
     );
@@ -134,6 +135,8 @@ async function songMarket(songID: string): Promise<{ el: HTMLElement; refresh: (
       ),
     );
   const paint = (r: ShareRegister, book: Book, trades: { trades: ShareTrade[] }) => {
+    const ro = r.offering;
+    if (ro) offerLeft.textContent = `${ro.shares_left} shares left at ${usd(ro.price_per_share)} (at least ${ro.min_purchase_shares}, at most ${ro.max_shares_per_holder} per holder).`;
     summary.textContent = `Last price ${usd(r.last_price)} · ${r.holders} holders · holders get ${pct(r.shareholder_bps)} of each paid listen · 24 h: ${r.trades_24h} trades, ${usd(r.volume_24h)} · royalties in ${usd(r.royalties_accrued)}`;
     replace(bookGrid, levels(book, "bids"), levels(book, "asks"));
     replace(tradeList, ...(trades.trades.length ? trades.trades.map((t) => h("li", {}, `${t.shares} @ ${usd(t.price)} · ${fmtTime(t.at)}`)) : [h("li", { class: "muted" }, "No trades yet.")]));
@@ -219,8 +222,13 @@ export async function portfolioView(): Promise<HTMLElement> {
       ),
     );
   };
+  const titles = new Map<string, string>();
   const loadOrders = async () => {
-    const r = await request<{ orders: Order[] }>("/ownership/orders?limit=50");
+    const [r, market] = await Promise.all([
+      request<{ orders: Order[] }>("/ownership/orders?limit=50"),
+      titles.size ? null : request<{ items: Offering[] }>("/ownership/offerings?limit=100"),
+    ]);
+    market?.items.forEach((o) => titles.set(o.song_id, o.song_title));
     replace(
       orders,
       h("caption", {}, "My orders"),
@@ -235,7 +243,7 @@ export async function portfolioView(): Promise<HTMLElement> {
                 "tr",
                 { "data-order": o.id },
                 h("td", {}, fmtTime(o.created_at)),
-                h("td", {}, h("code", {}, o.song_id.slice(0, 8))),
+                h("td", {}, titles.get(o.song_id) ?? h("code", {}, o.song_id.slice(0, 8))),
                 h("td", {}, o.side),
                 h("td", {}, o.shares),
                 h("td", {}, o.filled_shares),
