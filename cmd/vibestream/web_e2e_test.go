@@ -68,5 +68,5 @@ func TestWebConsoleInBrowser(t *testing.T) {
 	require.NoError(t, err, "the browser test failed (screenshots in %s)", outDir)
 	shots, err := filepath.Glob(filepath.Join(outDir, "*.png"))
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(shots), 24, "a screenshot of each screen")
+	require.GreaterOrEqual(t, len(shots), 26, "a screenshot of each screen")
 }

@@ -213,8 +213,11 @@ try {
   await listener.page.getByRole("button", { name: "Cancel buy order of 100" }).click();
   await listener.page.getByText("Order cancelled.").waitFor();
   await listener.page.locator('tr[data-order]', { hasText: "buy" }).getByTestId("order-state").filter({ hasText: "cancelled" }).waitFor();
+  const earned = await listener.page.getByTestId("royalties-earned").first().textContent();
   await snap(listener.page, "portfolio-royalties-orders");
-  step(`portfolio: royalties ${await listener.page.getByTestId("royalties-earned").first().textContent()}`);
+  await listener.page.getByRole("button", { name: "Claim royalties" }).click();
+  await listener.page.getByTestId("royalty-claim").filter({ hasText: `Claimed ${earned} of royalties` }).waitFor();
+  step(`portfolio: royalties ${earned} earned and claimed`);
 
   // a campaign: the artist (granted 20 VIBE) funds a 2x boost, the listener sees it, the artist
   // pauses and ends it
@@ -290,6 +293,13 @@ try {
 
   // a small screen: the layout reflows
   await listener.page.setViewportSize({ width: 390, height: 844 });
+  await snap(listener.page, "concerts-mobile");
+  await go(listener.page, "Market", "Market");
+  await listener.page.getByRole("button", { name: "Trade First Light" }).click();
+  await listener.page.getByTestId("book-live").waitFor();
+  await snap(listener.page, "market-mobile");
+  await go(listener.page, "Wallet", "Wallet");
+  await listener.page.getByTestId("balances").waitFor();
   await snap(listener.page, "wallet-mobile");
 } catch (err) {
   problems.push(`step failed: ${err.stack ?? err}`);
