@@ -26,6 +26,27 @@ type campaignResp struct {
 	EndReason string   `json:"end_reason"`
 }
 
+// boostedSongs reads GET /campaigns/boosted-songs (the listeners' view) as song id -> boost.
+func boostedSongs(t *testing.T, ta *testApp, tok string) map[string]float64 {
+	t.Helper()
+	res := ta.do(http.MethodGet, "/api/v1/campaigns/boosted-songs", nil, withToken(tok))
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	var page struct {
+		Items []struct {
+			SongID string  `json:"song_id"`
+			Title  string  `json:"title"`
+			Boost  float64 `json:"boost"`
+		} `json:"items"`
+	}
+	res.JSON(t, &page)
+	out := map[string]float64{}
+	for _, it := range page.Items {
+		require.NotEmpty(t, it.Title)
+		out[it.SongID] = it.Boost
+	}
+	return out
+}
+
 // qualifiedListen plays a whole qualified listen of song over HTTP and waits for its reward.
 func qualifiedListen(t *testing.T, ta *testApp, clock *listenClock, tok string, song songResp) listenSession {
 	t.Helper()
@@ -140,13 +161,18 @@ func TestCampaignEndToEnd(t *testing.T) {
 	res = ta.do(http.MethodGet, "/api/v1/campaigns/"+c.ID, nil, withToken(artistTok))
 	res.JSON(t, &c)
 	require.Equal(t, "active", c.Status)
+	// listeners see the song boosted (3.0x) while it runs
+	_, fanTok := registerUser(t, ta, "listener")
+	assert.Equal(t, map[string]float64{song.ID: 3.0}, boostedSongs(t, ta, fanTok))
 
 	// Pause and resume.
 	res = ta.do(http.MethodPost, "/api/v1/campaigns/"+c.ID+"/pause", nil, withToken(artistTok))
 	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	assert.Empty(t, boostedSongs(t, ta, fanTok), "a paused campaign boosts nothing")
 	assert.Equal(t, http.StatusConflict, ta.do(http.MethodPost, "/api/v1/campaigns/"+c.ID+"/pause", nil, withToken(artistTok)).Status)
 	res = ta.do(http.MethodPost, "/api/v1/campaigns/"+c.ID+"/resume", nil, withToken(artistTok))
 	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	assert.Equal(t, map[string]float64{song.ID: 3.0}, boostedSongs(t, ta, fanTok))
 
 	// Two listeners: 1 VIBE base from the pool + 2 VIBE boost from the campaign each; the
 	// budget (4) is then spent and the campaign ends itself.
@@ -165,6 +191,7 @@ func TestCampaignEndToEnd(t *testing.T) {
 	res.JSON(t, &c)
 	assert.Equal(t, "ended", c.Status)
 	assert.Equal(t, "budget_exhausted", c.EndReason)
+	assert.Empty(t, boostedSongs(t, ta, fanTok), "an ended campaign boosts nothing")
 	assert.Equal(t, "4.000000000", c.Spent)
 	assert.Equal(t, "0.000000000", c.Remaining)
 	assert.EqualValues(t, 0, balance(t, ta, paymentcontracts.UserAccount(aid, money.VIBE, paymentcontracts.KindHeld)))

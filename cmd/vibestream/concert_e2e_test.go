@@ -356,3 +356,53 @@ func TestConcertAgeGate(t *testing.T) {
 	assert.Equal(t, ids[0], tk.HolderID)
 	assert.NotEmpty(t, tk.Pass)
 }
+
+// GET /music/tickets lists the caller's own tickets, newest first, each with its concert and
+// its pass while valid; another listener's tickets never appear; a check-in shows in the list.
+func TestMyTicketsListsTheCallersTicketsWithTheirConcertAndPass(t *testing.T) {
+	ta := concertApp(t)
+	artistID, artistTok := registerUser(t, ta, "artist")
+	require.NoError(t, ta.app.payment.Ledger().OpenUserAccounts(context.Background(), mustUUID(t, artistID)))
+	first := createConcert(t, ta, artistTok, concertBody(10, "2.00"))
+	second := createConcert(t, ta, artistTok, concertBody(10, "0"))
+	ids, toks := registerMany(t, ta, 2, "10")
+	fan, other := toks[0], toks[1]
+
+	type held struct {
+		ticketResp
+		Concert concertResp `json:"concert"`
+	}
+	list := func(tok string) []held {
+		res := ta.do(http.MethodGet, "/api/v1/music/tickets", nil, withToken(tok))
+		require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+		var page struct {
+			Items []held `json:"items"`
+		}
+		res.JSON(t, &page)
+		return page.Items
+	}
+	assert.Empty(t, list(fan))
+	require.Equal(t, http.StatusCreated, buy(ta, fan, first.ID, "mine-1", nil).Status)
+	time.Sleep(5 * time.Millisecond)
+	require.Equal(t, http.StatusCreated, buy(ta, fan, second.ID, "mine-2", nil).Status)
+	require.Equal(t, http.StatusCreated, buy(ta, other, first.ID, "other-1", nil).Status)
+
+	mine := list(fan)
+	require.Len(t, mine, 2)
+	assert.Equal(t, second.ID, mine[0].ConcertID, "newest first")
+	assert.Equal(t, second.ID, mine[0].Concert.ID)
+	assert.Equal(t, first.ID, mine[1].Concert.ID)
+	for _, m := range mine {
+		assert.Equal(t, ids[0], m.HolderID)
+		assert.Equal(t, "valid", m.Status)
+		assert.NotEmpty(t, m.Pass, "a valid ticket carries its pass")
+		assert.False(t, m.CheckedIn)
+	}
+	// the artist checks the pass in: the list shows it
+	res := ta.do(http.MethodPost, "/api/v1/music/concerts/"+first.ID+"/check-in", map[string]any{"pass": mine[1].Pass}, withToken(artistTok))
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	assert.True(t, list(fan)[1].CheckedIn)
+	assert.Len(t, list(other), 1)
+	res = ta.do(http.MethodGet, "/api/v1/music/tickets", nil)
+	assert.Equal(t, http.StatusUnauthorized, res.Status)
+}

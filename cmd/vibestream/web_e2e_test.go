@@ -15,7 +15,10 @@ import (
 // playwright-core) against a freshly started app serving the embedded console: an artist
 // uploads real audio and publishes, a listener tops up by card (local stripe-mock), plays the
 // song past the qualifying point, and sees the listen paid and rewarded; the artist's earnings
-// update live. Screenshots go to test-output/web-e2e. Any browser console error fails it.
+// update live; then the ownership, campaign and concert screens (an offering bought, an order
+// seen on the book live, a campaign funded, paused and ended, an 18+ concert ticket bought with
+// a ZK age proof and its pass checked in). Screenshots go to test-output/web-e2e. Any browser
+// console error fails it.
 //
 // Without /usr/bin/chromium it is skipped, except in CI (CI set), where it must run
 // (scripts/system-deps.sh installs chromium).
@@ -45,6 +48,8 @@ func TestWebConsoleInBrowser(t *testing.T) {
 		// fixed platform fee so the figures are known
 		c.Listen.Policy.MinListen = 3 * time.Second
 		c.Listen.PlatformFeeBPS = 1000
+		// the campaign the artist funds starts seconds after it is made
+		c.Campaign.TickEvery = 500 * time.Millisecond
 	})
 	// demo data the console cannot make: VIBE in the reward pool (an admin mint on chain)
 	_, adminTok := registerAdmin(t, ta)
@@ -52,15 +57,16 @@ func TestWebConsoleInBrowser(t *testing.T) {
 
 	outDir := filepath.Join(root, "test-output", "web-e2e")
 	require.NoError(t, os.RemoveAll(outDir))
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "node", filepath.Join(root, "web", "e2e", "console.e2e.mjs"))
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "BASE_URL="+ta.srv.URL, "AUDIO_FILE="+song, "OUT_DIR="+outDir, "CHROMIUM="+chromium)
+	cmd.Env = append(os.Environ(), "BASE_URL="+ta.srv.URL, "AUDIO_FILE="+song, "OUT_DIR="+outDir, "CHROMIUM="+chromium,
+		"ADMIN_TOKEN="+adminTok)
 	b, err := cmd.CombinedOutput()
 	t.Logf("browser test output:\n%s", b)
 	require.NoError(t, err, "the browser test failed (screenshots in %s)", outDir)
 	shots, err := filepath.Glob(filepath.Join(outDir, "*.png"))
 	require.NoError(t, err)
-	require.GreaterOrEqual(t, len(shots), 8, "a screenshot of each screen")
+	require.GreaterOrEqual(t, len(shots), 26, "a screenshot of each screen")
 }

@@ -203,3 +203,32 @@ func TestConcurrentBuyersNeverOversell(t *testing.T) {
 	assert.Equal(t, "sold_out", r.Body["status"])
 	paymenttest.RequireLedgerConsistent(t, v.pool)
 }
+
+// TestMarketListsOfferingsNewestFirst: GET /ownership/offerings is the market the console shows,
+// every offering with its song title and what is left, newest first, anonymous, limited.
+func TestMarketListsOfferingsNewestFirst(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t)
+	artist, fan := v.user("0"), v.user("1000")
+	first := v.offering(artist, v.song(artist, "Old Song"), 1000, "0.10", nil)
+	time.Sleep(5 * time.Millisecond) // distinct created_at
+	second := v.offering(artist, v.song(artist, "New Song"), 500, "0.20", nil)
+	require.Equal(t, http.StatusCreated, v.buy(second, fan, 100).Code)
+
+	r := v.do(http.MethodGet, "/api/v1/ownership/offerings", uuid.Nil, nil)
+	require.Equal(t, http.StatusOK, r.Code, string(r.Raw))
+	items := r.Body["items"].([]any)
+	require.Len(t, items, 2)
+	newest, oldest := items[0].(map[string]any), items[1].(map[string]any)
+	assert.Equal(t, second.String(), newest["id"])
+	assert.Equal(t, "New Song", newest["song_title"])
+	assert.EqualValues(t, 400, newest["shares_left"])
+	assert.EqualValues(t, 100, newest["shares_sold"])
+	assert.Equal(t, first.String(), oldest["id"])
+	assert.Equal(t, "open", oldest["status"])
+
+	r = v.do(http.MethodGet, "/api/v1/ownership/offerings?limit=1", uuid.Nil, nil)
+	require.Equal(t, http.StatusOK, r.Code)
+	require.Len(t, r.Body["items"].([]any), 1)
+	assert.Equal(t, http.StatusUnprocessableEntity, v.do(http.MethodGet, "/api/v1/ownership/offerings?limit=500", uuid.Nil, nil).Code)
+}

@@ -133,3 +133,20 @@ export function upload<T>(path: string, file: File, onProgress: (fraction: numbe
 }
 
 export const newKey = (): string => crypto.randomUUID();
+export type Offering = Schemas["Offering"];
+export type Purchase = Schemas["Purchase"];
+export type Order = Schemas["Order"];
+export type Book = Schemas["Book"];
+export type ShareRegister = Schemas["ShareRegister"];
+export type ShareTrade = Schemas["ShareTrade"];
+export type Portfolio = Schemas["Portfolio"];
+export type RoyaltyClaim = Schemas["RoyaltyClaim"];
+export type Campaign = Schemas["Campaign"];
+export type CampaignAnalytics = Schemas["CampaignAnalytics"];
+export type BoostedSong = Schemas["BoostedSong"];
+export type Concert = Schemas["Concert"];
+export type Ticket = Schemas["Ticket"];
+export type HeldTicket = Schemas["HeldTicket"];
+export type Attendance = Schemas["ConcertAttendance"];
+export type AgeProof = Schemas["ZKAttestedProof"];
+export type Artist = Schemas["MusicArtist"];

@@ -1,64 +1,28 @@
 import "./style.css";
-import { ApiError, newKey, onAuthChange, request, setTokens, upload, accessToken } from "./api";
+import { newKey, onAuthChange, request, setTokens, upload, accessToken } from "./api";
 import type { Balances, Earnings, LedgerLine, Payment, Rewards, Session, Song, TokenPair, TopUp, User, Wallet, WalletChallenge } from "./api";
 import { field, h, replace } from "./dom";
 import { connectLive, disconnectLive, onLive, onLiveState } from "./live";
+import { busy, fmtSeconds, isArtist, myPublishedSongs, notice, refreshers, session, showError, submitter, trimMoney } from "./ui";
+import { marketView, offeringSection, portfolioView } from "./market";
+import { boostBadge, boostedSongs, campaignsView } from "./campaigns";
+import { concertsView } from "./concerts";
 
 const main = document.getElementById("main")!;
 const nav = document.getElementById("nav")!;
 const who = document.getElementById("who")!;
-const toast = document.getElementById("toast")!;
-
-let me: User | null = null;
-let cardPayments = "unknown";
-/** refreshers re-read what the current screen shows; the live feed calls them on every event. */
-let refreshers: Array<() => void> = [];
-
-// ---------- helpers ----------
-
-function showError(err: unknown): void {
-  const text = err instanceof ApiError ? `${err.message} (${err.code})` : err instanceof Error ? err.message : String(err);
-  toast.textContent = text;
-  toast.hidden = false;
-  toast.className = "toast error";
-  window.clearTimeout((toast as unknown as { t?: number }).t);
-  (toast as unknown as { t?: number }).t = window.setTimeout(() => (toast.hidden = true), 8000);
-}
-
-function notice(text: string): void {
-  toast.textContent = text;
-  toast.hidden = false;
-  toast.className = "toast ok";
-  window.setTimeout(() => (toast.hidden = true), 4000);
-}
-
-/** busy disables a button while fn runs and shows API errors with their message. */
-async function busy(btn: HTMLButtonElement | null, fn: () => Promise<void>): Promise<void> {
-  if (btn) btn.disabled = true;
-  try {
-    await fn();
-  } catch (err) {
-    showError(err);
-  } finally {
-    if (btn) btn.disabled = false;
-  }
-}
-
-function submitter(ev: Event): HTMLButtonElement | null {
-  return ((ev as SubmitEvent).submitter as HTMLButtonElement | null) ?? null;
-}
-
-const isArtist = () => !!me?.roles.includes("artist");
-const fmtSeconds = (ms: number | null) => (ms == null ? "—" : `${Math.round(ms / 1000)} s`);
-const trimMoney = (m: string) => m.replace(/(\.\d*?[1-9])0+$/, "$1").replace(/\.0+$/, "");
 
 // ---------- routing ----------
 
 const routes: Record<string, { title: string; view: () => Promise<HTMLElement> | HTMLElement; auth: boolean; artist?: boolean }> = {
   "/login": { title: "Sign in", view: loginView, auth: false },
   "/catalog": { title: "Catalog", view: catalogView, auth: true },
+  "/market": { title: "Market", view: marketView, auth: true },
+  "/portfolio": { title: "Portfolio", view: portfolioView, auth: true },
+  "/concerts": { title: "VR concerts", view: concertsView, auth: true },
   "/wallet": { title: "Wallet", view: walletView, auth: true },
   "/artist": { title: "Artist studio", view: artistView, auth: true, artist: true },
+  "/campaigns": { title: "Campaigns", view: async () => campaignsView(await myPublishedSongs()), auth: true, artist: true },
 };
 
 function route(): string {
@@ -67,10 +31,10 @@ function route(): string {
 }
 
 async function render(): Promise<void> {
-  refreshers = [];
+  refreshers.length = 0;
   let r = route();
-  if (routes[r].auth && !me) r = "/login";
-  if (!routes[r].auth && me) r = "/catalog";
+  if (routes[r].auth && !session.me) r = "/login";
+  if (!routes[r].auth && session.me) r = "/catalog";
   if (routes[r].artist && !isArtist()) r = "/catalog";
   if (`#${r}` !== location.hash) history.replaceState(null, "", `#${r}`);
   document.title = `${routes[r].title} · VibeStream`;
@@ -87,12 +51,21 @@ async function render(): Promise<void> {
 function renderNav(current: string): void {
   const link = (path: string, label: string) =>
     h("a", { href: `#${path}`, "aria-current": current === path ? "page" : undefined }, label);
-  if (!me) {
+  if (!session.me) {
     replace(nav);
     replace(who);
     return;
   }
-  replace(nav, link("/catalog", "Catalog"), link("/wallet", "Wallet"), isArtist() ? link("/artist", "Artist studio") : null);
+  replace(
+    nav,
+    link("/catalog", "Catalog"),
+    link("/market", "Market"),
+    link("/portfolio", "Portfolio"),
+    link("/concerts", "Concerts"),
+    link("/wallet", "Wallet"),
+    isArtist() ? link("/artist", "Artist studio") : null,
+    isArtist() ? link("/campaigns", "Campaigns") : null,
+  );
   const live = h("span", { class: "live", "data-testid": "live-state" }, "offline");
   onLiveState((s) => {
     live.textContent = s;
@@ -101,14 +74,14 @@ function renderNav(current: string): void {
   replace(
     who,
     live,
-    h("span", {}, `${me.display_name} (${me.roles.join(", ")})`),
+    h("span", {}, `${session.me.display_name} (${session.me.roles.join(", ")})`),
     h("button", { type: "button", class: "link", onclick: () => void logout() }, "Sign out"),
   );
 }
 
 async function loadMe(): Promise<void> {
-  me = accessToken() ? await request<User>("/users/me").catch(() => null) : null;
-  if (me) connectLive();
+  session.me = accessToken() ? await request<User>("/users/me").catch(() => null) : null;
+  if (session.me) connectLive();
   else disconnectLive();
 }
 
@@ -182,8 +155,13 @@ function loginView(): HTMLElement {
 async function catalogView(): Promise<HTMLElement> {
   const q = h("input", { type: "search", name: "q", placeholder: "Title, artist or genre", maxlength: 200 });
   const list = h("ul", { class: "songs", "aria-live": "polite", "aria-label": "Songs" });
+  const boosted = h("p", { "data-testid": "boosted", "aria-live": "polite" });
   const search = async () => {
-    const page = await request<{ items: Song[] }>(`/music/songs?limit=50${q.value ? `&q=${encodeURIComponent(q.value)}` : ""}`);
+    const [page, boosts] = await Promise.all([
+      request<{ items: Song[] }>(`/music/songs?limit=50${q.value ? `&q=${encodeURIComponent(q.value)}` : ""}`),
+      boostedSongs(),
+    ]);
+    replace(boosted, ...(boosts.size ? ["Boosted now: ", ...[...boosts.values()].map((b) => `${b.title} (${b.boost}× rewards)`).join(", ")] : []));
     replace(
       list,
       ...(page.items.length
@@ -191,7 +169,7 @@ async function catalogView(): Promise<HTMLElement> {
             h(
               "li",
               { class: "song" },
-              h("div", {}, h("strong", {}, s.title), h("span", { class: "muted" }, ` ${s.artist_name} · ${s.genre || "—"} · ${fmtSeconds(s.duration_ms)}`)),
+              h("div", {}, h("strong", {}, s.title), " ", boostBadge(boosts.get(s.id)), h("span", { class: "muted" }, ` ${s.artist_name} · ${s.genre || "—"} · ${fmtSeconds(s.duration_ms)}`)),
               h("span", { class: "price" }, `$${trimMoney(s.stream_price)} / listen`),
               h("button", { type: "button", onclick: (ev: Event) => void busy(ev.currentTarget as HTMLButtonElement, () => player.play(s)), "aria-label": `Play ${s.title}` }, "Play"),
             ),
@@ -206,7 +184,7 @@ async function catalogView(): Promise<HTMLElement> {
     h("button", { type: "submit" }, "Search"),
   );
   await search();
-  return h("section", { class: "card" }, h("h1", {}, "Catalog"), form, list, player.panel);
+  return h("section", { class: "card" }, h("h1", {}, "Catalog"), form, boosted, list, player.panel);
 }
 
 /** The player: one listen session per play, a real <audio> element on the session's signed link. */
@@ -343,7 +321,7 @@ async function walletView(): Promise<HTMLElement> {
         ev.preventDefault();
         void busy(submitter(ev), async () => {
           const t = await request<TopUp>("/payments/top-ups", { body: { amount_cents: Math.round(Number(amount.value) * 100), currency: "usd" }, idempotencyKey: newKey() });
-          if (cardPayments !== "local") {
+          if (session.cardPayments !== "local") {
             topupStatus.textContent = `Payment ${t.payment_id} is ${t.status}: complete it with Stripe (client secret issued); your balance updates when Stripe confirms.`;
             return;
           }
@@ -355,7 +333,7 @@ async function walletView(): Promise<HTMLElement> {
       },
     },
     h("h2", { id: "topup-title" }, "Top up by card"),
-    field("Amount (USD)", amount, cardPayments === "local" ? "Local card setup: a test card (stripe-mock) is confirmed for you." : "Charged through Stripe."),
+    field("Amount (USD)", amount, session.cardPayments === "local" ? "Local card setup: a test card (stripe-mock) is confirmed for you." : "Charged through Stripe."),
     h("button", { type: "submit" }, "Top up"),
     topupStatus,
   );
@@ -468,6 +446,7 @@ async function artistView(): Promise<HTMLElement> {
   const songs = h("ul", { class: "songs", "aria-label": "My songs", "data-testid": "my-songs" });
   const earnings = h("table", { "data-testid": "earnings" });
   const mine = new Map<string, Song>();
+  let reloadOffers = async () => {};
   let paidListens = -1;
   const loadEarnings = async () => {
     const e = await request<Earnings>("/artists/me/earnings");
@@ -500,6 +479,7 @@ async function artistView(): Promise<HTMLElement> {
       }) }, "Set price")),
       h("button", { type: "button", disabled: s.status !== "ready" || s.published, onclick: (ev: Event) => void busy(ev.currentTarget as HTMLButtonElement, async () => {
         update(await request<Song>(`/music/songs/${s.id}`, { method: "PATCH", body: { published: true } }));
+        await reloadOffers();
       }) }, s.published ? "Published" : "Publish"),
     );
     file.addEventListener("change", () => {
@@ -550,6 +530,9 @@ async function artistView(): Promise<HTMLElement> {
   );
   await loadEarnings();
   refreshers.push(() => void loadEarnings().catch(showError));
+  // offering shares of a published song (re-read when a song is published here)
+  const offers = h("section", { class: "card" }, await offeringSection(await myPublishedSongs()));
+  reloadOffers = async () => replace(offers, await offeringSection(await myPublishedSongs()));
   // payment.stream_paid reaches the artist as the listen-reward context records the paid listen:
   // re-read the earnings until they include it (bounded)
   const off = onLive((ev) => {
@@ -567,7 +550,7 @@ async function artistView(): Promise<HTMLElement> {
     "div",
     { class: "grid two" },
     h("section", { class: "card" }, h("h1", {}, "Artist studio"), h("h2", { id: "new-song" }, "New song"), create, songs),
-    h("section", { class: "card" }, h("h2", {}, "Earnings"), earnings),
+    h("div", {}, h("section", { class: "card" }, h("h2", {}, "Earnings"), earnings), offers),
   );
 }
 
@@ -579,9 +562,9 @@ window.addEventListener("hashchange", () => void render());
 void (async () => {
   try {
     const health = (await (await fetch("/health")).json()) as { components?: Record<string, string> };
-    cardPayments = health.components?.card_payments ?? "unknown";
+    session.cardPayments = health.components?.card_payments ?? "unknown";
   } catch {
-    cardPayments = "unknown";
+    session.cardPayments = "unknown";
   }
   await loadMe();
   await render();

@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"sort"
 	"time"
 
 	"github.com/google/uuid"
@@ -74,4 +75,51 @@ func (q *Queries) Analytics(ctx context.Context, caller uuid.UUID, admin bool, i
 			CostPerListen: perListen(d.Spent, d.Listens)})
 	}
 	return v, nil
+}
+
+// BoostedSong is a song a running campaign boosts now: the best boost and when it ends.
+type BoostedSong struct {
+	SongID  uuid.UUID
+	Title   string
+	Boost   domain.Boost
+	EndsAt  time.Time
+	Running uuid.UUID // the campaign whose boost applies
+}
+
+// maxBoostedCampaigns bounds the active campaigns the boosted list looks at.
+const maxBoostedCampaigns = 100
+
+// Boosted lists the songs boosted now (listeners' view): per song the highest boost among the
+// running campaigns (as Boosts.Boost picks it), highest boost first, then by title.
+func (q *Queries) Boosted(ctx context.Context) ([]BoostedSong, error) {
+	cs, err := q.d.Campaigns.List(ctx, domain.Filter{Status: domain.StatusActive, Limit: maxBoostedCampaigns})
+	if err != nil {
+		return nil, err
+	}
+	now := q.d.Now()
+	bySong := map[uuid.UUID][]*domain.Campaign{}
+	for _, c := range cs {
+		for _, id := range c.SongIDs() {
+			bySong[id] = append(bySong[id], c)
+		}
+	}
+	out := make([]BoostedSong, 0, len(bySong))
+	for id, running := range bySong {
+		best := domain.Best(running, now)
+		if best == nil {
+			continue
+		}
+		b := BoostedSong{SongID: id, Boost: best.Boost(), EndsAt: best.EndsAt(), Running: best.ID()}
+		if s, err := q.d.Songs.Song(ctx, id); err == nil {
+			b.Title = s.Title
+		}
+		out = append(out, b)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Boost != out[j].Boost {
+			return out[i].Boost > out[j].Boost
+		}
+		return out[i].Title < out[j].Title
+	})
+	return out, nil
 }

@@ -147,6 +147,40 @@ func (h *Tickets) Ticket(ctx context.Context, holder, id uuid.UUID) (TicketView,
 	return v, nil
 }
 
+// HeldTicket is one of a holder's tickets with its concert (and its pass while valid).
+type HeldTicket struct {
+	TicketView
+	Concert *domain.Concert
+}
+
+// Mine lists the caller's tickets, newest first, each with its concert and, while valid, its
+// pass.
+func (h *Tickets) Mine(ctx context.Context, holder uuid.UUID, limit int) ([]HeldTicket, error) {
+	ts, err := h.d.Concerts.TicketsOf(ctx, holder, limit)
+	if err != nil {
+		return nil, err
+	}
+	concerts := map[uuid.UUID]*domain.Concert{}
+	out := make([]HeldTicket, 0, len(ts))
+	for _, t := range ts {
+		c, ok := concerts[t.ConcertID]
+		if !ok {
+			if c, err = h.d.Concerts.GetConcert(ctx, t.ConcertID); err != nil {
+				return nil, err
+			}
+			concerts[t.ConcertID] = c
+		}
+		v := HeldTicket{TicketView: TicketView{Ticket: t}, Concert: c}
+		if t.Status == domain.TicketValid {
+			if v.Pass, err = h.pass(c, t); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // CheckIn admits a pass at a concert (the venue server's call): the pass must be ours, for this
 // concert, within its window, its ticket valid, and not checked in on another device.
 func (h *Tickets) CheckIn(ctx context.Context, caller uuid.UUID, admin bool, concertID uuid.UUID, raw string, in bool) (domain.Ticket, error) {

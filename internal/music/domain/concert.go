@@ -260,6 +260,8 @@ type Concerts interface {
 	// VoidTicket makes a pending ticket void and gives its seat back.
 	VoidTicket(ctx context.Context, id uuid.UUID, now time.Time) error
 	GetTicket(ctx context.Context, id uuid.UUID) (Ticket, error)
+	// TicketsOf lists a holder's tickets (void ones left out), newest first.
+	TicketsOf(ctx context.Context, holder uuid.UUID, limit int) ([]Ticket, error)
 	UpdatePresence(ctx context.Context, id uuid.UUID, fn func(Ticket, *Presence) error, now time.Time) error
 	StalePending(ctx context.Context, before time.Time, limit int) ([]Ticket, error)
 	ToRefund(ctx context.Context, limit int) ([]Ticket, error)

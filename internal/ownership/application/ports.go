@@ -48,6 +48,8 @@ type Reader interface {
 	Song(ctx context.Context, songID uuid.UUID) (*domain.Song, error)
 	Offering(ctx context.Context, id uuid.UUID) (*domain.Offering, error)
 	OfferingBySong(ctx context.Context, songID uuid.UUID) (*domain.Offering, error)
+	// Offerings lists the newest offerings (every status), newest first.
+	Offerings(ctx context.Context, limit int) ([]*domain.Offering, error)
 	Order(ctx context.Context, id uuid.UUID) (*domain.Order, error)
 	// OrdersOf lists a user's orders, newest first, after the position before (nil: from the
 	// newest); an empty status lists every visible one.

@@ -50,6 +50,25 @@ func (q *Queries) Offering(ctx context.Context, id uuid.UUID) (OfferingView, err
 	return offeringView(o, title, q.now()), nil
 }
 
+// Offerings lists the market: the newest offerings of every status (songs with shares), newest
+// first, with their song titles.
+func (q *Queries) Offerings(ctx context.Context, limit int) ([]OfferingView, error) {
+	os, err := q.reader.Offerings(ctx, limit)
+	if err != nil {
+		return nil, err
+	}
+	now := q.now()
+	out := make([]OfferingView, 0, len(os))
+	for _, o := range os {
+		title := ""
+		if s, err := q.catalog.Song(ctx, o.SongID()); err == nil {
+			title = s.Title
+		}
+		out = append(out, offeringView(o, title, now))
+	}
+	return out, nil
+}
+
 // Orders lists the caller's orders (status "" for all), newest first, a page of limit after
 // the cursor; next is nil on the last page.
 func (q *Queries) Orders(ctx context.Context, owner uuid.UUID, status string, after *OrderCursor, limit int) ([]OrderView, *OrderCursor, error) {

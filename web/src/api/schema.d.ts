@@ -226,6 +226,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/boosted-songs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The songs a running campaign boosts now (listeners' view), highest boost first. */
+        get: operations["listBoostedSongs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{id}": {
         parameters: {
             query?: never;
@@ -919,6 +936,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/music/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The callers tickets (void ones left out), newest first, each with its concert and its pass while valid. */
+        get: operations["listMyTickets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/openapi.json": {
         parameters: {
             query?: never;
@@ -943,7 +977,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The market - the newest offerings of every status (songs with shares), newest first. */
+        get: operations["listOfferings"];
         put?: never;
         /** The song's artist offers part of its 10,000 shares (one offering per song). */
         post: operations["openOffering"];
@@ -1719,6 +1754,20 @@ export interface components {
             /** Format: int64 */
             shares: number;
         };
+        BoostedSong: {
+            /** @description The reward multiplier a listen of the song earns now (the highest running campaign), e.g. 2.5. */
+            boost: number;
+            /** Format: uuid */
+            campaign_id: string;
+            /**
+             * Format: date-time
+             * @description When that campaign ends (it may end earlier when its budget runs out).
+             */
+            ends_at: string;
+            /** Format: uuid */
+            song_id: string;
+            title: string;
+        };
         Campaign: {
             /** Format: uuid */
             artist_id: string;
@@ -1946,6 +1995,10 @@ export interface components {
                 message: string;
                 request_id?: string;
             };
+        };
+        /** @description One of the caller's tickets with its concert. */
+        HeldTicket: components["schemas"]["Ticket"] & {
+            concert: components["schemas"]["Concert"];
         };
         JWKS: {
             keys: {
@@ -3309,6 +3362,30 @@ export interface operations {
             404: components["responses"]["Error"];
             415: components["responses"]["Error"];
             422: components["responses"]["Error"];
+        };
+    };
+    listBoostedSongs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The boosted songs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BoostedSong"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
         };
     };
     getCampaign: {
@@ -5018,6 +5095,34 @@ export interface operations {
             };
         };
     };
+    listMyTickets: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tickets. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["HeldTicket"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Error"];
+            422: components["responses"]["Error"];
+        };
+    };
     openapi: {
         parameters: {
             query?: never;
@@ -5038,6 +5143,33 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             422: components["responses"]["Unprocessable"];
+        };
+    };
+    listOfferings: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Offerings. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Offering"][];
+                    };
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            422: components["responses"]["Error"];
         };
     };
     openOffering: {

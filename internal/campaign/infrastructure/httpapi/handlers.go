@@ -4,6 +4,7 @@ package httpapi
 
 import (
 	"bytes"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -31,6 +32,8 @@ type Handlers struct {
 // Routes mounts the routes under api. Every route is the artist's (write:music); admins
 // (admin:music) may read any campaign.
 func (h *Handlers) Routes(api *echo.Group) {
+	// listeners' view: the songs boosted now (a static path, ahead of /campaigns/:id)
+	api.GET("/campaigns/boosted-songs", h.boosted, httpx.Require(usercontracts.PermReadMusic))
 	g := api.Group("/campaigns", httpx.Require(usercontracts.PermWriteMusic))
 	g.POST("", h.create)
 	g.GET("", h.list)
@@ -275,4 +278,25 @@ func (h *Handlers) analytics(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, analyticsOf(v))
+}
+
+type boostedSongResponse struct {
+	SongID     uuid.UUID   `json:"song_id"`
+	Title      string      `json:"title"`
+	Boost      json.Number `json:"boost"`
+	EndsAt     time.Time   `json:"ends_at"`
+	CampaignID uuid.UUID   `json:"campaign_id"`
+}
+
+func (h *Handlers) boosted(c echo.Context) error {
+	vs, err := h.Queries.Boosted(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	out := make([]boostedSongResponse, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, boostedSongResponse{SongID: v.SongID, Title: v.Title, Boost: json.Number(v.Boost.String()), EndsAt: v.EndsAt,
+			CampaignID: v.Running})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": out})
 }

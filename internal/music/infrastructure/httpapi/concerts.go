@@ -46,6 +46,7 @@ func (h *ConcertHandlers) Routes(api *echo.Group) {
 	g.POST("/:id/check-in", h.checkIn(true), httpx.Require())
 	g.POST("/:id/check-out", h.checkIn(false), httpx.Require())
 	g.GET("/:id/attendance", h.attendance, write)
+	api.GET("/music/tickets", h.mine, read)
 }
 
 type concertRequest struct {
@@ -285,6 +286,27 @@ func (h *ConcertHandlers) ticket(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, ticketOf(v))
+}
+
+type heldTicketResponse struct {
+	ticketResponse
+	Concert concertResponse `json:"concert"`
+}
+
+func (h *ConcertHandlers) mine(c echo.Context) error {
+	limit, err := httpx.Limit(c, 50, 100)
+	if err != nil {
+		return err
+	}
+	vs, err := h.Tickets.Mine(c.Request().Context(), httpx.MustPrincipal(c).UserID, limit)
+	if err != nil {
+		return err
+	}
+	out := make([]heldTicketResponse, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, heldTicketResponse{ticketResponse: ticketOf(v.TicketView), Concert: concertOf(v.Concert)})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": out})
 }
 
 const maxPassLength = 4096

@@ -216,6 +216,12 @@ func (s *ConcertStore) GetTicket(ctx context.Context, id uuid.UUID) (domain.Tick
 	return toTicket(r), nil
 }
 
+// TicketsOf implements domain.Concerts.
+func (s *ConcertStore) TicketsOf(ctx context.Context, holder uuid.UUID, limit int) ([]domain.Ticket, error) {
+	rs, err := s.q.TicketsOfHolder(ctx, musicdb.TicketsOfHolderParams{HolderID: holder, Limit: int32(min(limit, 1000))}) //nolint:gosec // bounded
+	return tickets(rs), err
+}
+
 // UpdatePresence implements domain.Concerts: the ticket row is locked, so two devices racing
 // with one pass are serialised and only one gets in.
 func (s *ConcertStore) UpdatePresence(ctx context.Context, id uuid.UUID, fn func(domain.Ticket, *domain.Presence) error, now time.Time) error {

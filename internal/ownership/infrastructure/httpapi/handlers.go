@@ -40,6 +40,7 @@ func (h *Handlers) Routes(api *echo.Group) {
 	read := httpx.Require(usercontracts.PermReadPayment)
 	g := api.Group("/ownership")
 	g.POST("/offerings", h.openOffering, httpx.Require(usercontracts.PermWriteMusic))
+	g.GET("/offerings", h.offerings)
 	g.GET("/offerings/:id", h.offering)
 	g.POST("/offerings/:id/close", h.closeOffering, httpx.Require(usercontracts.PermWriteMusic))
 	g.POST("/offerings/:id/purchases", h.purchase, trade, idem("ownership.purchase"))
@@ -133,6 +134,22 @@ func (h *Handlers) offering(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, toOffering(v))
+}
+
+func (h *Handlers) offerings(c echo.Context) error {
+	limit, err := httpx.Limit(c, 50, 100)
+	if err != nil {
+		return err
+	}
+	vs, err := h.Queries.Offerings(c.Request().Context(), limit)
+	if err != nil {
+		return err
+	}
+	out := make([]offeringResponse, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, toOffering(v))
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": out})
 }
 
 func (h *Handlers) closeOffering(c echo.Context) error {

@@ -44,6 +44,19 @@ func (s *Store) OfferingBySong(ctx context.Context, songID uuid.UUID) (*domain.O
 	return toOffering(r), nil
 }
 
+// Offerings implements application.Reader.
+func (s *Store) Offerings(ctx context.Context, limit int) ([]*domain.Offering, error) {
+	rs, err := s.q.ListOfferings(ctx, limit32(limit))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*domain.Offering, 0, len(rs))
+	for _, r := range rs {
+		out = append(out, toOffering(r))
+	}
+	return out, nil
+}
+
 // Order implements application.Reader.
 func (s *Store) Order(ctx context.Context, id uuid.UUID) (*domain.Order, error) {
 	r, err := s.q.GetOrder(ctx, id)

@@ -360,6 +360,48 @@ func (q *Queries) StalePendingTickets(ctx context.Context, arg StalePendingTicke
 	return items, nil
 }
 
+const ticketsOfHolder = `-- name: TicketsOfHolder :many
+SELECT id, concert_id, holder_id, price, fee, status, entry_id, refund_entry_id, checked_in, first_checkin_at, created_at, updated_at FROM music.tickets WHERE holder_id = $1 AND status <> 'void' ORDER BY created_at DESC, id DESC LIMIT $2
+`
+
+type TicketsOfHolderParams struct {
+	HolderID uuid.UUID
+	Limit    int32
+}
+
+func (q *Queries) TicketsOfHolder(ctx context.Context, arg TicketsOfHolderParams) ([]MusicTicket, error) {
+	rows, err := q.db.Query(ctx, ticketsOfHolder, arg.HolderID, arg.Limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []MusicTicket
+	for rows.Next() {
+		var i MusicTicket
+		if err := rows.Scan(
+			&i.ID,
+			&i.ConcertID,
+			&i.HolderID,
+			&i.Price,
+			&i.Fee,
+			&i.Status,
+			&i.EntryID,
+			&i.RefundEntryID,
+			&i.CheckedIn,
+			&i.FirstCheckinAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const ticketsToRefund = `-- name: TicketsToRefund :many
 SELECT t.id, t.concert_id, t.holder_id, t.price, t.fee, t.status, t.entry_id, t.refund_entry_id, t.checked_in, t.first_checkin_at, t.created_at, t.updated_at FROM music.tickets t JOIN music.concerts c ON c.id = t.concert_id
 WHERE c.status = 'cancelled' AND t.status IN ('valid', 'pending')

@@ -55,3 +55,6 @@ SELECT count(*) FILTER (WHERE status = 'valid')::bigint AS sold,
     coalesce(sum(price) FILTER (WHERE status = 'valid'), 0)::bigint AS gross,
     coalesce(sum(price - fee) FILTER (WHERE status = 'valid'), 0)::bigint AS revenue
 FROM music.tickets WHERE concert_id = $1;
+
+-- name: TicketsOfHolder :many
+SELECT * FROM music.tickets WHERE holder_id = $1 AND status <> 'void' ORDER BY created_at DESC, id DESC LIMIT $2;

@@ -635,6 +635,47 @@ func (q *Queries) InsertTrade(ctx context.Context, arg InsertTradeParams) error 
 	return err
 }
 
+const listOfferings = `-- name: ListOfferings :many
+SELECT id, song_id, artist_user_id, shareholder_bps, shares_for_sale, shares_sold, shares_paid, price_per_share, min_purchase_shares, max_shares_per_holder, fee_bps, opens_at, closes_at, closed_at, milestones, created_at FROM ownership.offerings ORDER BY created_at DESC, id DESC LIMIT $1
+`
+
+func (q *Queries) ListOfferings(ctx context.Context, maxOfferings int32) ([]OwnershipOffering, error) {
+	rows, err := q.db.Query(ctx, listOfferings, maxOfferings)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []OwnershipOffering
+	for rows.Next() {
+		var i OwnershipOffering
+		if err := rows.Scan(
+			&i.ID,
+			&i.SongID,
+			&i.ArtistUserID,
+			&i.ShareholderBps,
+			&i.SharesForSale,
+			&i.SharesSold,
+			&i.SharesPaid,
+			&i.PricePerShare,
+			&i.MinPurchaseShares,
+			&i.MaxSharesPerHolder,
+			&i.FeeBps,
+			&i.OpensAt,
+			&i.ClosesAt,
+			&i.ClosedAt,
+			&i.Milestones,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const lockHolding = `-- name: LockHolding :one
 SELECT song_id, user_id, shares, locked, cost_basis, checkpoint, owed, claimed, updated_at FROM ownership.holdings WHERE song_id = $1 AND user_id = $2 FOR UPDATE
 `

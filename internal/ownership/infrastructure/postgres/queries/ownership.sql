@@ -28,6 +28,9 @@ SELECT * FROM ownership.offerings WHERE id = @id;
 -- name: GetOfferingBySong :one
 SELECT * FROM ownership.offerings WHERE song_id = @song_id;
 
+-- name: ListOfferings :many
+SELECT * FROM ownership.offerings ORDER BY created_at DESC, id DESC LIMIT @max_offerings;
+
 -- name: UpdateOffering :exec
 UPDATE ownership.offerings SET shares_sold = @shares_sold, shares_paid = @shares_paid, closed_at = @closed_at,
     milestones = @milestones
