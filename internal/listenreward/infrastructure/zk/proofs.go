@@ -53,6 +53,8 @@ type Deps struct {
 	System  *zk.System
 	Trees   *pgtree.Store
 	Catalog musiccontracts.Catalog
+	// Published lists the published catalog for the catalog tree's back-fill.
+	Published musiccontracts.PublishedSongs
 	// Policy is the qualification policy: each proof states its threshold for the song as
 	// min_seconds (application.ProofMinSeconds).
 	Policy domain.Policy
@@ -88,8 +90,8 @@ var (
 // New wires the listen proofs: the job worker, the subscriber that records every qualified
 // listen and enqueues its proof, and the two trees.
 func New(ctx context.Context, d Deps) (*Proofs, error) {
-	if d.Pool == nil || d.Runner == nil || d.System == nil || d.Trees == nil || d.Catalog == nil {
-		return nil, errors.New("listen proofs: pool, runner, system, trees and catalog are required")
+	if d.Pool == nil || d.Runner == nil || d.System == nil || d.Trees == nil || d.Catalog == nil || d.Published == nil {
+		return nil, errors.New("listen proofs: pool, runner, system, trees, catalog and published songs are required")
 	}
 	if d.System.Name() != CircuitName {
 		return nil, fmt.Errorf("listen proofs: system %s is not the listen circuit", d.System.Name())
@@ -111,7 +113,9 @@ func New(ctx context.Context, d Deps) (*Proofs, error) {
 		return nil, err
 	}
 	river.AddWorker(d.Runner.Workers(), &proveWorker{p: p})
+	river.AddWorker(d.Runner.Workers(), &backfillWorker{p: p})
 	if d.Bus != nil {
+		d.Bus.Subscribe("listenreward.catalog_tree", musiccontracts.SongPublishedV1, p.onPublished)
 		d.Bus.Subscribe("listenreward.listen_proofs", contracts.ListenQualifiedV1, p.onQualified)
 		d.Bus.Subscribe("listenreward.zk_identities", usercontracts.UserRegisteredV1, p.onRegistered)
 	}

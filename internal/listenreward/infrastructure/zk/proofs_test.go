@@ -39,7 +39,7 @@ func TestConcurrentProofsOfOneSessionStoreOne(t *testing.T) {
 	song, hidden := uuid.New(), uuid.New()
 	trees := pgtree.New(pool, 10)
 	p, err := lzk.New(ctx, lzk.Deps{Pool: pool, Runner: jobs.NewRunner(pool, jobs.Options{}), System: mustSystem(t), Trees: trees,
-		Catalog: catalog{published: map[uuid.UUID]bool{song: true}}, Policy: domain.DefaultPolicy()})
+		Catalog: catalog{published: map[uuid.UUID]bool{song: true}}, Published: &publishedSongs{}, Policy: domain.DefaultPolicy()})
 	require.NoError(t, err)
 
 	listener, session := uuid.New(), uuid.New()
