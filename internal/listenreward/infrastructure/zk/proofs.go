@@ -386,10 +386,17 @@ func (p *Proofs) Check(ctx context.Context, public []*big.Int, _ string) ([]stri
 	if used {
 		return nil, zk.ErrNullifierUsed
 	}
+	var reasons []string
 	if public[InMinSeconds].Sign() <= 0 {
-		return []string{"min_seconds is 0: the proof states no listening time"}, nil
+		reasons = append(reasons, "min_seconds is 0: the proof states no listening time")
 	}
-	return nil, nil
+	if public[InMinSeconds].BitLen() > SecondsBits {
+		reasons = append(reasons, "min_seconds does not fit 32 bits: the proof states no meaningful listening time")
+	}
+	if public[InSessionTag].BitLen() > zk.PackBits {
+		reasons = append(reasons, "session_tag does not fit 128 bits: it is no session id")
+	}
+	return reasons, nil
 }
 
 func (p *Proofs) claimed(ctx context.Context, nullifier string) (bool, error) {
