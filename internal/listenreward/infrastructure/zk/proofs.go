@@ -237,6 +237,9 @@ func (p *Proofs) ProveAndStore(ctx context.Context, l application.RecordedListen
 	if err := p.EnsureIdentity(ctx, l.ListenerID); err != nil { // accounts made before this subscriber existed
 		return err
 	}
+	// Every published song is in the catalog tree already (appended when published, or by the
+	// back-fill); this idempotent append only covers a listen qualified before the back-fill
+	// reached its song.
 	if _, err := p.d.Trees.Append(ctx, CatalogTree, l.SongID.String(), SongLeaf(l.SongID)); err != nil {
 		return err
 	}
