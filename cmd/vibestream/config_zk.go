@@ -16,9 +16,6 @@ type ZKConfig struct {
 	AttestationTTL time.Duration
 	// RootHistory is how many past roots of each tree stay accepted.
 	RootHistory int
-	// ListenMinSeconds is the platform's qualification minimum the listen proofs state (capped
-	// at half the song, as qualification does): LISTEN_MIN_DURATION.
-	ListenMinSeconds int
 	// VerifierAddress is the deployed listen verifier (ZK_VERIFIER_ADDRESS); on the local chain
 	// it is deployed at first start.
 	VerifierAddress string
@@ -26,12 +23,11 @@ type ZKConfig struct {
 
 func loadZKConfig(e *env, c *Config) ZKConfig {
 	z := ZKConfig{
-		KeysDir:          e.str("ZK_KEYS_DIR", filepath.Join(c.DataDir, "zk")),
-		Generate:         e.boolean("ZK_KEYS_GENERATE", true),
-		AttestationTTL:   e.duration("ZK_ATTESTATION_TTL", 10*time.Minute),
-		RootHistory:      e.integer("ZK_ROOT_HISTORY", 1000, 1, 1_000_000),
-		ListenMinSeconds: max(int(c.Listen.Policy.MinListen/time.Second), 1),
-		VerifierAddress:  e.str("ZK_VERIFIER_ADDRESS", ""),
+		KeysDir:         e.str("ZK_KEYS_DIR", filepath.Join(c.DataDir, "zk")),
+		Generate:        e.boolean("ZK_KEYS_GENERATE", true),
+		AttestationTTL:  e.duration("ZK_ATTESTATION_TTL", 10*time.Minute),
+		RootHistory:     e.integer("ZK_ROOT_HISTORY", 1000, 1, 1_000_000),
+		VerifierAddress: e.str("ZK_VERIFIER_ADDRESS", ""),
 	}
 	if z.AttestationTTL < 10*time.Second || z.AttestationTTL > 24*time.Hour {
 		e.fail("ZK_ATTESTATION_TTL", "must be between 10s and 24h, got %s", z.AttestationTTL)

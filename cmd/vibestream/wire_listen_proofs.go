@@ -17,7 +17,7 @@ import (
 func (a *app) wireListenProofs() error {
 	trees := pgtree.New(a.pool, a.cfg.ZK.RootHistory)
 	proofs, err := listenreward.NewListenProofs(context.Background(), listenreward.ListenProofsDeps{Pool: a.pool, Runner: a.runner, Bus: a.bus, System: a.zk.listen,
-		Trees: trees, Catalog: a.music.Catalog(), MinSeconds: a.cfg.ZK.ListenMinSeconds, Logger: a.logger.With("context", "listenreward")})
+		Trees: trees, Catalog: a.music.Catalog(), Published: a.music.PublishedSongs(), Policy: a.cfg.Listen.Policy, Logger: a.logger.With("context", "listenreward")})
 	if err != nil {
 		return err
 	}
@@ -25,6 +25,7 @@ func (a *app) wireListenProofs() error {
 		return err
 	}
 	a.listenProofs = proofs
+	a.background = append(a.background, proofs.StartCatalogBackfill)
 	if err := a.wireListenVerifier(); err != nil {
 		return err
 	}

@@ -213,6 +213,9 @@ func (m *Module) Streams() contracts.Streams { return m.sessions }
 // Catalog is the contract other contexts use to ask about songs.
 func (m *Module) Catalog() contracts.Catalog { return catalog{m} }
 
+// PublishedSongs lists the published catalog page by page (the listen proofs' catalog tree).
+func (m *Module) PublishedSongs() contracts.PublishedSongs { return m.store }
+
 type catalog struct{ m *Module }
 
 func (c catalog) Song(ctx context.Context, id uuid.UUID) (contracts.SongSummary, error) {

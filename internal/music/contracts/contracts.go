@@ -19,6 +19,10 @@ const (
 	// SongReadyV1 is published when a song's audio has been processed and can be streamed
 	// (payload SongReady).
 	SongReadyV1 = "music.song_ready.v1"
+	// SongPublishedV1 is published, in the publishing transaction, each time a song becomes
+	// visible to listeners (payload SongPublished). A song unpublished and published again
+	// publishes it again: subscribers are idempotent on the song.
+	SongPublishedV1 = "music.song_published.v1"
 	// TicketSoldV1 is published to the concert's artist when a ticket's payment is confirmed
 	// (payload TicketSold), so the artist sees sales live over the WebSocket.
 	TicketSoldV1 = "music.ticket_sold.v1"
@@ -39,6 +43,22 @@ type SongReady struct {
 	ArtistID   uuid.UUID `json:"artist_id"`
 	DurationMS int       `json:"duration_ms"`
 	ReadyAt    time.Time `json:"ready_at"`
+}
+
+// SongPublished is the payload of music.song_published.v1.
+type SongPublished struct {
+	SongID      uuid.UUID `json:"song_id"`
+	ArtistID    uuid.UUID `json:"artist_id"`
+	PublishedAt time.Time `json:"published_at"`
+}
+
+// PublishedSongs lists the songs listeners can see (published, not deleted), for contexts
+// that keep their own view of the whole catalog (the listen proofs' catalog tree).
+type PublishedSongs interface {
+	// ListPublishedSongIDs returns up to limit published song ids greater than after, in
+	// ascending order (keyset paging: pass the last id of a page to get the next; uuid.Nil
+	// starts at the beginning). An empty page is the end.
+	ListPublishedSongIDs(ctx context.Context, after uuid.UUID, limit int) ([]uuid.UUID, error)
 }
 
 // SongSummary is what other contexts may know about a song.

@@ -74,6 +74,13 @@ func TestSongLifecycle(t *testing.T) {
 
 	require.NoError(t, s.Publish(now))
 	assert.True(t, s.VisibleToPublic())
+	assert.Equal(t, []any{domain.SongPublished{SongID: s.ID(), ArtistID: a.ID(), At: now}}, s.PullEvents())
+	require.NoError(t, s.Publish(now))
+	assert.Empty(t, s.PullEvents(), "publishing a published song records nothing")
+	later := now.Add(time.Minute)
+	s.Unpublish(later)
+	require.NoError(t, s.Publish(later))
+	assert.Equal(t, []any{domain.SongPublished{SongID: s.ID(), ArtistID: a.ID(), At: later}}, s.PullEvents(), "published again")
 	s.Delete(now)
 	assert.False(t, s.VisibleToPublic())
 	assert.ErrorIs(t, s.Publish(now), domain.ErrSongDeleted)

@@ -78,6 +78,13 @@ type SongReady struct {
 	At         time.Time
 }
 
+// SongPublished is recorded when a song becomes visible to listeners (again).
+type SongPublished struct {
+	SongID   uuid.UUID
+	ArtistID uuid.UUID
+	At       time.Time
+}
+
 // UploadAccepted is recorded when new audio replaces a song's original: it asks for transcoding.
 type UploadAccepted struct {
 	SongID  uuid.UUID
@@ -246,6 +253,9 @@ func (s *Song) Publish(now time.Time) error {
 	}
 	if s.status != StatusReady {
 		return ErrSongNotReady.WithMessage("only a song whose audio is ready can be published")
+	}
+	if !s.published {
+		s.events = append(s.events, SongPublished{SongID: s.id, ArtistID: s.artistID, At: now})
 	}
 	s.published, s.updatedAt = true, now
 	return nil

@@ -58,6 +58,22 @@ func Hash(xs ...fr.Element) fr.Element {
 	return s
 }
 
+// PackBits is where Pack puts its high part: a song or session uuid (128 bits) fits below it.
+const PackBits = 128
+
+var packShift = new(big.Int).Lsh(big.NewInt(1), PackBits)
+
+// Pack is hi·2^128 + lo: two numbers in one field element, for the price of no constraint in a
+// circuit (a linear combination). It is injective while lo < 2^128 and hi < 2^125, which the
+// circuits guarantee (lo is a uuid or a tree leaf that is one; hi is a tag or range-checked).
+func Pack(hi, lo fr.Element) fr.Element {
+	var s, out fr.Element
+	s.SetBigInt(packShift)
+	out.Mul(&hi, &s)
+	out.Add(&out, &lo)
+	return out
+}
+
 // Elem converts a non-negative integer below the modulus to a field element.
 func Elem(v *big.Int) (fr.Element, error) {
 	var e fr.Element
@@ -109,15 +125,22 @@ func (h *Hasher) Hash(xs ...frontend.Variable) frontend.Variable {
 	return s
 }
 
+// Pack is the in-circuit Pack (a linear combination: no constraint).
+func (h *Hasher) Pack(hi, lo frontend.Variable) frontend.Variable {
+	return h.api.Add(h.api.Mul(hi, packShift), lo)
+}
+
 // MerkleRoot recomputes the root of a binary Merkle tree from a leaf, its index and the
 // siblings from the leaf level up (len(siblings) is the depth). The index is decomposed into
 // depth bits (which also bounds it); bit i set means the node at level i is a right child.
+// Each level orders its pair with one constraint: left = cur + bit·(sib − cur), and right is
+// the linear rest cur + sib − left (two Selects would cost two).
 func (h *Hasher) MerkleRoot(leaf, index frontend.Variable, siblings []frontend.Variable) frontend.Variable {
 	bits := h.api.ToBinary(index, len(siblings))
 	cur := leaf
 	for i, sib := range siblings {
-		l := h.api.Select(bits[i], sib, cur)
-		r := h.api.Select(bits[i], cur, sib)
+		l := h.api.Add(cur, h.api.Mul(bits[i], h.api.Sub(sib, cur)))
+		r := h.api.Sub(h.api.Add(cur, sib), l)
 		cur = h.perm.Compress(l, r)
 	}
 	return cur

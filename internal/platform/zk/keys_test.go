@@ -2,6 +2,8 @@ package zk_test
 
 import (
 	"math/big"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 
@@ -27,6 +29,49 @@ type square struct{}
 func (square) Name() string                 { return "square" }
 func (square) PublicInputs() []string       { return []string{"y"} }
 func (square) Definition() frontend.Circuit { return &squareCircuit{} }
+
+// squareV2 is the square circuit after a change: revision 2.
+type squareV2 struct{ square }
+
+func (squareV2) Revision() int { return 2 }
+
+// Keys saved for another revision of a circuit are detected: Load refuses them, and
+// LoadOrSetup moves them aside (kept) and makes new keys of the current revision.
+func TestKeysOfAnotherCircuitRevisionAreReplaced(t *testing.T) {
+	dir := t.TempDir()
+	old, created, err := zk.LoadOrSetup(dir, square{})
+	require.NoError(t, err)
+	require.True(t, created)
+	require.Equal(t, 1, old.Revision())
+	rev, err := os.ReadFile(filepath.Join(dir, "square", "circuit.revision"))
+	require.NoError(t, err)
+	require.Equal(t, "1\n", string(rev))
+
+	_, err = zk.Load(dir, squareV2{})
+	require.ErrorIs(t, err, zk.ErrStaleKeys)
+
+	cur, created, err := zk.LoadOrSetup(dir, squareV2{})
+	require.NoError(t, err)
+	require.True(t, created, "stale keys are regenerated")
+	require.Equal(t, 2, cur.Revision())
+	require.NotEqual(t, old.KeyID(), cur.KeyID())
+	aside, err := filepath.Glob(filepath.Join(dir, "square.revision-1-*"))
+	require.NoError(t, err)
+	require.Len(t, aside, 1, "the stale keys are moved aside, not deleted")
+	require.FileExists(t, filepath.Join(aside[0], "verifying.key"))
+
+	again, created, err := zk.LoadOrSetup(dir, squareV2{})
+	require.NoError(t, err)
+	require.False(t, created, "the new keys load at the next start")
+	require.Equal(t, cur.KeyID(), again.KeyID())
+
+	// Keys saved before revisions were recorded (no circuit.revision) are revision 1.
+	require.NoError(t, os.Remove(filepath.Join(dir, "square", "circuit.revision")))
+	_, err = zk.Load(dir, squareV2{})
+	require.ErrorIs(t, err, zk.ErrStaleKeys)
+	_, err = zk.Load(dir, square{})
+	require.NoError(t, err)
+}
 
 // Two instances starting at once on one keys directory end up with the same keys: one setup
 // wins the rename, the other loads it.

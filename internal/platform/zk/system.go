@@ -12,6 +12,8 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -43,6 +45,21 @@ type Circuit interface {
 	PublicInputs() []string
 }
 
+// Revisioned is a circuit that counts its changes: keys are saved with the revision they were
+// made for, and keys of another revision are stale (ErrStaleKeys). A circuit without it is
+// revision 1.
+type Revisioned interface {
+	Revision() int
+}
+
+// RevisionOf is c's revision (1 unless c is Revisioned).
+func RevisionOf(c Circuit) int {
+	if r, ok := c.(Revisioned); ok {
+		return r.Revision()
+	}
+	return 1
+}
+
 // System is one circuit's compiled constraint system with its keys.
 type System struct {
 	name   string
@@ -52,6 +69,7 @@ type System struct {
 	vk     groth16.VerifyingKey
 	vkBin  []byte
 	keyID  string
+	rev    int
 	// metrics is set when the system is registered
 	metrics *Metrics
 }
@@ -65,6 +83,9 @@ func (s *System) KeyID() string { return s.keyID }
 
 // PublicInputs are the names of the public inputs, in order.
 func (s *System) PublicInputs() []string { return append([]string(nil), s.inputs...) }
+
+// Revision is the circuit revision the keys were made for.
+func (s *System) Revision() int { return s.rev }
 
 // Constraints is the number of R1CS constraints.
 func (s *System) Constraints() int { return s.cs.GetNbConstraints() }
@@ -116,7 +137,7 @@ func newSystem(c Circuit, cs constraint.ConstraintSystem, pk groth16.ProvingKey,
 	}
 	sum := sha256.Sum256(buf.Bytes())
 	return &System{name: c.Name(), inputs: c.PublicInputs(), cs: cs, pk: pk, vk: vk, vkBin: buf.Bytes(),
-		keyID: c.Name() + "-" + hex.EncodeToString(sum[:8])}, nil
+		keyID: c.Name() + "-" + hex.EncodeToString(sum[:8]), rev: RevisionOf(c)}, nil
 }
 
 // Key files in a circuit's directory.
@@ -124,6 +145,9 @@ const (
 	fileCS = "circuit.r1cs"
 	filePK = "proving.key.raw"
 	fileVK = "verifying.key"
+	// fileRev holds the circuit revision the keys were made for (absent: revision 1, keys
+	// saved before revisions were recorded).
+	fileRev = "circuit.revision"
 )
 
 // Save writes the system under dir/<name>/ (constraint system, raw proving key, verifying
@@ -162,6 +186,9 @@ func (s *System) Save(dir string) error {
 	if err := write(fileVK, s.vk); err != nil {
 		return err
 	}
+	if err := write(fileRev, bytes.NewBufferString(strconv.Itoa(s.rev)+"\n")); err != nil {
+		return err
+	}
 	final := filepath.Join(dir, s.name)
 	if err := os.Rename(tmp, final); err != nil {
 		if _, statErr := os.Stat(final); statErr == nil {
@@ -179,6 +206,27 @@ func (r rawWriter) WriteTo(w io.Writer) (int64, error) { return r.pk.WriteRawTo(
 // ErrNoKeys is returned by Load when a circuit has no keys on disk yet.
 var ErrNoKeys = errors.New("zk: no keys")
 
+// ErrStaleKeys is returned by Load when the keys on disk were made for another revision of the
+// circuit: they cannot prove the current circuit, and proofs made with them state something
+// else.
+var ErrStaleKeys = errors.New("zk: keys of another circuit revision")
+
+// savedRevision reads the revision a key directory was made for.
+func savedRevision(d string) (int, error) {
+	b, err := os.ReadFile(filepath.Join(d, fileRev))
+	if errors.Is(err, os.ErrNotExist) {
+		return 1, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 0, fmt.Errorf("zk: %s: %w", filepath.Join(d, fileRev), err)
+	}
+	return n, nil
+}
+
 // Load reads a system saved by Save. The proving key is read in raw form without subgroup
 // checks (UnsafeReadFrom: milliseconds instead of seconds); it is our own file, written by
 // Save. The verifying key is read with every check.
@@ -186,6 +234,12 @@ func Load(dir string, c Circuit) (*System, error) {
 	d := filepath.Join(dir, c.Name())
 	if _, err := os.Stat(d); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w for %s under %s (run `vibestream zk setup`)", ErrNoKeys, c.Name(), dir)
+	}
+	if rev, err := savedRevision(d); err != nil {
+		return nil, err
+	} else if want := RevisionOf(c); rev != want {
+		return nil, fmt.Errorf("%w: %s holds keys of %s revision %d, the circuit is revision %d (run `vibestream zk setup` or a new ceremony)",
+			ErrStaleKeys, d, c.Name(), rev, want)
 	}
 	cs := groth16.NewCS(Curve)
 	pk := groth16.NewProvingKey(Curve)
@@ -215,8 +269,23 @@ func Load(dir string, c Circuit) (*System, error) {
 
 // LoadOrSetup loads the keys of c under dir or, when there are none, runs Setup and saves
 // them (the default local setup: keys generated at first start). created reports a setup.
+//
+// Keys of another circuit revision are moved aside to <name>.revision-<n>-<time> (kept, since
+// proofs made with them may still be read) and new keys are made.
 func LoadOrSetup(dir string, c Circuit) (s *System, created bool, err error) {
 	s, err = Load(dir, c)
+	if errors.Is(err, ErrStaleKeys) {
+		d := filepath.Join(dir, c.Name())
+		rev, rerr := savedRevision(d)
+		if rerr != nil {
+			return nil, false, rerr
+		}
+		aside := fmt.Sprintf("%s.revision-%d-%s", d, rev, time.Now().UTC().Format("20060102T150405.000000000"))
+		if mverr := os.Rename(d, aside); mverr != nil && !errors.Is(mverr, os.ErrNotExist) {
+			return nil, false, mverr // (another instance may have moved it first: then go on)
+		}
+		s, err = Load(dir, c)
+	}
 	if err == nil || !errors.Is(err, ErrNoKeys) {
 		return s, false, err
 	}

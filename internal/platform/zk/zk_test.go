@@ -20,6 +20,7 @@ type hashCircuit struct {
 	Index    frontend.Variable
 	Siblings []frontend.Variable
 	Root     frontend.Variable `gnark:",public"`
+	Packed   frontend.Variable `gnark:",public"`
 }
 
 func (c *hashCircuit) Define(api frontend.API) error {
@@ -29,6 +30,7 @@ func (c *hashCircuit) Define(api frontend.API) error {
 	}
 	api.AssertIsEqual(h.Hash(c.A, c.B, c.C), c.Out)
 	api.AssertIsEqual(h.MerkleRoot(c.A, c.Index, c.Siblings), c.Root)
+	api.AssertIsEqual(h.Pack(c.B, c.A), c.Packed)
 	return nil
 }
 
@@ -55,7 +57,8 @@ func TestHashAndMerkleRootMatchNatively(t *testing.T) {
 			sib[i] = zk.Big(p.Siblings[i])
 		}
 		out := zk.Hash(leaf, zk.U64(2), zk.U64(3))
-		return &hashCircuit{A: zk.Big(leaf), B: 2, C: 3, Out: zk.Big(out), Index: p.Index, Siblings: sib, Root: zk.Big(r)}
+		return &hashCircuit{A: zk.Big(leaf), B: 2, C: 3, Out: zk.Big(out), Index: p.Index, Siblings: sib, Root: zk.Big(r),
+			Packed: zk.Big(zk.Pack(zk.U64(2), leaf))}
 	}
 	def := &hashCircuit{Siblings: make([]frontend.Variable, depth)}
 	require.NoError(t, test.IsSolved(def, assign(leaves[3], path, root), zk.Curve.ScalarField()))

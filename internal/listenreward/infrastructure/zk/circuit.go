@@ -24,10 +24,17 @@ const Depth = 20
 // SecondsBits bounds listened seconds and their margin over the minimum (2^32 s is 136 years).
 const SecondsBits = 32
 
+// Revision is the listen circuit's revision: keys made for another revision are stale (see
+// zk.Load). Revision 2: the catalog leaf is the song itself, the nullifier and the commitment
+// are single compressions over packed inputs, and Merkle levels order their pair with one
+// constraint, so the circuit fits the 2^13 FFT domain (revision 1 had 8,901 constraints).
+const Revision = 2
+
 // Circuit proves that a registered identity completed a qualified listen of some published
-// song: the song's leaf is in the catalog tree, the identity's commitment H(secret) is in the
-// users tree, the nullifier is H(tag, secret, session tag), the commitment is
-// H(song, seconds, salt), and seconds >= min_seconds. The song, the user, the seconds and the
+// song: the song (a nonzero leaf: the empty leaf is 0) is in the catalog tree, the identity's
+// commitment H(secret) is in the users tree, the nullifier is
+// Compress(secret, Pack(tag, session tag)), the commitment is Compress(Pack(seconds, song), salt)
+// with seconds below 2^32, and seconds >= min_seconds. The song, the user, the seconds and the
 // salt stay private.
 type Circuit struct {
 	CatalogRoot frontend.Variable `gnark:",public"`
@@ -66,10 +73,12 @@ func (c *Circuit) Define(api frontend.API) error {
 	if err != nil {
 		return err
 	}
-	api.AssertIsEqual(h.MerkleRoot(h.Hash(c.Song), c.SongIndex, c.SongPath), c.CatalogRoot)
+	api.AssertIsDifferent(c.Song, 0) // an empty slot of the tree is no song
+	api.AssertIsEqual(h.MerkleRoot(c.Song, c.SongIndex, c.SongPath), c.CatalogRoot)
 	api.AssertIsEqual(h.MerkleRoot(h.Hash(c.Secret), c.IdentityIdx, c.UserPath), c.UsersRoot)
-	api.AssertIsEqual(h.Hash(zk.TagNullifier, c.Secret, c.SessionTag), c.Nullifier)
-	api.AssertIsEqual(h.Hash(c.Song, c.Seconds, c.Salt), c.Commitment)
+	api.AssertIsEqual(h.Compress(c.Secret, h.Pack(zk.TagNullifier, c.SessionTag)), c.Nullifier)
+	zk.AssertFitsBits(api, c.Seconds, SecondsBits) // keeps Pack(seconds, song) injective
+	api.AssertIsEqual(h.Compress(h.Pack(c.Seconds, c.Song), c.Salt), c.Commitment)
 	zk.AssertFitsBits(api, api.Sub(c.Seconds, c.MinSeconds), SecondsBits)
 	return nil
 }
@@ -82,6 +91,9 @@ func NewSpec(depth int) Spec { return Spec{depth: depth} }
 
 // Name implements zk.Circuit.
 func (s Spec) Name() string { return CircuitName }
+
+// Revision implements zk.Circuit.
+func (s Spec) Revision() int { return Revision }
 
 // PublicInputs implements zk.Circuit.
 func (s Spec) PublicInputs() []string { return append([]string(nil), PublicInputNames...) }
@@ -101,16 +113,22 @@ func UUIDElem(id uuid.UUID) fr.Element {
 	return e
 }
 
-// SongLeaf is the catalog tree's leaf of a song: H(song).
-func SongLeaf(song uuid.UUID) fr.Element { return zk.Hash(UUIDElem(song)) }
+// SongLeaf is the catalog tree's leaf of a song: the song id itself (nonzero for every real
+// uuid; no hash is needed, a leaf is never secret on its own).
+func SongLeaf(song uuid.UUID) fr.Element { return UUIDElem(song) }
 
 // IdentityCommitment is the users tree's leaf of an identity: H(secret).
 func IdentityCommitment(secret fr.Element) fr.Element { return zk.Hash(secret) }
 
-// Nullifier is H(tag, secret, session tag): one per identity and session, the same however
-// many times the session is proved.
+// Nullifier is Compress(secret, Pack(tag, session tag)): one per identity and session, the
+// same however many times the session is proved.
 func Nullifier(secret fr.Element, session uuid.UUID) fr.Element {
-	return zk.Hash(zk.U64(zk.TagNullifier), secret, UUIDElem(session))
+	return zk.Compress(secret, zk.Pack(zk.U64(zk.TagNullifier), UUIDElem(session)))
+}
+
+// Commitment is Compress(Pack(seconds, song), salt): it binds the hidden song and seconds.
+func Commitment(song uuid.UUID, seconds uint64, salt fr.Element) fr.Element {
+	return zk.Compress(zk.Pack(zk.U64(seconds), UUIDElem(song)), salt)
 }
 
 // Witness is everything a listen proof needs, natively.
@@ -128,6 +146,7 @@ type Witness struct {
 // Errors of Check: the business rules, checked natively before proving.
 var (
 	ErrTooShort      = errors.New("listen: listened seconds below the minimum")
+	ErrTooLong       = errors.New("listen: listened seconds do not fit 32 bits")
 	ErrSongNotInTree = errors.New("listen: song path does not lead to the catalog root")
 	ErrUserNotInTree = errors.New("listen: identity path does not lead to the users root")
 )
@@ -140,13 +159,16 @@ func (w Witness) Public() []*big.Int {
 		zk.Big(Nullifier(w.Secret, w.Session)),
 		zk.Big(UUIDElem(w.Session)),
 		new(big.Int).SetUint64(w.MinSeconds),
-		zk.Big(zk.Hash(UUIDElem(w.Song), zk.U64(w.Seconds), w.Salt)),
+		zk.Big(Commitment(w.Song, w.Seconds, w.Salt)),
 	}
 }
 
 // Check verifies the business rules natively against the roots the proof must use.
 func (w Witness) Check(catalogRoot, usersRoot fr.Element) error {
-	if w.Seconds < w.MinSeconds || w.Seconds-w.MinSeconds >= 1<<SecondsBits {
+	if w.Seconds >= 1<<SecondsBits {
+		return ErrTooLong
+	}
+	if w.Seconds < w.MinSeconds {
 		return ErrTooShort
 	}
 	if r := w.SongPath.Root(SongLeaf(w.Song)); !r.Equal(&catalogRoot) {

@@ -21,7 +21,9 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/listenreward/application"
 	"github.com/vibestream/vibestream/internal/listenreward/contracts"
+	"github.com/vibestream/vibestream/internal/listenreward/domain"
 	musiccontracts "github.com/vibestream/vibestream/internal/music/contracts"
 	"github.com/vibestream/vibestream/internal/platform/events"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
@@ -51,16 +53,20 @@ type Deps struct {
 	System  *zk.System
 	Trees   *pgtree.Store
 	Catalog musiccontracts.Catalog
-	// MinSeconds is the public minimum every proof states (the qualification threshold).
-	MinSeconds int
-	Logger     *slog.Logger
-	Now        func() time.Time
+	// Published lists the published catalog for the catalog tree's back-fill.
+	Published musiccontracts.PublishedSongs
+	// Policy is the qualification policy: each proof states its threshold for the song as
+	// min_seconds (application.ProofMinSeconds).
+	Policy domain.Policy
+	Logger *slog.Logger
+	Now    func() time.Time
 }
 
 // Proofs proves qualified listens in the background, stores the proofs and checks listen
 // proofs for the verification API. It implements contracts.ListenProver.
 type Proofs struct {
 	d      Deps
+	run    *application.ProveListen
 	cache  sync.Map // session -> cachedProof: made proofs never change
 	cached atomic.Int64
 }
@@ -76,19 +82,19 @@ type cachedProof struct {
 	expires time.Time
 }
 
-var _ contracts.ListenProver = (*Proofs)(nil)
+var (
+	_ contracts.ListenProver   = (*Proofs)(nil)
+	_ application.ListenProofs = (*Proofs)(nil)
+)
 
 // New wires the listen proofs: the job worker, the subscriber that records every qualified
 // listen and enqueues its proof, and the two trees.
 func New(ctx context.Context, d Deps) (*Proofs, error) {
-	if d.Pool == nil || d.Runner == nil || d.System == nil || d.Trees == nil || d.Catalog == nil {
-		return nil, errors.New("listen proofs: pool, runner, system, trees and catalog are required")
+	if d.Pool == nil || d.Runner == nil || d.System == nil || d.Trees == nil || d.Catalog == nil || d.Published == nil {
+		return nil, errors.New("listen proofs: pool, runner, system, trees, catalog and published songs are required")
 	}
 	if d.System.Name() != CircuitName {
 		return nil, fmt.Errorf("listen proofs: system %s is not the listen circuit", d.System.Name())
-	}
-	if d.MinSeconds <= 0 {
-		return nil, errors.New("listen proofs: a positive minimum of seconds is required")
 	}
 	if d.Logger == nil {
 		d.Logger = slog.Default()
@@ -102,8 +108,14 @@ func New(ctx context.Context, d Deps) (*Proofs, error) {
 		}
 	}
 	p := &Proofs{d: d}
+	var err error
+	if p.run, err = application.NewProveListen(p, d.Catalog, d.Policy); err != nil {
+		return nil, err
+	}
 	river.AddWorker(d.Runner.Workers(), &proveWorker{p: p})
+	river.AddWorker(d.Runner.Workers(), &backfillWorker{p: p})
 	if d.Bus != nil {
+		d.Bus.Subscribe("listenreward.catalog_tree", musiccontracts.SongPublishedV1, p.onPublished)
 		d.Bus.Subscribe("listenreward.listen_proofs", contracts.ListenQualifiedV1, p.onQualified)
 		d.Bus.Subscribe("listenreward.zk_identities", usercontracts.UserRegisteredV1, p.onRegistered)
 	}
@@ -168,7 +180,7 @@ func (p *Proofs) Record(ctx context.Context, session, listener, song uuid.UUID, 
 		if _, err := tx.Exec(ctx, `INSERT INTO listenreward.listen_proofs
 			(session_id, listener_id, song_id, listened_seconds, min_seconds, salt, status)
 			VALUES ($1, $2, $3, $4, $5, $6, 'pending') ON CONFLICT (session_id) DO NOTHING`,
-			session, listener, song, seconds, p.d.MinSeconds, elemBytes(salt)); err != nil {
+			session, listener, song, seconds, application.ProofMinSeconds(p.d.Policy, 0), elemBytes(salt)); err != nil {
 			return err
 		}
 		return p.d.Runner.InsertTx(ctx, tx, proveJob(session))
@@ -193,74 +205,56 @@ func (w *proveWorker) Work(ctx context.Context, job *river.Job[ProveArgs]) error
 	return w.p.Prove(ctx, job.Args.SessionID)
 }
 
-type pending struct {
-	listener, song uuid.UUID
-	seconds, min   int
-	salt           fr.Element
-	status         string
+// Recorded implements application.ListenProofs.
+func (p *Proofs) Recorded(ctx context.Context, session uuid.UUID) (application.RecordedListen, error) {
+	l := application.RecordedListen{SessionID: session}
+	var status string
+	err := p.d.Pool.QueryRow(ctx, `SELECT listener_id, song_id, listened_seconds, status
+		FROM listenreward.listen_proofs WHERE session_id = $1`, session).
+		Scan(&l.ListenerID, &l.SongID, &l.ListenedSeconds, &status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return l, application.ErrListenNotRecorded
+	}
+	l.Pending = status == "pending"
+	return l, err
 }
 
-var errNotRecorded = errors.New("listen proofs: the session's qualified listen is not recorded yet")
+// Prove makes the proof of one recorded session now (what the job runs).
+func (p *Proofs) Prove(ctx context.Context, session uuid.UUID) error { return p.run.Run(ctx, session) }
 
-// Prove makes the proof of one recorded session now (what the job runs). Every step is
-// idempotent: the identity and the song are appended to their trees once, and only a pending
-// row takes a proof, so two runs at once store one proof.
-func (p *Proofs) Prove(ctx context.Context, session uuid.UUID) error {
-	var (
-		row  pending
-		salt []byte
-	)
-	err := p.d.Pool.QueryRow(ctx, `SELECT listener_id, song_id, listened_seconds, min_seconds, salt, status
-		FROM listenreward.listen_proofs WHERE session_id = $1`, session).
-		Scan(&row.listener, &row.song, &row.seconds, &row.min, &salt, &row.status)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return errNotRecorded
+// ProveAndStore implements application.ListenProofs. Every step is idempotent: the identity
+// and the song are appended to their trees once, and only a pending row takes a proof, so two
+// runs at once store one proof.
+func (p *Proofs) ProveAndStore(ctx context.Context, l application.RecordedListen, minSeconds int) error {
+	var salt []byte
+	if err := p.d.Pool.QueryRow(ctx, `SELECT salt FROM listenreward.listen_proofs WHERE session_id = $1`, l.SessionID).Scan(&salt); err != nil {
+		return err
 	}
+	secret, err := p.identity(ctx, l.ListenerID)
 	if err != nil {
 		return err
 	}
-	if row.status != "pending" {
-		return nil
+	if err := p.EnsureIdentity(ctx, l.ListenerID); err != nil { // accounts made before this subscriber existed
+		return err
 	}
-	row.salt = elemOf(salt)
-	song, err := p.d.Catalog.Song(ctx, row.song)
-	var coded interface{ Code() string }
-	if errors.As(err, &coded) && coded.Code() == "music.song_not_found" {
-		return p.fail(ctx, session, "the song no longer exists")
+	// Every published song is in the catalog tree already (appended when published, or by the
+	// back-fill); this idempotent append only covers a listen qualified before the back-fill
+	// reached its song.
+	if _, err := p.d.Trees.Append(ctx, CatalogTree, l.SongID.String(), SongLeaf(l.SongID)); err != nil {
+		return err
 	}
+	songM, err := p.d.Trees.PathOf(ctx, CatalogTree, l.SongID.String())
 	if err != nil {
 		return err
 	}
-	if !song.Published {
-		return p.fail(ctx, session, "the song is not published")
-	}
-	// The qualification threshold of this listen: the platform's minimum, capped at half the
-	// song (as qualification decides it), so short songs' listens prove too.
-	if half := song.DurationMS / 2000; song.DurationMS > 0 && half < row.min {
-		row.min = max(half, 1)
-	}
-	secret, err := p.identity(ctx, row.listener)
+	userM, err := p.d.Trees.PathOf(ctx, UsersTree, l.ListenerID.String())
 	if err != nil {
 		return err
 	}
-	if err := p.EnsureIdentity(ctx, row.listener); err != nil { // accounts made before this subscriber existed
-		return err
-	}
-	if _, err := p.d.Trees.Append(ctx, CatalogTree, row.song.String(), SongLeaf(row.song)); err != nil {
-		return err
-	}
-	songM, err := p.d.Trees.PathOf(ctx, CatalogTree, row.song.String())
-	if err != nil {
-		return err
-	}
-	userM, err := p.d.Trees.PathOf(ctx, UsersTree, row.listener.String())
-	if err != nil {
-		return err
-	}
-	w := Witness{Secret: secret, Song: row.song, Session: session, Seconds: uint64(row.seconds), MinSeconds: uint64(row.min),
-		Salt: row.salt, SongPath: songM.Path, UserPath: userM.Path}
+	w := Witness{Secret: secret, Song: l.SongID, Session: l.SessionID, Seconds: uint64(max(l.ListenedSeconds, 0)),
+		MinSeconds: uint64(minSeconds), Salt: elemOf(salt), SongPath: songM.Path, UserPath: userM.Path}
 	if err := w.Check(songM.Root, userM.Root); err != nil {
-		return p.fail(ctx, session, err.Error())
+		return application.ErrUnprovable.WithMessage(err.Error())
 	}
 	a, err := w.Assignment()
 	if err != nil {
@@ -273,15 +267,16 @@ func (p *Proofs) Prove(ctx context.Context, session uuid.UUID) error {
 	nullifier := proof.Public[InNullifier].String()
 	_, err = p.d.Pool.Exec(ctx, `UPDATE listenreward.listen_proofs SET status = 'proved', proof = $2, public_inputs = $3,
 		key_id = $4, nullifier = $5, prove_ms = $6, proved_at = $7, min_seconds = $8 WHERE session_id = $1 AND status = 'pending'`,
-		session, proof.Bytes, proof.PublicStrings(), proof.KeyID, nullifier, proof.Elapsed.Milliseconds(), p.d.Now(), row.min)
+		l.SessionID, proof.Bytes, proof.PublicStrings(), proof.KeyID, nullifier, proof.Elapsed.Milliseconds(), p.d.Now(), minSeconds)
 	if err != nil {
 		return err
 	}
-	p.d.Logger.Debug("listen proved", "session", session, "took", proof.Elapsed)
+	p.d.Logger.Debug("listen proved", "session", l.SessionID, "took", proof.Elapsed)
 	return nil
 }
 
-func (p *Proofs) fail(ctx context.Context, session uuid.UUID, reason string) error {
+// Fail implements application.ListenProofs.
+func (p *Proofs) Fail(ctx context.Context, session uuid.UUID, reason string) error {
 	_, err := p.d.Pool.Exec(ctx, `UPDATE listenreward.listen_proofs SET status = 'failed', failure = $2
 		WHERE session_id = $1 AND status = 'pending'`, session, reason)
 	return err
@@ -394,10 +389,17 @@ func (p *Proofs) Check(ctx context.Context, public []*big.Int, _ string) ([]stri
 	if used {
 		return nil, zk.ErrNullifierUsed
 	}
+	var reasons []string
 	if public[InMinSeconds].Sign() <= 0 {
-		return []string{"min_seconds is 0: the proof states no listening time"}, nil
+		reasons = append(reasons, "min_seconds is 0: the proof states no listening time")
 	}
-	return nil, nil
+	if public[InMinSeconds].BitLen() > SecondsBits {
+		reasons = append(reasons, "min_seconds does not fit 32 bits: the proof states no meaningful listening time")
+	}
+	if public[InSessionTag].BitLen() > zk.PackBits {
+		reasons = append(reasons, "session_tag does not fit 128 bits: it is no session id")
+	}
+	return reasons, nil
 }
 
 func (p *Proofs) claimed(ctx context.Context, nullifier string) (bool, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
+	"github.com/vibestream/vibestream/internal/listenreward/domain"
 	lzk "github.com/vibestream/vibestream/internal/listenreward/infrastructure/zk"
 	musiccontracts "github.com/vibestream/vibestream/internal/music/contracts"
 	"github.com/vibestream/vibestream/internal/platform/jobs"
@@ -38,7 +39,7 @@ func TestConcurrentProofsOfOneSessionStoreOne(t *testing.T) {
 	song, hidden := uuid.New(), uuid.New()
 	trees := pgtree.New(pool, 10)
 	p, err := lzk.New(ctx, lzk.Deps{Pool: pool, Runner: jobs.NewRunner(pool, jobs.Options{}), System: mustSystem(t), Trees: trees,
-		Catalog: catalog{published: map[uuid.UUID]bool{song: true}}, MinSeconds: 30})
+		Catalog: catalog{published: map[uuid.UUID]bool{song: true}}, Published: &publishedSongs{}, Policy: domain.DefaultPolicy()})
 	require.NoError(t, err)
 
 	listener, session := uuid.New(), uuid.New()

@@ -533,6 +533,13 @@ func (s *Store) emit(ctx context.Context, tx pgx.Tx, evs []any) error {
 				return err
 			}
 			envs = append(envs, env)
+		case domain.SongPublished:
+			env, err := events.New(ctx, contracts.SongPublishedV1, contracts.Source, contracts.SongPublished{
+				SongID: e.SongID, ArtistID: e.ArtistID, PublishedAt: e.At}, events.At(e.At))
+			if err != nil {
+				return err
+			}
+			envs = append(envs, env)
 		case domain.UploadAccepted:
 			params = append(params, river.InsertManyParams{Args: TranscodeArgs{SongID: e.SongID, Version: e.Version},
 				InsertOpts: &river.InsertOpts{Queue: jobs.QueueMedia, MaxAttempts: TranscodeMaxAttempts}})
@@ -549,6 +556,14 @@ func (s *Store) emit(ctx context.Context, tx pgx.Tx, evs []any) error {
 		}
 	}
 	return nil
+}
+
+// ListPublishedSongIDs implements contracts.PublishedSongs (keyset paging by id).
+func (s *Store) ListPublishedSongIDs(ctx context.Context, after uuid.UUID, limit int) ([]uuid.UUID, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	return s.q.ListPublishedSongIDs(ctx, musicdb.ListPublishedSongIDsParams{After: after, Lim: int32(min(limit, 10_000))})
 }
 
 // ListSongsByArtist lists an artist's songs, newest first.

@@ -328,6 +328,22 @@ func TestUploadAcceptedEnqueuesTranscodingAndReadyPublishesTheEvent(t *testing.T
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM platform.events WHERE type = 'music.song_ready.v1' AND payload->>'song_id' = $1 AND (payload->>'duration_ms')::int = 1234`, sg.ID().String()).Scan(&evN))
 	assert.Equal(t, 1, evN)
 
+	// publishing writes music.song_published.v1 in the same transaction, and the published
+	// catalog lists the song (keyset paging by id)
+	ids, err := s.ListPublishedSongIDs(ctx, uuid.Nil, 10)
+	require.NoError(t, err)
+	assert.Empty(t, ids)
+	_, err = s.UpdateSong(ctx, sg.ID(), func(x *domain.Song) error { return x.Publish(now) })
+	require.NoError(t, err)
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM platform.events WHERE type = 'music.song_published.v1' AND payload->>'song_id' = $1`, sg.ID().String()).Scan(&evN))
+	assert.Equal(t, 1, evN)
+	ids, err = s.ListPublishedSongIDs(ctx, uuid.Nil, 10)
+	require.NoError(t, err)
+	assert.Equal(t, []uuid.UUID{sg.ID()}, ids)
+	ids, err = s.ListPublishedSongIDs(ctx, sg.ID(), 10)
+	require.NoError(t, err)
+	assert.Empty(t, ids, "the page after the last id is empty")
+
 	// a stale job (older version) changes nothing
 	_, err = s.UpdateSong(ctx, sg.ID(), func(x *domain.Song) error { return x.MarkFailed(0, "old", now) })
 	assert.ErrorIs(t, err, domain.ErrStaleUpload)

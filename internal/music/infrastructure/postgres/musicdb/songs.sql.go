@@ -310,6 +310,38 @@ func (q *Queries) InsertSong(ctx context.Context, arg InsertSongParams) error {
 	return err
 }
 
+const listPublishedSongIDs = `-- name: ListPublishedSongIDs :many
+SELECT id FROM music.songs
+WHERE published AND NOT deleted AND id > $1::uuid
+ORDER BY id
+LIMIT $2::int
+`
+
+type ListPublishedSongIDsParams struct {
+	After uuid.UUID
+	Lim   int32
+}
+
+func (q *Queries) ListPublishedSongIDs(ctx context.Context, arg ListPublishedSongIDsParams) ([]uuid.UUID, error) {
+	rows, err := q.db.Query(ctx, listPublishedSongIDs, arg.After, arg.Lim)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []uuid.UUID
+	for rows.Next() {
+		var id uuid.UUID
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		items = append(items, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const listRenditions = `-- name: ListRenditions :many
 SELECT song_id, rendition, storage_key, content_type, size_bytes, bitrate_kbps, sha256, created_at FROM music.renditions WHERE song_id = ANY($1::uuid[]) ORDER BY song_id, rendition
 `

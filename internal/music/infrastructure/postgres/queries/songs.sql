@@ -102,3 +102,9 @@ SELECT * FROM matched
 WHERE NOT @has_cursor::boolean OR (score, id) < (@after_score::float8, @after_id::uuid)
 ORDER BY score DESC, id DESC
 LIMIT @lim;
+
+-- name: ListPublishedSongIDs :many
+SELECT id FROM music.songs
+WHERE published AND NOT deleted AND id > @after::uuid
+ORDER BY id
+LIMIT @lim::int;
