@@ -233,7 +233,6 @@ func (c *countingBody) Read(p []byte) (int, error) {
 
 func (c *countingBody) Close() error { return nil }
 
-
 // FuzzSignedStreamURL presents any query string to the stream endpoint's link parsing and
 // verification (plain links ?uid=&exp=&sig= and session links ?sid=&max=&uid=&exp=&sig=):
 // nothing panics, and only the links the signer issued verify, with exactly the fields it

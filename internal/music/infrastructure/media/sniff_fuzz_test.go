@@ -38,7 +38,9 @@ func FuzzSniff(f *testing.F) {
 			media.FormatOgg:  func() bool { return bytes.HasPrefix(head, []byte("OggS")) },
 			media.FormatOpus: func() bool { return bytes.HasPrefix(head, []byte("OggS")) },
 			media.FormatM4A:  func() bool { return len(head) >= 12 && string(head[4:8]) == "ftyp" },
-			media.FormatMP3:  func() bool { return bytes.HasPrefix(head, []byte("ID3")) || (len(head) >= 2 && head[0] == 0xff && head[1]&0xe0 == 0xe0) },
+			media.FormatMP3: func() bool {
+				return bytes.HasPrefix(head, []byte("ID3")) || (len(head) >= 2 && head[0] == 0xff && head[1]&0xe0 == 0xe0)
+			},
 		}
 		if !magic[got]() {
 			t.Fatalf("Sniff named %s without its magic: % x", got, head[:min(len(head), 16)])
