@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -s -w -X main.version=$(VERSION)
 SQLC := $(GO) tool -modfile=tools/go.mod sqlc
 
-.PHONY: all build web run test test-race bench lint generate contracts deps system-deps tools clean \
+.PHONY: all build web run test test-race fuzz bench lint generate contracts deps system-deps tools clean \
 	image image-all-in-one container-base container-test
 
 all: build
@@ -32,6 +32,10 @@ test: deps
 
 test-race: deps
 	$(GO) test -race -count=1 -timeout 30m ./...
+
+## fuzz: every Go fuzz target for FUZZTIME each (default 30s; `make test` runs their seed corpora)
+fuzz:
+	FUZZTIME=$(or $(FUZZTIME),30s) ./scripts/fuzz.sh
 
 ## bench: the Go benchmarks recorded in docs/PERFORMANCE.md
 bench: deps

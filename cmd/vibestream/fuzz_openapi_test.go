@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -299,7 +300,15 @@ func fuzzOperation(path, method string, item *openapi3.PathItem, op *openapi3.Op
 		if p == nil || p.In != openapi3.ParameterInQuery {
 			continue
 		}
-		for _, hv := range []string{"%00", "a%00b", "%FF", "caf%C3", strings.Repeat("q", 20_000), "-1", "x", "99999999999999999999", "%"} {
+		hostile := []string{"%00", "a%00b", "%FF", "caf%C3", strings.Repeat("q", 20_000), "-1", "x", "99999999999999999999", "%"}
+		if p.Name == "cursor" {
+			// well-formed base64 around JSON the server never issued
+			for _, j := range []string{`{"t":"a\u0000b","i":"a\u0000b","s":"x","c":1}`, `{"t":"10000-01-01T00:00:00Z"}`, `[]`, `null`,
+				`{"i":"00000000-0000-0000-0000-000000000000","t":"0001-01-01T00:00:00Z","s":1e308}`, "{\"t\":\"\xff\"}"} {
+				hostile = append(hostile, base64.RawURLEncoding.EncodeToString([]byte(j)))
+			}
+		}
+		for _, hv := range hostile {
 			q := query.Encode()
 			if q != "" {
 				q += "&"

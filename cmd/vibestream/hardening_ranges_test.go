@@ -26,7 +26,7 @@ func TestMusicStreamRangeErrorsAndRangeCount(t *testing.T) {
 			size = r.SizeBytes
 		}
 	}
-	for _, rng := range []string{"bytes=-0", fmt.Sprintf("bytes=%d-", size), "bytes=5-2", "items=0-1", "bytes=x-y"} {
+	for _, rng := range []string{"bytes=-0", "bytes=-00", "bytes=- 0", fmt.Sprintf("bytes=%d-", size), "bytes=5-2", "items=0-1", "bytes=x-y"} {
 		t.Run(rng, func(t *testing.T) {
 			res := ta.do(http.MethodGet, base, nil, withToken(listener), withHeader("Range", rng))
 			require.Equal(t, http.StatusRequestedRangeNotSatisfiable, res.Status, "%s", res.Body)

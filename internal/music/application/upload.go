@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"syscall"
 
 	"github.com/google/uuid"
 
@@ -41,6 +42,9 @@ func (a *App) Upload(ctx context.Context, v Viewer, cmd UploadAudio) (*domain.So
 
 	tmp, err := os.CreateTemp(a.d.Store.StagingDir(), "upload-*")
 	if err != nil {
+		if diskFull(err) {
+			return nil, domain.ErrStorageFull.Wrap(err)
+		}
 		return nil, fmt.Errorf("stage upload: %w", err)
 	}
 	tmpPath := tmp.Name()
@@ -58,6 +62,8 @@ func (a *App) Upload(ctx context.Context, v Viewer, cmd UploadAudio) (*domain.So
 	switch {
 	case errors.Is(err, errTooLarge):
 		return nil, domain.ErrAudioTooLarge.WithMessage(fmt.Sprintf("the file is larger than the upload limit of %d bytes", a.d.UploadMaxBytes))
+	case diskFull(err):
+		return nil, domain.ErrStorageFull.Wrap(err)
 	case err != nil:
 		var ee *errs.Error
 		if errors.As(err, &ee) {
@@ -68,6 +74,9 @@ func (a *App) Upload(ctx context.Context, v Viewer, cmd UploadAudio) (*domain.So
 		return nil, domain.ErrEmptyAudio
 	}
 	if err := tmp.Close(); err != nil {
+		if diskFull(err) {
+			return nil, domain.ErrStorageFull.Wrap(err)
+		}
 		return nil, fmt.Errorf("stage upload: %w", err)
 	}
 
@@ -85,6 +94,9 @@ func (a *App) Upload(ctx context.Context, v Viewer, cmd UploadAudio) (*domain.So
 		return nil, err
 	}
 	if err := a.d.Store.PutFile(ctx, key, tmpPath, info.ContentType); err != nil {
+		if diskFull(err) {
+			return nil, domain.ErrStorageFull.Wrap(err)
+		}
 		return nil, fmt.Errorf("store upload: %w", err)
 	}
 	keep = true // the store owns the file now
@@ -100,6 +112,12 @@ func (a *App) Upload(ctx context.Context, v Viewer, cmd UploadAudio) (*domain.So
 		_, err := s.AcceptUpload(orig, a.now())
 		return err
 	})
+}
+
+// diskFull reports a write refused for want of space or quota (ENOSPC, EDQUOT), wherever in
+// the chain of errors the storage put it.
+func diskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
 // headWriter keeps the first bytes written, for sniffing.

@@ -21,6 +21,7 @@ var (
 	ErrAudioTooLarge      = errs.New(errs.TooLarge, "music.audio_too_large", "the file is larger than the upload limit")
 	ErrEmptyAudio         = errs.New(errs.Invalid, "music.empty_audio", "the upload is empty")
 	ErrUploadInterrupted  = errs.New(errs.Invalid, "music.upload_interrupted", "the upload ended before the file was complete")
+	ErrStorageFull        = errs.New(errs.Unavailable, "music.storage_full", "the media storage is full: the upload was not kept; retry later")
 	ErrRenditionMissing   = errs.New(errs.NotFound, "music.rendition_not_found", "the song has no audio in that quality")
 	ErrBadSignature       = errs.New(errs.Forbidden, "music.bad_signature", "the stream link is not valid")
 	ErrExpiredSignature   = errs.New(errs.Forbidden, "music.expired_signature", "the stream link has expired")

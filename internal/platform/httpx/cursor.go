@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -19,17 +21,49 @@ func EncodeCursor(v any) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
+// MaxCursorLen bounds a cursor: the ones the server issues are a few hundred bytes at most.
+const MaxCursorLen = 1024
+
 // DecodeCursor reads a cursor made by EncodeCursor; an empty cursor leaves dst untouched and
-// returns false.
+// returns false. A cursor the server could not have issued (too long, not base64 of one JSON
+// value, invalid UTF-8, or a NUL in any string, which Postgres text would refuse) is
+// ErrBadCursor.
 func DecodeCursor(s string, dst any) (bool, error) {
 	if s == "" {
 		return false, nil
 	}
+	if len(s) > MaxCursorLen {
+		return false, ErrBadCursor
+	}
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || json.Unmarshal(b, dst) != nil {
+	if err != nil || !utf8.Valid(b) {
+		return false, ErrBadCursor
+	}
+	var generic any
+	if json.Unmarshal(b, &generic) != nil || hasNUL(generic) || json.Unmarshal(b, dst) != nil {
 		return false, ErrBadCursor
 	}
 	return true, nil
+}
+
+func hasNUL(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return strings.IndexByte(x, 0) >= 0
+	case []any:
+		for _, e := range x {
+			if hasNUL(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if strings.IndexByte(k, 0) >= 0 || hasNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // Limit reads ?limit= with a default and a maximum.

@@ -2,8 +2,15 @@ package httpx
 
 import (
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/labstack/echo/v4"
 
@@ -71,8 +78,11 @@ func StatusOf(k errs.Kind) int {
 
 // toDomainError turns anything a handler returned into an *errs.Error that is safe to show.
 func toDomainError(err error) *errs.Error {
-	if e, ok := errs.As(err); ok {
+	if e, ok := errs.As(err); ok && (e.Kind() != errs.Internal || !storeUnreachable(err)) {
 		return e
+	}
+	if storeUnreachable(err) {
+		return ErrDatabaseUnavailable
 	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
@@ -96,6 +106,31 @@ func toDomainError(err error) *errs.Error {
 		}
 	}
 	return errs.ErrInternal
+}
+
+// ErrDatabaseUnavailable answers a request that failed because the database could not be
+// reached or went away under it (a restart, a failover): a 503 the client may retry, not a 500.
+var ErrDatabaseUnavailable = errs.New(errs.Unavailable, "http.database_unavailable", "the database is not reachable right now; retry shortly").
+	WithRetryAfter(time.Second)
+
+// storeUnreachable reports a failure to reach the database (or any peer over the network)
+// rather than a fault of the request: refused or reset connections, a server shutting down
+// or starting (SQLSTATE 57P01-57P03), a connection exception (class 08), a connection that
+// ended mid-answer.
+func storeUnreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var oe *net.OpError
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &ce), errors.As(err, &oe):
+		return true
+	case errors.As(err, &pe):
+		return strings.HasPrefix(pe.Code, "57P") || strings.HasPrefix(pe.Code, "08")
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF):
+		return true
+	}
+	return pgconn.SafeToRetry(err)
 }
 
 // ErrorHandler is echo's central error handler: it logs server-side failures with their cause

@@ -13,6 +13,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -218,7 +219,7 @@ func (h *Hub) serve(c echo.Context) error {
 		return nil // Accept has answered the client
 	}
 	defer conn.CloseNow()
-	ctx := conn.CloseRead(c.Request().Context())
+	ctx := readControl(c.Request().Context(), conn)
 
 	var lastSeq int64
 	write := func(e events.Envelope) error {
@@ -269,6 +270,26 @@ func (h *Hub) serve(c echo.Context) error {
 			}
 		}
 	}
+}
+
+// readControl reads the client's frames, so pings and close frames are answered, and returns
+// a context cancelled when the connection ends. Clients send no messages: a data message is
+// drained and answered with a policy-violation close. It replaces the library's CloseRead,
+// whose Close from its own read goroutine waits 15 s for that goroutine to end, so every client
+// that sent a message held its handler and hub slot for 15 s after leaving (found by
+// FuzzWebSocketClientFrames).
+func readControl(parent context.Context, conn *websocket.Conn) context.Context {
+	ctx, cancel := context.WithCancel(parent)
+	go func() {
+		defer cancel()
+		_, r, err := conn.Reader(ctx)
+		if err != nil {
+			return
+		}
+		_, _ = io.Copy(io.Discard, r) // bounded by the read limit (32 KiB)
+		conn.Close(websocket.StatusPolicyViolation, "this endpoint only sends: clients send no messages")
+	}()
+	return ctx
 }
 
 var _ http.Handler = (*echo.Echo)(nil)

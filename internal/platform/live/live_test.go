@@ -37,7 +37,7 @@ type env struct {
 }
 
 // setup serves the hub with a stand-in authenticator: the X-Test-User header names the caller.
-func setup(t *testing.T, opts live.Options) *env {
+func setup(t testing.TB, opts live.Options) *env {
 	t.Helper()
 	pool := pgtest.NewDB(t)
 	runner := jobs.NewRunner(pool, jobs.Options{FetchPollInterval: 50 * time.Millisecond, Logger: observability.DiscardLogger()})

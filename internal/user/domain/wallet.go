@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
@@ -98,9 +99,17 @@ func (m SignInMessage) Text() string {
 	return b.String()
 }
 
+// MaxSignInMessageLen bounds a sign-in message: the ones this service issues are a few hundred
+// bytes.
+const MaxSignInMessageLen = 2048
+
 // ParseSignInMessage reads the text produced by Text (the EIP-4361 line format). Fields must
-// appear in order; anything else is ErrInvalidMessage.
+// appear in order; anything else (including invalid UTF-8, NUL and other control characters,
+// or more than MaxSignInMessageLen bytes) is ErrInvalidMessage.
 func ParseSignInMessage(text string) (SignInMessage, error) {
+	if len(text) > MaxSignInMessageLen || !utf8.ValidString(text) || strings.ContainsFunc(text, isControl) {
+		return SignInMessage{}, ErrInvalidMessage
+	}
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	var m SignInMessage
 	if len(lines) < 9 {
@@ -146,7 +155,8 @@ func ParseSignInMessage(text string) (SignInMessage, error) {
 		if i >= len(lines) || !strings.HasPrefix(lines[i], f.prefix) {
 			return m, ErrInvalidMessage
 		}
-		if *f.dst, err = time.Parse(time.RFC3339, strings.TrimPrefix(lines[i], f.prefix)); err != nil {
+		// whole seconds only: the service issues no fractions, and Text would drop them
+		if *f.dst, err = time.Parse(time.RFC3339, strings.TrimPrefix(lines[i], f.prefix)); err != nil || f.dst.Nanosecond() != 0 {
 			return m, ErrInvalidMessage
 		}
 		i++
@@ -156,6 +166,9 @@ func ParseSignInMessage(text string) (SignInMessage, error) {
 	}
 	return m, nil
 }
+
+// isControl reports the characters no line of a sign-in message holds (line breaks aside).
+func isControl(r rune) bool { return (r < 0x20 && r != '\n' && r != '\r') || r == 0x7f }
 
 // Challenge is a single-use nonce issued to one user for one address, with the exact message
 // the wallet must sign.

@@ -851,7 +851,7 @@ export interface paths {
         get?: never;
         /**
          * Upload the song's audio (its artist only).
-         * @description Multipart field `file`, or the raw file as the body with any Content-Type. The content is sniffed (MP3, FLAC, WAV, OGG/Opus, M4A/AAC; anything else 415), the size is limited by UPLOAD_MAX_BYTES (413), the duration and tags are read from the file. The song goes to `processing`; a background job transcodes it and marks it `ready` or `failed`.
+         * @description Multipart field `file`, or the raw file as the body with any Content-Type. The content is sniffed (MP3, FLAC, WAV, OGG/Opus, M4A/AAC; anything else 415), the size is limited by UPLOAD_MAX_BYTES (413); when the media storage is full the upload is dropped and answered 503 `music.storage_full` (the song stays as it was). The duration and tags are read from the file. The song goes to `processing`; a background job transcodes it and marks it `ready` or `failed`.
          */
         put: operations["musicUploadAudio"];
         post?: never;
@@ -4861,6 +4861,7 @@ export interface operations {
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
             422: components["responses"]["Unprocessable"];
+            503: components["responses"]["Unavailable"];
             default: components["responses"]["Error"];
         };
     };

@@ -264,43 +264,9 @@ func (h *Handler) uploadAudio(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	req := c.Request()
-	ct := req.Header.Get(echo.HeaderContentType)
-	if ct == "" {
-		return errs.ErrBadRequest.WithMessage("send the audio as multipart/form-data (field \"file\") or as the raw body with a Content-Type")
-	}
-	mediaType, _, err := mime.ParseMediaType(ct)
+	body, err := audioBody(c.Request(), h.maxUpload)
 	if err != nil {
-		return errs.ErrBadRequest.WithMessage("malformed Content-Type")
-	}
-	// A declared length over the limit is refused before reading anything.
-	overhead := int64(0)
-	if mediaType == "multipart/form-data" {
-		overhead = 64 << 10
-	}
-	if req.ContentLength > h.maxUpload+overhead {
-		return domain.ErrAudioTooLarge.WithMessage("the file is larger than the upload limit of " + strconv.FormatInt(h.maxUpload, 10) + " bytes")
-	}
-	var body io.Reader = req.Body
-	if mediaType == "multipart/form-data" {
-		mr, err := req.MultipartReader()
-		if err != nil {
-			return errs.ErrBadRequest.WithMessage("malformed multipart body")
-		}
-		for {
-			part, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				return errs.ErrValidation.WithField("file", "is required")
-			}
-			if err != nil {
-				return domain.ErrUploadInterrupted.Wrap(err)
-			}
-			if part.FormName() == "file" {
-				body = part
-				break
-			}
-			part.Close()
-		}
+		return err
 	}
 	s, err := h.app.Upload(ctxOf(c), viewer(c), application.UploadAudio{SongID: id, Body: body})
 	if err != nil {
@@ -310,6 +276,77 @@ func (h *Handler) uploadAudio(c echo.Context) error {
 	h.metrics.Uploads.WithLabelValues("accepted").Inc()
 	return c.JSON(http.StatusAccepted, toSong(h.app.Prices(), s, true))
 }
+
+// audioBody finds the audio of an upload: the raw body, or the part named "file" of a
+// multipart/form-data body. It reads no further than that part's headers.
+func audioBody(req *http.Request, maxUpload int64) (io.Reader, error) {
+	ct := req.Header.Get(echo.HeaderContentType)
+	if ct == "" {
+		return nil, errs.ErrBadRequest.WithMessage("send the audio as multipart/form-data (field \"file\") or as the raw body with a Content-Type")
+	}
+	mediaType, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return nil, errs.ErrBadRequest.WithMessage("malformed Content-Type")
+	}
+	// A declared length over the limit is refused before reading anything.
+	overhead := int64(0)
+	if mediaType == "multipart/form-data" {
+		overhead = 64 << 10
+	}
+	if req.ContentLength > maxUpload+overhead {
+		return nil, domain.ErrAudioTooLarge.WithMessage("the file is larger than the upload limit of " + strconv.FormatInt(maxUpload, 10) + " bytes")
+	}
+	var body io.Reader = req.Body
+	if mediaType == "multipart/form-data" {
+		// bound the whole body, not only the file part: parts before it are read and dropped
+		req.Body = &bodyCap{r: req.Body, left: maxUpload + overhead, max: maxUpload}
+		mr, err := req.MultipartReader()
+		if err != nil {
+			return nil, errs.ErrBadRequest.WithMessage("malformed multipart body")
+		}
+		for {
+			part, err := mr.NextPart()
+			if errors.Is(err, io.EOF) {
+				return nil, errs.ErrValidation.WithField("file", "is required")
+			}
+			var ee *errs.Error
+			if errors.As(err, &ee) {
+				return nil, err
+			}
+			if err != nil {
+				return nil, domain.ErrUploadInterrupted.Wrap(err)
+			}
+			if part.FormName() == "file" {
+				body = part
+				break
+			}
+			part.Close()
+		}
+	}
+	return body, nil
+}
+
+// bodyCap fails a multipart body once it exceeds the upload limit plus the form's overhead
+// (a chunked body declares no length to refuse up front).
+type bodyCap struct {
+	r    io.ReadCloser
+	left int64
+	max  int64
+}
+
+func (b *bodyCap) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		return 0, domain.ErrAudioTooLarge.WithMessage("the file is larger than the upload limit of " + strconv.FormatInt(b.max, 10) + " bytes")
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.r.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *bodyCap) Close() error { return b.r.Close() }
 
 // ---- stream links
 

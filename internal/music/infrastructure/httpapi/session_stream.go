@@ -59,9 +59,14 @@ func (h *Handler) streamSession(c echo.Context, id uuid.UUID, q domain.Quality) 
 		etag = `"` + target.Rendition.SHA256 + "-" + strconv.FormatInt(link.MaxBytes, 10) + `"`
 	}
 	req := c.Request()
-	if r := req.Header.Get("Range"); strings.Contains(r, ",") {
-		// one range per request: what is counted is what the body carries
-		req.Header.Set("Range", r[:strings.IndexByte(r, ',')])
+	oneRange(req)
+	size := obj.Size
+	if link.MaxBytes > 0 && link.MaxBytes < size {
+		size = link.MaxBytes
+	}
+	if err := checkRange(req, size); err != nil {
+		c.Response().Header().Set("Content-Range", "bytes */"+strconv.FormatInt(size, 10))
+		return err
 	}
 	hdr := c.Response().Header()
 	hdr.Set(echo.HeaderContentType, target.Rendition.ContentType)
@@ -80,6 +85,18 @@ func (h *Handler) streamSession(c echo.Context, id uuid.UUID, q domain.Quality) 
 	}
 	if w.failed {
 		return nil
+	}
+	switch w.refused {
+	case 0:
+	case http.StatusRequestedRangeNotSatisfiable:
+		hdr.Del(echo.HeaderContentType)
+		return domain.ErrRangeUnsatisfiable
+	case http.StatusPreconditionFailed:
+		hdr.Del(echo.HeaderContentType)
+		return domain.ErrPreconditionFailed
+	default:
+		hdr.Del(echo.HeaderContentType)
+		return errs.ErrInternal
 	}
 	status := c.Response().Status
 	if w.get && (status == http.StatusOK || status == http.StatusPartialContent) {
@@ -105,6 +122,14 @@ func parseSessionLink(c echo.Context, id uuid.UUID, q domain.Quality) (applicati
 	return application.SessionLink{SongID: id, UserID: uid, Quality: q, SessionID: sid, MaxBytes: maxBytes, ExpiresAt: exp}, nil
 }
 
+// oneRange keeps the first range of a Range header: one range per request, so what is
+// counted is what the body carries.
+func oneRange(req *http.Request) {
+	if r := req.Header.Get("Range"); strings.Contains(r, ",") {
+		req.Header.Set("Range", r[:strings.IndexByte(r, ',')])
+	}
+}
+
 // reserver counts a range on its session.
 type reserver interface {
 	Reserve(ctx context.Context, s application.SessionServe) error
@@ -123,11 +148,18 @@ type sessionWriter struct {
 	serve    application.SessionServe
 	reserved bool
 	failed   bool
+	// refused holds an error status of ServeContent (416, 412), whose plain-text body is
+	// dropped so the handler answers it in the one error shape.
+	refused int
 }
 
 func (w *sessionWriter) Header() http.Header { return w.r.Header() }
 
 func (w *sessionWriter) WriteHeader(code int) {
+	if code >= 400 {
+		w.refused = code
+		return
+	}
 	if !w.get || (code != http.StatusOK && code != http.StatusPartialContent) {
 		w.r.WriteHeader(code)
 		return
@@ -160,6 +192,9 @@ func (w *sessionWriter) WriteHeader(code int) {
 func (w *sessionWriter) Write(p []byte) (int, error) {
 	if w.failed {
 		return 0, errAccounting
+	}
+	if w.refused != 0 {
+		return len(p), nil
 	}
 	n, err := w.r.Write(p)
 	w.n += int64(n)

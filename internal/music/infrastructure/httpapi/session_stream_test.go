@@ -70,8 +70,9 @@ func TestSessionWriterReservesTheRangeBeforeTheBody(t *testing.T) {
 	assert.Empty(t, r.seen, "HEAD sends no body and counts nothing")
 
 	r = &fakeReserver{}
-	rec, _ = serveThrough(t, r, http.MethodGet, "bytes=5000-", content, 0)
-	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, rec.Code)
+	rec, w = serveThrough(t, r, http.MethodGet, "bytes=5000-", content, 0)
+	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, w.refused, "held back for the one error shape")
+	assert.Empty(t, rec.Body.String(), "ServeContent's plain-text body is dropped")
 	assert.Empty(t, r.seen)
 }
 
@@ -92,8 +93,8 @@ func TestCappedReaderIsThePreviewsWholeWorld(t *testing.T) {
 	require.Equal(t, http.StatusPartialContent, rec.Code)
 	assert.Equal(t, "fghij", rec.Body.String(), "a suffix range is the end of the preview")
 	assert.Equal(t, "bytes 5-9/10", rec.Header().Get("Content-Range"))
-	rec, _ = serveThrough(t, r, http.MethodGet, "bytes=10-", content, 10)
-	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, rec.Code)
+	_, w := serveThrough(t, r, http.MethodGet, "bytes=10-", content, 10)
+	assert.Equal(t, http.StatusRequestedRangeNotSatisfiable, w.refused)
 	rec, _ = serveThrough(t, r, http.MethodGet, "", content, 10)
 	assert.Equal(t, "abcdefghij", rec.Body.String())
 }

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	stripego "github.com/stripe/stripe-go/v76"
@@ -113,7 +114,7 @@ func intentOf(pi *stripego.PaymentIntent) application.Intent {
 	if received == 0 && pi.Status == stripego.PaymentIntentStatusSucceeded {
 		received = pi.Amount
 	}
-	if a, err := money.FromCents(received); err == nil {
+	if a, err := money.FromCents(received); err == nil && received >= 0 {
 		in.AmountReceived = a
 	}
 	if pi.LastPaymentError != nil {
@@ -184,6 +185,17 @@ func (v *Verifier) Verify(payload []byte, header string) (application.WebhookEve
 		}
 		in := intentOf(&pi)
 		out.Intent = &in
+	}
+	// JSON may spell a NUL (\u0000), which Postgres text refuses: such an event could never be
+	// recorded, so it is refused here (found by FuzzWebhookPayload).
+	texts := []string{out.ID, out.Type}
+	if out.Intent != nil {
+		texts = append(texts, out.Intent.ID, out.Intent.Status, out.Intent.FailureReason, out.Intent.ClientSecret)
+	}
+	for _, t := range texts {
+		if strings.IndexByte(t, 0) >= 0 || !utf8.ValidString(t) {
+			return application.WebhookEvent{}, application.ErrBadSignature.WithMessage("the event holds text that cannot be stored")
+		}
 	}
 	return out, nil
 }
