@@ -101,6 +101,15 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 		}
 		verify = append(verify, pub)
 	}
+	var appKey []byte
+	if uc.AppPasswordKey != "" {
+		appKey, err = user.ParseAppPasswordKey(uc.AppPasswordKey)
+	} else {
+		appKey, err = user.LoadOrCreateAppPasswordKey(uc.AppPasswordKeyFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("APP_PASSWORD_KEY(_FILE): %w", err)
+	}
 	deps := user.Deps{
 		Pool: pool, Bus: bus, Runner: runner, Logger: logger, Registerer: reg,
 		Config: user.Config{
@@ -115,7 +124,7 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 			AddressThrottle: user.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresPerIP, Window: uc.LoginFailureWindow,
 				BaseDelay: uc.LoginBaseDelay, Lockout: uc.LoginLockout},
 			PublicURL: cfg.PublicURL, EthereumChainID: uc.EthereumChainID, SolanaChainID: uc.SolanaChainID,
-			ChallengeTTL: uc.ChallengeTTL,
+			ChallengeTTL: uc.ChallengeTTL, AppPasswordKey: appKey,
 		},
 	}
 	if zkp != nil {
