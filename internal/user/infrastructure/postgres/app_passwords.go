@@ -108,6 +108,6 @@ func (s *Store) SecretByLookup(ctx context.Context, lookup []byte) (domain.Seale
 // TouchAppPassword implements domain.AppPasswords.
 func (s *Store) TouchAppPassword(ctx context.Context, id uuid.UUID, now time.Time) error {
 	_, err := s.pool.Exec(ctx, `UPDATE users.app_passwords SET last_used_at = $2
-		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2 - interval '1 minute')`, id, now)
+		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - interval '1 minute')`, id, now)
 	return err
 }
