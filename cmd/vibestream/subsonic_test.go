@@ -820,3 +820,55 @@ func TestSubsonicNormalizeSortsNothingAway(t *testing.T) {
 	sort.Strings(keys)
 	assert.Equal(t, []string{"a", "b", "c"}, keys)
 }
+
+// TestSubsonicPlayerThatNeverScrobblesIsDecidedAtExpiry: the listen of a player that streams
+// a whole song and never scrobbles is judged when its session expires, on what the server
+// served; and a player's parallel first requests for one song open one session, not two.
+func TestSubsonicPlayerThatNeverScrobblesIsDecidedAtExpiry(t *testing.T) {
+	t.Parallel()
+	clock := &listenClock{}
+	ta := listenApp(t, clock)
+	cat := newSubsonicCatalog(t, ta)
+	listenerID, tok := registerUser(t, ta, "listener")
+	fund(t, ta, listenerID, money.USD, "1.000000")
+	fundRewardPool(t, ta, "1000")
+	_, secret := createAppPassword(t, ta, tok, "Player")
+	sc := subsonicClient{t: t, ta: ta, user: usernameOf(t, ta, tok), secret: secret}
+
+	sessions := make(chan string, 4)
+	for range 4 {
+		go func() {
+			res := sc.raw("stream", sc.query(map[string]string{"id": cat.song.ID}, ""), "Range", "bytes=0-1023")
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			sessions <- res.Header.Get("X-Listen-Session")
+		}()
+	}
+	first := <-sessions
+	require.NotEmpty(t, first)
+	for range 3 {
+		assert.Equal(t, first, <-sessions, "concurrent requests continue one session")
+	}
+	assert.EqualValues(t, 996_000, balance(t, ta, paymentcontracts.Wallet(mustUUID(t, listenerID), money.USD)), "one hold")
+
+	res := sc.raw("stream", sc.query(map[string]string{"id": cat.song.ID}, ""))
+	n, _ := io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	require.Equal(t, first, res.Header.Get("X-Listen-Session"))
+	require.Positive(t, n)
+	clock.Advance(time.Hour)
+	_, err := ta.app.listen.ExpireDue(t.Context())
+	require.NoError(t, err)
+	var s listenSession
+	eventually(t, 15*time.Second, func() bool {
+		s = getListen(t, ta, tok, first)
+		return s.Payment != nil && s.Payment.Status == "paid"
+	}, "the expired listen paid")
+	assert.Equal(t, "qualified", s.Status)
+	assert.Equal(t, "expired", s.EndedBy)
+	// the next stream of the song is a new listen
+	res = sc.raw("stream", sc.query(map[string]string{"id": cat.song.ID}, ""), "Range", "bytes=0-9")
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	assert.NotEqual(t, first, res.Header.Get("X-Listen-Session"))
+}

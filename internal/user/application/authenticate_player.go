@@ -125,7 +125,9 @@ func (h *AuthenticatePlayer) match(ctx context.Context, userID uuid.UUID, c cont
 			if err != nil {
 				continue // sealed under another key: unusable, like a wrong one
 			}
-			sum := md5.Sum(append(plain, c.Salt...)) //nolint:gosec
+			msg := make([]byte, 0, len(plain)+len(c.Salt)) // never append into what Open returned
+			msg = append(append(msg, plain...), c.Salt...)
+			sum := md5.Sum(msg) //nolint:gosec
 			if subtle.ConstantTimeCompare([]byte(hex.EncodeToString(sum[:])), []byte(want)) == 1 {
 				return s.ID, nil
 			}
