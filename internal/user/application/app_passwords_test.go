@@ -22,7 +22,9 @@ import (
 // fakeBox "seals" by appending the associated data, so opening under other data fails.
 type fakeBox struct{}
 
-func (fakeBox) Seal(plain, ad []byte) ([]byte, error) { return append(append([]byte{}, plain...), ad...), nil }
+func (fakeBox) Seal(plain, ad []byte) ([]byte, error) {
+	return append(append([]byte{}, plain...), ad...), nil
+}
 func (fakeBox) Open(sealed, ad []byte) ([]byte, error) {
 	if !bytes.HasSuffix(sealed, ad) {
 		return nil, errors.New("cannot open")
