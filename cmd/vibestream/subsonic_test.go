@@ -479,6 +479,17 @@ func TestSubsonicEveryMethodInXMLAndJSON(t *testing.T) {
 	img, err := png.Decode(cres.Body)
 	require.NoError(t, err)
 	assert.Equal(t, 64, img.Bounds().Dx())
+	// an album whose artist set artwork redirects to it
+	res = ta.do(http.MethodPatch, "/api/v1/music/albums/"+cat.album, map[string]any{"cover_url": "https://img.example.com/sine.jpg"}, withToken(cat.artistTok))
+	require.Equal(t, http.StatusOK, res.Status, string(res.Body))
+	noRedirect := *ta.srv.Client()
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	creq, _ := http.NewRequest(http.MethodGet, ta.srv.URL+"/rest/getCoverArt?"+sc.query(map[string]string{"id": "al-" + cat.album}, "").Encode(), nil)
+	cres2, err := noRedirect.Do(creq)
+	require.NoError(t, err)
+	cres2.Body.Close()
+	assert.Equal(t, http.StatusFound, cres2.StatusCode)
+	assert.Equal(t, "https://img.example.com/sine.jpg", cres2.Header.Get("Location"))
 
 	// Now playing follows a stream; the .view suffix and POST form bodies work too.
 	sres := sc.raw("stream.view", sc.query(map[string]string{"id": cat.song.ID}, ""), "Range", "bytes=0-1023")

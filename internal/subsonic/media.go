@@ -176,16 +176,24 @@ func (r *replayWriter) ReadFrom(src io.Reader) (int64, error) {
 	return io.Copy(struct{ io.Writer }{r.w}, src)
 }
 
-// getCoverArt answers a generated placeholder (a two-colour gradient derived from the id):
-// the catalog stores no artwork yet. Unknown id shapes are not found.
+// getCoverArt redirects to an album's artwork when its artist set one (cover_url), and
+// otherwise answers a generated placeholder (a two-colour gradient derived from the id): the
+// catalog stores no image files. Unknown id shapes are not found.
 func (api *API) getCoverArt(c echo.Context, a *call) (*Response, error) {
 	raw := param(c, "id")
 	if raw == "" {
 		return nil, missing("id")
 	}
 	rest := strings.TrimPrefix(strings.TrimPrefix(raw, albumPrefix), artistPrefix)
-	if _, err := uuid.Parse(rest); err != nil {
+	id, err := uuid.Parse(rest)
+	if err != nil {
 		return nil, fail(CodeNotFound, "Cover art not found")
+	}
+	if strings.HasPrefix(raw, albumPrefix) {
+		if al, _, err := api.d.Library.Album(a.ctx, a.account.UserID, id); err == nil && al.CoverURL != "" {
+			c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+			return nil, c.Redirect(http.StatusFound, al.CoverURL)
+		}
 	}
 	size, err := intParam(c, "size", 300, 16, 600)
 	if err != nil {

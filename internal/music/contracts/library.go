@@ -47,6 +47,8 @@ type AlbumEntry struct {
 	DurationMS int64
 	PlayCount  int64
 	CreatedAt  time.Time
+	// CoverURL is the album's artwork (an absolute http(s) URL its artist set), "" when none.
+	CoverURL string
 }
 
 // ArtistEntry is an artist with published songs.

@@ -25,7 +25,7 @@ const visible = `WITH v AS (
          coalesce(extract(year FROM al.release_date)::int, extract(year FROM s.created_at)::int) AS year,
          coalesce(s.duration_ms, 0) AS duration_ms, coalesce(r.size_bytes, 0) AS size_bytes,
          coalesce(r.content_type, '') AS content_type, coalesce(r.bitrate_kbps, 0) AS bitrate_kbps,
-         s.play_count, s.created_at, lk.created_at AS starred_at, s.search_text || ' ' || coalesce(al.title, '') AS haystack
+         s.play_count, s.created_at, lk.created_at AS starred_at, coalesce(al.cover_url, '') AS cover_url, s.search_text || ' ' || coalesce(al.title, '') AS haystack
   FROM music.songs s
   LEFT JOIN music.albums al ON al.id = s.album_id
   LEFT JOIN LATERAL (SELECT size_bytes, content_type, bitrate_kbps FROM music.renditions r
@@ -39,7 +39,7 @@ const trackCols = `v.id, v.title, v.artist_id, v.artist_name, coalesce(v.album_i
   v.duration_ms, v.size_bytes, v.content_type, v.bitrate_kbps, v.play_count, v.created_at, v.starred_at`
 
 const albumCols = `coalesce(v.album_id, v.id) AS aid, bool_and(v.album_id IS NULL), min(v.album_title), v.artist_id, min(v.artist_name),
-  max(v.year), coalesce(min(nullif(v.genre, '')), ''), count(*)::int, sum(v.duration_ms)::bigint, sum(v.play_count)::bigint, min(v.created_at)`
+  max(v.year), coalesce(min(nullif(v.genre, '')), ''), count(*)::int, sum(v.duration_ms)::bigint, sum(v.play_count)::bigint, min(v.created_at), max(v.cover_url)`
 
 const albumGroup = ` GROUP BY coalesce(v.album_id, v.id), v.artist_id`
 
@@ -81,7 +81,7 @@ func scanAlbums(rows pgx.Rows) ([]contracts.AlbumEntry, error) {
 	for rows.Next() {
 		var a contracts.AlbumEntry
 		if err := rows.Scan(&a.ID, &a.Single, &a.Title, &a.ArtistID, &a.ArtistName, &a.Year, &a.Genre, &a.SongCount, &a.DurationMS,
-			&a.PlayCount, &a.CreatedAt); err != nil {
+			&a.PlayCount, &a.CreatedAt, &a.CoverURL); err != nil {
 			return nil, err
 		}
 		out = append(out, a)
