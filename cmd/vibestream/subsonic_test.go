@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5" //nolint:gosec // the Subsonic token scheme
 	"encoding/hex"
 	"encoding/json"
@@ -19,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -756,6 +758,31 @@ func TestSubsonicStreamIsAPaidListen(t *testing.T) {
 		assert.Contains(t, string(out), "duration=40")
 	}
 
+	// The artist and the listener watch over the WebSocket.
+	watch := func(tok string) <-chan string {
+		c, _, err := websocket.Dial(t.Context(), "ws"+strings.TrimPrefix(ta.srv.URL, "http")+"/api/v1/ws",
+			&websocket.DialOptions{HTTPHeader: http.Header{"Authorization": {"Bearer " + tok}}})
+		require.NoError(t, err)
+		t.Cleanup(func() { c.CloseNow() })
+		types := make(chan string, 64)
+		go func() {
+			for {
+				_, b, err := c.Read(context.Background())
+				if err != nil {
+					return
+				}
+				var env struct {
+					Type string `json:"type"`
+				}
+				if json.Unmarshal(b, &env) == nil {
+					types <- env.Type
+				}
+			}
+		}()
+		return types
+	}
+	artistWS, listenerWS := watch(cat.artistTok), watch(tok)
+
 	// "now playing" changes nothing; the submission completes with what the server observed.
 	sc.ok("scrobble", map[string]string{"id": cat.song.ID, "submission": "false"})
 	clock.Advance(41 * time.Second)
@@ -773,6 +800,25 @@ func TestSubsonicStreamIsAPaidListen(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, artistShare.Units(), artistGot)
 	assert.EqualValues(t, 996_000, balance(t, ta, paymentcontracts.Wallet(lid, money.USD)), "one listen, one price")
+	seen := func(ch <-chan string, want string) bool {
+		deadline := time.After(15 * time.Second)
+		for {
+			select {
+			case typ := <-ch:
+				if typ == want {
+					return true
+				}
+			case <-deadline:
+				return false
+			}
+		}
+	}
+	assert.True(t, seen(artistWS, "payment.stream_paid.v1"), "the artist sees the payment over the WebSocket")
+	assert.True(t, seen(listenerWS, "listenreward.reward_issued.v1"), "the listener sees the reward over the WebSocket")
+	// The REST API shows the play: recent and frequent lists put the album first.
+	recent := list(obj(t, sc.ok("getAlbumList2", map[string]string{"type": "recent"})["albumList2"])["album"])
+	require.NotEmpty(t, recent)
+	assert.Equal(t, "al-"+cat.album, obj(t, recent[0])["id"])
 	// a second scrobble pays nothing more
 	sc.ok("scrobble", map[string]string{"id": cat.song.ID})
 	assert.EqualValues(t, 996_000, balance(t, ta, paymentcontracts.Wallet(lid, money.USD)))
