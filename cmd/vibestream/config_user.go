@@ -34,6 +34,12 @@ type UserConfig struct {
 	EthereumChainID string
 	SolanaChainID   string
 	ChallengeTTL    time.Duration
+
+	// AppPasswordKey (APP_PASSWORD_KEY, base64 of 32 bytes) seals app passwords at rest; when it
+	// is not set the key is read from AppPasswordKeyFile (APP_PASSWORD_KEY_FILE, by default
+	// $DATA_DIR/keys/app-passwords.key, generated once).
+	AppPasswordKey     string
+	AppPasswordKeyFile string
 }
 
 // loadUserConfig reads the user context's variables; c must already hold the platform part.
@@ -56,6 +62,8 @@ func loadUserConfig(e *env, c *Config) UserConfig {
 		EthereumChainID:            e.str("WALLET_ETHEREUM_CHAIN_ID", e.str("ETH_CHAIN_ID", localEthereumChainID)),
 		SolanaChainID:              e.str("WALLET_SOLANA_CHAIN_ID", "localnet"),
 		ChallengeTTL:               e.duration("WALLET_CHALLENGE_TTL", 10*time.Minute),
+		AppPasswordKey:             e.str("APP_PASSWORD_KEY", ""),
+		AppPasswordKeyFile:         e.str("APP_PASSWORD_KEY_FILE", filepath.Join(c.DataDir, "keys", "app-passwords.key")),
 	}
 	if u.JWTKeyFile == "" {
 		u.JWTKeyFile, u.JWTKeyGenerate = filepath.Join(c.DataDir, "keys", "jwt-ed25519.pem"), true

@@ -31,7 +31,7 @@ func (a *app) wireContexts() error {
 	// routes declare what they need with httpx.Require. The credential routes (register, login,
 	// refresh, logout) ignore the Authorization header: a client whose access token expired
 	// must still be able to refresh it.
-	a.echo.Use(skipRoutes(credentialRoutes, httpx.Authenticate(users.Authenticator())))
+	a.echo.Use(skipRoutes(httpx.Authenticate(users.Authenticator()), credentialRoutes, subsonicRoutes))
 	if err := users.Routes(a.echo, a.api); err != nil {
 		return err
 	}
@@ -56,6 +56,9 @@ func (a *app) wireContexts() error {
 	if err := a.wireListenReward(); err != nil {
 		return err
 	}
+	if err := a.wireSubsonic(); err != nil {
+		return err
+	}
 	a.mountZK()
 	return nil
 }
@@ -63,14 +66,19 @@ func (a *app) wireContexts() error {
 // credentialRoutes are the routes that take credentials in their body instead of a bearer token.
 const credentialRoutes = "/api/v1/auth/"
 
-// skipRoutes applies mw except to routes under prefix (echo runs Use middleware after routing,
-// so c.Path() is the matched route).
-func skipRoutes(prefix string, mw echo.MiddlewareFunc) echo.MiddlewareFunc {
+// subsonicRoutes authenticate players with their own parameters (u/p, u/t/s, apiKey).
+const subsonicRoutes = "/rest/"
+
+// skipRoutes applies mw except to routes under any of prefixes (echo runs Use middleware after
+// routing, so c.Path() is the matched route).
+func skipRoutes(mw echo.MiddlewareFunc, prefixes ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		withMW := mw(next)
 		return func(c echo.Context) error {
-			if strings.HasPrefix(c.Path(), prefix) {
-				return next(c)
+			for _, p := range prefixes {
+				if strings.HasPrefix(c.Path(), p) {
+					return next(c)
+				}
 			}
 			return withMW(c)
 		}
@@ -101,6 +109,15 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 		}
 		verify = append(verify, pub)
 	}
+	var appKey []byte
+	if uc.AppPasswordKey != "" {
+		appKey, err = user.ParseAppPasswordKey(uc.AppPasswordKey)
+	} else {
+		appKey, err = user.LoadOrCreateAppPasswordKey(uc.AppPasswordKeyFile)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("APP_PASSWORD_KEY(_FILE): %w", err)
+	}
 	deps := user.Deps{
 		Pool: pool, Bus: bus, Runner: runner, Logger: logger, Registerer: reg,
 		Config: user.Config{
@@ -115,7 +132,7 @@ func newUserModule(cfg Config, pool *pgxpool.Pool, bus *events.Bus, runner *jobs
 			AddressThrottle: user.ThrottlePolicy{MaxFailures: uc.LoginMaxFailuresPerIP, Window: uc.LoginFailureWindow,
 				BaseDelay: uc.LoginBaseDelay, Lockout: uc.LoginLockout},
 			PublicURL: cfg.PublicURL, EthereumChainID: uc.EthereumChainID, SolanaChainID: uc.SolanaChainID,
-			ChallengeTTL: uc.ChallengeTTL,
+			ChallengeTTL: uc.ChallengeTTL, AppPasswordKey: appKey,
 		},
 	}
 	if zkp != nil {

@@ -30,6 +30,15 @@ type pkg struct {
 // Areas of internal/ that are not bounded contexts.
 var technical = map[string]bool{"kernel": true, "platform": true, "orchestrator": true, "archtest": true}
 
+// Driving adapters: protocols served over the contexts' public contracts only (the Subsonic
+// API). They own no data and hold no rules of their own; only the composition root builds them.
+var adapters = map[string]bool{"subsonic": true}
+
+func isAdapter(path string) bool {
+	area, _ := split(path)
+	return isInternal(path) && adapters[area]
+}
+
 // deriveContexts lists the bounded contexts: the directories internal/X holding a module.go,
 // and those whose contracts are published before their module is written (internal/X/contracts
 // alone: the next context's integration events and ports, agreed first).
@@ -106,7 +115,7 @@ func (r rules) violations(pkgs []pkg) []string {
 	var out []string
 	for _, p := range pkgs {
 		area, _ := split(p.ImportPath)
-		if isInternal(p.ImportPath) && !technical[area] && !r.contexts[area] {
+		if isInternal(p.ImportPath) && !technical[area] && !r.contexts[area] && !adapters[area] {
 			out = append(out, fmt.Sprintf("%s: internal/%s is neither a context (no module.go) nor kernel, platform or orchestrator", p.ImportPath, area))
 			continue
 		}
@@ -134,11 +143,21 @@ func (r rules) check(from, imp string, test bool) string {
 	}
 	ctx, layer := split(from)
 	ictx, ilayer := split(imp)
-	if isInternal(imp) && !technical[ictx] && !r.contexts[ictx] {
+	if isInternal(imp) && !technical[ictx] && !r.contexts[ictx] && !adapters[ictx] {
 		return "internal/" + ictx + " is neither a context (no module.go) nor kernel, platform or orchestrator"
 	}
+	if isAdapter(imp) && from != module+"/cmd/vibestream" && ctx != ictx {
+		return "only the composition root builds driving adapters"
+	}
+	if adapters[ctx] && isInternal(from) {
+		// A driving adapter speaks to contexts only through their contracts.
+		if isInternal(imp) && !(r.isContracts(imp) || isKernel(imp) || isPlatform(imp) || ictx == ctx) {
+			return "a driving adapter reaches contexts only through their contracts"
+		}
+		return ""
+	}
 	if from == module+"/cmd/vibestream" && !test && isInternal(imp) {
-		if !(r.isModule(imp) || r.isContracts(imp) || isPlatform(imp) || isKernel(imp) || ictx == "orchestrator") {
+		if !(r.isModule(imp) || r.isContracts(imp) || isPlatform(imp) || isKernel(imp) || ictx == "orchestrator" || isAdapter(imp)) {
 			return "the composition root imports only modules, contracts, platform and kernel"
 		}
 		return ""
@@ -262,6 +281,12 @@ func TestKnownBadImportsAreCaught(t *testing.T) {
 		{"the composition root imports a domain", pkg{ImportPath: cmd, Imports: []string{in("user/domain")}}},
 		{"the composition root imports an application", pkg{ImportPath: cmd, Imports: []string{in("payment/application/chaintx")}}},
 		{"an orchestrator test reaches an application", pkg{ImportPath: in("orchestrator"), TestImports: []string{in("payment/application")}}},
+		{"an adapter imports a context's application", pkg{ImportPath: in("subsonic"), Imports: []string{in("music/application")}}},
+		{"an adapter imports a context's module", pkg{ImportPath: in("subsonic"), Imports: []string{in("music")}}},
+		{"an adapter imports the orchestrator", pkg{ImportPath: in("subsonic"), Imports: []string{in("orchestrator")}}},
+		{"an adapter's test reaches a domain", pkg{ImportPath: in("subsonic"), XTestImports: []string{in("user/domain")}}},
+		{"a context imports an adapter", pkg{ImportPath: in("music/infrastructure/httpapi"), Imports: []string{in("subsonic")}}},
+		{"the orchestrator imports an adapter", pkg{ImportPath: in("orchestrator"), Imports: []string{in("subsonic")}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -279,6 +304,9 @@ func TestKnownBadImportsAreCaught(t *testing.T) {
 			TestImports: []string{in("payment"), in("platform/jobs"), "github.com/jackc/pgx/v5"}},
 		{ImportPath: cmd, Imports: []string{in("payment"), in("user/contracts"), in("platform/jobs"), in("kernel/money"), in("orchestrator"), "github.com/labstack/echo/v4"},
 			XTestImports: []string{in("payment/infrastructure/ethereum")}},
+		{ImportPath: in("subsonic"), Imports: []string{in("music/contracts"), in("user/contracts"), in("kernel/errs"), "github.com/labstack/echo/v4", uuidPkg},
+			XTestImports: []string{in("subsonic"), in("platform/pgtest")}},
+		{ImportPath: cmd, Imports: []string{in("subsonic")}},
 	}
 	assert.Empty(t, r.violations(good))
 	// With a module.go, a new context is known.

@@ -64,6 +64,7 @@ type Module struct {
 	rewards  *application.IssueReward
 	payments *application.Payments
 	expire   *application.Expire
+	plays    *application.Plays
 	logger   *slog.Logger
 }
 
@@ -118,6 +119,9 @@ func New(d Deps) (*Module, error) {
 	if h.Earnings, err = application.NewEarnings(ad); err != nil {
 		return nil, err
 	}
+	if m.plays, err = application.NewPlays(ad, h.Start); err != nil {
+		return nil, err
+	}
 	if m.rewards, err = application.NewIssueReward(ad); err != nil {
 		return nil, err
 	}
@@ -144,6 +148,9 @@ func (m *Module) Routes(api *echo.Group) { m.handlers.Routes(api) }
 
 // Rewards issues the reward of a paid listen (for the flow).
 func (m *Module) Rewards() contracts.Rewards { return m.rewards }
+
+// Plays drives listen sessions for player adapters (the Subsonic API).
+func (m *Module) Plays() contracts.Plays { return m.plays }
 
 // Listens records listens' payments (for the flow).
 func (m *Module) Listens() contracts.Listens { return listens{m.payments} }

@@ -6,6 +6,7 @@ import (
 	"github.com/vibestream/vibestream/internal/user/contracts"
 	"github.com/vibestream/vibestream/internal/user/domain"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/password"
+	"github.com/vibestream/vibestream/internal/user/infrastructure/secretbox"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/token"
 )
 
@@ -34,3 +35,10 @@ func LoadVerifyKey(path string) (ed25519.PublicKey, error) { return token.LoadPu
 func NewAccessPasses(key ed25519.PrivateKey, verify []ed25519.PublicKey, issuer string) (contracts.AccessPasses, error) {
 	return token.NewPasses(key, verify, issuer)
 }
+
+// LoadOrCreateAppPasswordKey reads the base64 AES-256 key sealing app passwords at path,
+// creating it first if missing.
+func LoadOrCreateAppPasswordKey(path string) ([]byte, error) { return secretbox.LoadOrCreateKey(path) }
+
+// ParseAppPasswordKey reads a base64 AES-256 key (APP_PASSWORD_KEY).
+func ParseAppPasswordKey(s string) ([]byte, error) { return secretbox.ParseKey(s) }

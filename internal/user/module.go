@@ -28,6 +28,7 @@ import (
 	"github.com/vibestream/vibestream/internal/user/infrastructure/httpapi"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/password"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/postgres"
+	"github.com/vibestream/vibestream/internal/user/infrastructure/secretbox"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/token"
 	"github.com/vibestream/vibestream/internal/user/infrastructure/wallet"
 	userzk "github.com/vibestream/vibestream/internal/user/infrastructure/zk"
@@ -56,6 +57,10 @@ type Config struct {
 	EthereumChainID string
 	SolanaChainID   string
 	ChallengeTTL    time.Duration
+
+	// AppPasswordKey seals app-password secrets at rest (32 bytes, AES-256-GCM); without it
+	// there are no app passwords and no player sign-in.
+	AppPasswordKey []byte
 }
 
 // Deps are what the context needs from the platform.
@@ -83,6 +88,7 @@ type Module struct {
 	grant     *application.GrantRole
 	current   *application.CurrentPermissions
 	sessions  *application.Sessions
+	players   *application.AuthenticatePlayer
 	logger    *slog.Logger
 }
 
@@ -174,6 +180,19 @@ func New(d Deps) (*Module, error) {
 	if m.current, err = application.NewCurrentPermissions(store); err != nil {
 		return nil, err
 	}
+	if len(c.AppPasswordKey) > 0 {
+		box, err := secretbox.New(c.AppPasswordKey)
+		if err != nil {
+			return nil, err
+		}
+		if h.AppPasswords, err = application.NewAppPasswords(store, box, now); err != nil {
+			return nil, err
+		}
+		if m.players, err = application.NewAuthenticatePlayer(store, store, store, box,
+			application.LoginPolicy{PerAccount: c.AccountThrottle, PerAddress: c.AddressThrottle}, now); err != nil {
+			return nil, err
+		}
+	}
 	m.handlers = h
 	if d.Runner != nil {
 		river.AddWorker(d.Runner.Workers(), &cleanupWorker{store: store, now: now, logger: d.Logger})
@@ -199,6 +218,22 @@ func (m *Module) Directory() contracts.Directory { return m.directory }
 func (m *Module) GrantRole(ctx context.Context, email, role string) (uuid.UUID, bool, error) {
 	v, changed, err := m.grant.Handle(ctx, email, role)
 	return v.ID, changed, err
+}
+
+// PlayerAuth authenticates music players with app passwords (nil without AppPasswordKey).
+func (m *Module) PlayerAuth() contracts.PlayerAuth {
+	if m.players == nil {
+		return nil
+	}
+	return playerAuth{m.players}
+}
+
+type playerAuth struct {
+	uc *application.AuthenticatePlayer
+}
+
+func (p playerAuth) AuthenticatePlayer(ctx context.Context, c contracts.PlayerCredentials) (contracts.PlayerAccount, error) {
+	return p.uc.Handle(ctx, c)
 }
 
 // KeyID is the id of the current signing key.

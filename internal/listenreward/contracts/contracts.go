@@ -137,3 +137,45 @@ type NoProver struct{}
 
 // ProveListen implements ListenProver.
 func (NoProver) ProveListen(context.Context, uuid.UUID) error { return nil }
+
+// PlayRequest asks to play a song for a listener whose client has no session of its own (a
+// Subsonic player calling stream).
+type PlayRequest struct {
+	ListenerID uuid.UUID
+	SongID     uuid.UUID
+	// Quality is a rendition name ("low", "high", "original"); empty picks the default.
+	Quality  string
+	ClientIP string
+}
+
+// PlaySession is a listen session as a player adapter sees it.
+type PlaySession struct {
+	ID     uuid.UUID
+	SongID uuid.UUID
+	// Status is "active", "qualified" or "rejected".
+	Status      string
+	PreviewOnly bool
+	// StreamURL is the session's signed stream link (path and query, relative to the API
+	// origin); the bytes it serves are what the session is judged on.
+	StreamURL string
+	Quality   string
+	StartedAt time.Time
+	ExpiresAt time.Time
+	Reasons   []string
+	// Continued: Play found the listener's open session of the song rather than starting one.
+	Continued bool
+}
+
+// Plays lets a player adapter (the Subsonic API) drive listen sessions exactly as the listen
+// session API does: the price is held at the start, the decision is the server's.
+type Plays interface {
+	// Play continues the listener's open session of the song (same quality, not expired) or
+	// starts one, as POST /listen-sessions would (which ends the listener's other sessions).
+	Play(ctx context.Context, req PlayRequest) (PlaySession, error)
+	// Finish completes the listener's open session of the song with the listening the server
+	// observed (bytes served, bounded by the wall time and the song); found is false when the
+	// listener has no open session of it.
+	Finish(ctx context.Context, listenerID, songID uuid.UUID) (s PlaySession, found bool, err error)
+	// NowPlaying lists the listener's open sessions.
+	NowPlaying(ctx context.Context, listenerID uuid.UUID) ([]PlaySession, error)
+}

@@ -1415,6 +1415,47 @@ export interface paths {
         patch: operations["updateMe"];
         trace?: never;
     };
+    "/api/v1/users/me/app-passwords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's active app passwords (never their secrets), newest first. */
+        get: operations["listAppPasswords"];
+        put?: never;
+        /**
+         * Create an app password for a music player (the Subsonic API at /rest/).
+         * @description The account password never works on /rest/: players sign in with the user name and an
+         *     app password (`p`, or the token `t` = md5(secret + `s`)), or with the secret alone as
+         *     `apiKey`. The secret is returned once and stored encrypted (AES-256-GCM) under the
+         *     server's app-password key. At most 20 active app passwords per account.
+         */
+        post: operations["createAppPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/app-passwords/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an app password; the next request a player signs with it is refused. */
+        delete: operations["revokeAppPassword"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/me/wallets": {
         parameters: {
             query?: never;
@@ -1715,6 +1756,18 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AppPassword: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Last time a player signed in with it (updated at most once a minute).
+             */
+            last_used_at: string | null;
+            name: string;
+        };
         ArtistEarnings: {
             /** Format: date-time */
             from: string;
@@ -1984,6 +2037,10 @@ export interface components {
         ConcertPage: {
             items: components["schemas"]["Concert"][];
             next_cursor?: string;
+        };
+        CreatedAppPassword: components["schemas"]["AppPassword"] & {
+            /** @description The app password, shown this once. Give it to a Subsonic player as its password (or as its OpenSubsonic apiKey). */
+            secret: string;
         };
         Error: {
             error: {
@@ -6043,6 +6100,97 @@ export interface operations {
             409: components["responses"]["Error"];
             413: components["responses"]["TooLarge"];
             415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Error"];
+        };
+    };
+    listAppPasswords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The app passwords. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AppPassword"][];
+                    };
+                };
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    createAppPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description What it is for (e.g. "Symfonium on my phone"). */
+                    name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created; the secret is in this response only. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedAppPassword"];
+                };
+            };
+            400: components["responses"]["Error"];
+            401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
+            /** @description The account already has 20 active app passwords (user.too_many_app_passwords). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            415: components["responses"]["UnsupportedMedia"];
+            422: components["responses"]["Error"];
+        };
+    };
+    revokeAppPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Error"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["Error"];
             422: components["responses"]["Error"];
         };
     };

@@ -25,6 +25,8 @@ type Handlers struct {
 	Birthdates    *application.SetBirthdate
 	// AgeProofs is optional (POST /zk/age-proofs answers 503 without it).
 	AgeProofs *application.ProveAge
+	// AppPasswords is optional (no app-password routes without it).
+	AppPasswords *application.AppPasswords
 	// JWKS returns the public key set served at /.well-known/jwks.json.
 	JWKS func() []byte
 	// Metrics is optional.
@@ -62,6 +64,7 @@ func Routes(root *echo.Echo, api *echo.Group, h *Handlers) error {
 	api.DELETE("/users/me/wallets/:chain/:address", h.unlink, httpx.Require())
 	api.PUT("/admin/users/:id/roles/:role", h.grantRole, httpx.Require(contracts.PermAdminUsers))
 	h.ageRoutes(api)
+	h.appPasswordRoutes(api)
 	api.DELETE("/admin/users/:id/roles/:role", h.revokeRole, httpx.Require(contracts.PermAdminUsers))
 	return nil
 }
