@@ -586,6 +586,23 @@ func TestSubsonicBadInputAnswersSubsonicErrors(t *testing.T) {
 	other.ok("getPlaylist", map[string]string{"id": str(pl["id"])})
 	other.failed("updatePlaylist", map[string]string{"playlistId": str(pl["id"]), "name": "Theirs"}, 50)
 	other.failed("deletePlaylist", map[string]string{"id": str(pl["id"])}, 50)
+	// Hostile text is a Subsonic error (10) in both formats, not the REST API's JSON error.
+	for _, f := range []string{"json", ""} {
+		for _, bad := range []string{"query=%FF%FE", "query=a%00b", "query=%zz"} {
+			q := sc.query(nil, f)
+			req, _ := http.NewRequest(http.MethodGet, ta.srv.URL+"/rest/search3?"+q.Encode()+"&"+bad, nil)
+			res, err := ta.srv.Client().Do(req)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			assert.Equal(t, http.StatusOK, res.StatusCode, bad)
+			if f == "json" {
+				assert.Contains(t, string(body), `"code":10`, bad)
+			} else {
+				assert.Contains(t, string(body), `code="10"`, bad)
+			}
+		}
+	}
 	// A stream error is a Subsonic error body too, whatever the format asked.
 	res := sc.raw("stream", sc.query(map[string]string{"id": cat.draft.ID}, ""))
 	body, _ := io.ReadAll(res.Body)

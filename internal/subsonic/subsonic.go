@@ -19,6 +19,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
+	"github.com/vibestream/vibestream/internal/platform/httpx"
 	listencontracts "github.com/vibestream/vibestream/internal/listenreward/contracts"
 	musiccontracts "github.com/vibestream/vibestream/internal/music/contracts"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
@@ -74,15 +75,26 @@ const Prefix = "/rest/"
 
 // Routes mounts /rest/<method> and /rest/<method>.view, GET and POST.
 func (api *API) Routes(e *echo.Echo) {
-	e.GET(Prefix+":method", api.serve)
-	e.POST(Prefix+":method", api.serve)
-	e.HEAD(Prefix+":method", api.serve)
+	// Parameters are checked here (invalid UTF-8, NUL) so that bad text is a Subsonic error.
+	httpx.OwnText(e.GET(Prefix+":method", api.serve))
+	httpx.OwnText(e.POST(Prefix+":method", api.serve))
+	httpx.OwnText(e.HEAD(Prefix+":method", api.serve))
 }
 
 func (api *API) serve(c echo.Context) error {
 	name := strings.TrimSuffix(c.Param("method"), ".view")
 	if err := c.Request().ParseForm(); err != nil {
 		return api.writeError(c, fail(CodeMissingParam, "the request's parameters cannot be read"))
+	}
+	for k, vs := range c.Request().Form {
+		for _, v := range append([]string{k}, vs...) {
+			if p := httpx.CheckText(v); p != "" {
+				return api.writeError(c, fail(CodeMissingParam, "the parameter "+strconv.Quote(k)+" "+p))
+			}
+			if len(v) > httpx.MaxQueryValueBytes {
+				return api.writeError(c, fail(CodeMissingParam, "the parameter "+strconv.Quote(k)+" is too long"))
+			}
+		}
 	}
 	acc, err := api.authenticate(c)
 	if err != nil {
