@@ -19,9 +19,9 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/vibestream/vibestream/internal/kernel/errs"
-	"github.com/vibestream/vibestream/internal/platform/httpx"
 	listencontracts "github.com/vibestream/vibestream/internal/listenreward/contracts"
 	musiccontracts "github.com/vibestream/vibestream/internal/music/contracts"
+	"github.com/vibestream/vibestream/internal/platform/httpx"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
