@@ -338,6 +338,9 @@ func TestSubsonicEveryMethodInXMLAndJSON(t *testing.T) {
 		names = append(names, str(obj(t, e)["name"]))
 	}
 	assert.Contains(t, names, "apiKeyAuthentication")
+	anon := subsonicClient{t: t, ta: ta, mode: "none"}
+	anon.ok("getOpenSubsonicExtensions", nil) // public, as OpenSubsonic requires
+	anon.failed("ping", nil, 10)
 	folders := list(obj(t, sc.ok("getMusicFolders", nil)["musicFolders"])["musicFolder"])
 	require.Len(t, folders, 1)
 

@@ -96,11 +96,19 @@ func (api *API) serve(c echo.Context) error {
 			}
 		}
 	}
+	m, ok := api.methods[name]
+	if ok && name == "getOpenSubsonicExtensions" {
+		// OpenSubsonic: publicly accessible, so clients learn how to authenticate
+		res, err := m.run(c, &call{ctx: c.Request().Context()})
+		if err != nil {
+			return api.writeError(c, err)
+		}
+		return write(c, res, api.d.ServerVersion)
+	}
 	acc, err := api.authenticate(c)
 	if err != nil {
 		return api.writeError(c, err)
 	}
-	m, ok := api.methods[name]
 	if !ok {
 		return api.writeError(c, fail(CodeGeneric, "the method "+strconv.Quote(name)+" is not supported by this server"))
 	}
