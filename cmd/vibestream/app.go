@@ -100,6 +100,13 @@ func newApp(cfg Config, pool *pgxpool.Pool, logger *slog.Logger, jobOpts jobs.Op
 	if jobOpts.ID == "" {
 		jobOpts.ID = cfg.InstanceID
 	}
+	if _, set := jobOpts.Concurrency[jobs.QueueProofs]; !set && cfg.ZK.Provers > 0 {
+		c := map[string]int{jobs.QueueProofs: cfg.ZK.Provers}
+		for q, n := range jobOpts.Concurrency {
+			c[q] = n
+		}
+		jobOpts.Concurrency = c
+	}
 	a.runner = jobs.NewRunner(pool, jobOpts)
 	a.bus = events.NewBus(pool, a.runner, logger)
 	a.background = append(a.background, a.bus.Listen)

@@ -23,11 +23,16 @@ type Config struct {
 	CORSOrigins     []string
 	BodyLimit       string
 	ShutdownTimeout time.Duration
-	TrustProxy      bool
-	InstanceID      string
-	Payment         PaymentConfig
-	Chains          ChainsConfig
-	Ownership       OwnershipConfig
+	// JobTimeout (JOB_TIMEOUT, default 5m) bounds one attempt of a background job;
+	// JobRescueAfter (JOB_RESCUE_AFTER, default JOB_TIMEOUT + 1m) is when the jobs a crashed
+	// instance was running are taken back by the others.
+	JobTimeout     time.Duration
+	JobRescueAfter time.Duration
+	TrustProxy     bool
+	InstanceID     string
+	Payment        PaymentConfig
+	Chains         ChainsConfig
+	Ownership      OwnershipConfig
 
 	User     UserConfig
 	Music    MusicConfig
@@ -139,6 +144,8 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		LogLevel:        e.str("LOG_LEVEL", "info"),
 		BodyLimit:       e.str("HTTP_BODY_LIMIT", "1M"),
 		ShutdownTimeout: e.duration("SHUTDOWN_TIMEOUT", 20*time.Second),
+		JobTimeout:      e.duration("JOB_TIMEOUT", 5*time.Minute),
+		JobRescueAfter:  e.duration("JOB_RESCUE_AFTER", 0),
 		TrustProxy:      e.boolean("TRUST_PROXY", false),
 		InstanceID:      e.str("INSTANCE_ID", ""),
 	}

@@ -42,3 +42,15 @@ func TestListenConfiguration(t *testing.T) {
 		assert.Contains(t, err.Error(), name)
 	}
 }
+
+func TestZKProversConfiguration(t *testing.T) {
+	t.Parallel()
+	cfg, err := loadConfig(envOf(nil))
+	require.NoError(t, err)
+	assert.Equal(t, 1, cfg.ZK.Provers, "one proof at a time by default")
+	cfg, err = loadConfig(envOf(map[string]string{"ZK_PROVERS": "2"}))
+	require.NoError(t, err)
+	assert.Equal(t, 2, cfg.ZK.Provers)
+	_, err = loadConfig(envOf(map[string]string{"ZK_PROVERS": "0"}))
+	require.Error(t, err)
+}

@@ -16,6 +16,10 @@ type ZKConfig struct {
 	AttestationTTL time.Duration
 	// RootHistory is how many past roots of each tree stay accepted.
 	RootHistory int
+	// Provers is how many listen proofs are made at once (ZK_PROVERS, default 1: gnark spreads
+	// one proof over every core, but not all of it; as many provers as cores keeps the cores
+	// busy, for more proofs per second and less CPU left to the API).
+	Provers int
 	// VerifierAddress is the deployed listen verifier (ZK_VERIFIER_ADDRESS); on the local chain
 	// it is deployed at first start.
 	VerifierAddress string
@@ -27,6 +31,7 @@ func loadZKConfig(e *env, c *Config) ZKConfig {
 		Generate:        e.boolean("ZK_KEYS_GENERATE", true),
 		AttestationTTL:  e.duration("ZK_ATTESTATION_TTL", 10*time.Minute),
 		RootHistory:     e.integer("ZK_ROOT_HISTORY", 1000, 1, 1_000_000),
+		Provers:         e.integer("ZK_PROVERS", 1, 1, 64),
 		VerifierAddress: e.str("ZK_VERIFIER_ADDRESS", ""),
 	}
 	if z.AttestationTTL < 10*time.Second || z.AttestationTTL > 24*time.Hour {

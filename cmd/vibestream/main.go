@@ -106,7 +106,7 @@ func run(args []string) error {
 	if err != nil {
 		return fmt.Errorf("HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
-	a, err := newApp(cfg, pool, logger, jobs.Options{})
+	a, err := newApp(cfg, pool, logger, jobs.Options{JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter})
 	if err != nil {
 		ln.Close()
 		return err

@@ -338,6 +338,9 @@ func TestSubsonicEveryMethodInXMLAndJSON(t *testing.T) {
 		names = append(names, str(obj(t, e)["name"]))
 	}
 	assert.Contains(t, names, "apiKeyAuthentication")
+	anon := subsonicClient{t: t, ta: ta, mode: "none"}
+	anon.ok("getOpenSubsonicExtensions", nil) // public, as OpenSubsonic requires
+	anon.failed("ping", nil, 10)
 	folders := list(obj(t, sc.ok("getMusicFolders", nil)["musicFolders"])["musicFolder"])
 	require.Len(t, folders, 1)
 
@@ -586,6 +589,23 @@ func TestSubsonicBadInputAnswersSubsonicErrors(t *testing.T) {
 	other.ok("getPlaylist", map[string]string{"id": str(pl["id"])})
 	other.failed("updatePlaylist", map[string]string{"playlistId": str(pl["id"]), "name": "Theirs"}, 50)
 	other.failed("deletePlaylist", map[string]string{"id": str(pl["id"])}, 50)
+	// Hostile text is a Subsonic error (10) in both formats, not the REST API's JSON error.
+	for _, f := range []string{"json", ""} {
+		for _, bad := range []string{"query=%FF%FE", "query=a%00b", "query=%zz"} {
+			q := sc.query(nil, f)
+			req, _ := http.NewRequest(http.MethodGet, ta.srv.URL+"/rest/search3?"+q.Encode()+"&"+bad, nil)
+			res, err := ta.srv.Client().Do(req)
+			require.NoError(t, err)
+			body, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			assert.Equal(t, http.StatusOK, res.StatusCode, bad)
+			if f == "json" {
+				assert.Contains(t, string(body), `"code":10`, bad)
+			} else {
+				assert.Contains(t, string(body), `code="10"`, bad)
+			}
+		}
+	}
 	// A stream error is a Subsonic error body too, whatever the format asked.
 	res := sc.raw("stream", sc.query(map[string]string{"id": cat.draft.ID}, ""))
 	body, _ := io.ReadAll(res.Body)

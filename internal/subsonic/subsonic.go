@@ -21,6 +21,7 @@ import (
 	"github.com/vibestream/vibestream/internal/kernel/errs"
 	listencontracts "github.com/vibestream/vibestream/internal/listenreward/contracts"
 	musiccontracts "github.com/vibestream/vibestream/internal/music/contracts"
+	"github.com/vibestream/vibestream/internal/platform/httpx"
 	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
@@ -74,9 +75,10 @@ const Prefix = "/rest/"
 
 // Routes mounts /rest/<method> and /rest/<method>.view, GET and POST.
 func (api *API) Routes(e *echo.Echo) {
-	e.GET(Prefix+":method", api.serve)
-	e.POST(Prefix+":method", api.serve)
-	e.HEAD(Prefix+":method", api.serve)
+	// Parameters are checked here (invalid UTF-8, NUL) so that bad text is a Subsonic error.
+	httpx.OwnText(e.GET(Prefix+":method", api.serve))
+	httpx.OwnText(e.POST(Prefix+":method", api.serve))
+	httpx.OwnText(e.HEAD(Prefix+":method", api.serve))
 }
 
 func (api *API) serve(c echo.Context) error {
@@ -84,11 +86,29 @@ func (api *API) serve(c echo.Context) error {
 	if err := c.Request().ParseForm(); err != nil {
 		return api.writeError(c, fail(CodeMissingParam, "the request's parameters cannot be read"))
 	}
+	for k, vs := range c.Request().Form {
+		for _, v := range append([]string{k}, vs...) {
+			if p := httpx.CheckText(v); p != "" {
+				return api.writeError(c, fail(CodeMissingParam, "the parameter "+strconv.Quote(k)+" "+p))
+			}
+			if len(v) > httpx.MaxQueryValueBytes {
+				return api.writeError(c, fail(CodeMissingParam, "the parameter "+strconv.Quote(k)+" is too long"))
+			}
+		}
+	}
+	m, ok := api.methods[name]
+	if ok && name == "getOpenSubsonicExtensions" {
+		// OpenSubsonic: publicly accessible, so clients learn how to authenticate
+		res, err := m.run(c, &call{ctx: c.Request().Context()})
+		if err != nil {
+			return api.writeError(c, err)
+		}
+		return write(c, res, api.d.ServerVersion)
+	}
 	acc, err := api.authenticate(c)
 	if err != nil {
 		return api.writeError(c, err)
 	}
-	m, ok := api.methods[name]
 	if !ok {
 		return api.writeError(c, fail(CodeGeneric, "the method "+strconv.Quote(name)+" is not supported by this server"))
 	}

@@ -88,6 +88,19 @@ func bodyLimit(limit string) echo.MiddlewareFunc {
 
 var largeBodyRoutes sync.Map
 
+var ownTextRoutes sync.Map
+
+// OwnText exempts a route from ValidText: a protocol with its own error shape (the Subsonic
+// API) checks its parameters itself, with CheckText, and answers in that shape.
+func OwnText(r *echo.Route) *echo.Route {
+	ownTextRoutes.Store(r.Method+" "+r.Path, true)
+	return r
+}
+
+// CheckText reports what is wrong with s for ValidText's rules ("" when nothing is): invalid
+// UTF-8 or a NUL character.
+func CheckText(s string) string { return textProblem(s) }
+
 // LargeBody exempts a route from the global body limit; its handler must enforce its own.
 func LargeBody(r *echo.Route) *echo.Route {
 	largeBodyRoutes.Store(r.Method+" "+r.Path, true)

@@ -42,6 +42,12 @@ type Options struct {
 	Logger *slog.Logger
 	// PeriodicJobs run on a schedule by whichever instance is leader.
 	PeriodicJobs []*river.PeriodicJob
+	// JobTimeout bounds one attempt of a job (default 5 minutes).
+	JobTimeout time.Duration
+	// RescueAfter is how long a job may stay running before another instance takes it back,
+	// which is how the work of a process killed mid-job resumes (default JobTimeout plus a
+	// minute; River's own default is an hour, so a kill -9 delayed a paid listen by an hour).
+	RescueAfter time.Duration
 }
 
 // Runner owns the River client. Contexts add their workers to Workers() while the application
@@ -88,17 +94,26 @@ func (r *Runner) Client() (*river.Client[pgx.Tx], error) {
 		if poll == 0 {
 			poll = time.Second
 		}
+		timeout := r.opts.JobTimeout
+		if timeout <= 0 {
+			timeout = 5 * time.Minute
+		}
+		rescue := r.opts.RescueAfter
+		if rescue <= timeout {
+			rescue = timeout + time.Minute
+		}
 		r.client, r.err = river.NewClient(riverpgxv5.New(r.pool), &river.Config{
-			ID:                r.opts.ID,
-			Queues:            queues,
-			Workers:           r.workers,
-			Logger:            r.opts.Logger,
-			FetchPollInterval: poll,
-			FetchCooldown:     min(poll, 10*time.Millisecond),
-			MaxAttempts:       10,
-			PeriodicJobs:      r.opts.PeriodicJobs,
-			RetryPolicy:       BackoffPolicy{Base: time.Second, Max: 10 * time.Minute},
-			JobTimeout:        5 * time.Minute,
+			ID:                   r.opts.ID,
+			Queues:               queues,
+			Workers:              r.workers,
+			Logger:               r.opts.Logger,
+			FetchPollInterval:    poll,
+			FetchCooldown:        min(poll, 10*time.Millisecond),
+			MaxAttempts:          10,
+			PeriodicJobs:         r.opts.PeriodicJobs,
+			RetryPolicy:          BackoffPolicy{Base: time.Second, Max: 10 * time.Minute},
+			JobTimeout:           timeout,
+			RescueStuckJobsAfter: rescue,
 			// Keep discarded jobs (the dead letters) for a month so an operator can inspect them.
 			DiscardedJobRetentionPeriod: 30 * 24 * time.Hour,
 		})
