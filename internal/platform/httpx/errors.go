@@ -121,13 +121,17 @@ func storeUnreachable(err error) bool {
 	var ce *pgconn.ConnectError
 	var oe *net.OpError
 	var pe *pgconn.PgError
+	var conn interface{ SafeToRetry() bool } // pgconn's connection-level errors
 	switch {
 	case errors.As(err, &ce), errors.As(err, &oe):
 		return true
 	case errors.As(err, &pe):
 		return strings.HasPrefix(pe.Code, "57P") || strings.HasPrefix(pe.Code, "08")
-	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return true
+	case errors.As(err, &conn) && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)):
+		// The database connection ended mid-answer. A bare unexpected EOF is the request's own
+		// fault (a truncated JSON body) and stays a 400.
 		return true
 	}
 	return pgconn.SafeToRetry(err)
