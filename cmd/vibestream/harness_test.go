@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -87,7 +88,7 @@ func newTestAppOn(t *testing.T, url string, mutate ...func(*Config)) *testApp {
 	}
 	pool, err := postgres.Connect(context.Background(), url, 40)
 	require.NoError(t, err)
-	a, err := newApp(cfg, pool, observability.DiscardLogger(), jobs.Options{FetchPollInterval: 50 * time.Millisecond})
+	a, err := newApp(cfg, pool, debugLogger(), jobs.Options{FetchPollInterval: 50 * time.Millisecond})
 	require.NoError(t, err)
 	require.NoError(t, a.startBackground(context.Background()))
 	srv := httptest.NewServer(a.echo)
@@ -243,4 +244,13 @@ func eventually(t *testing.T, timeout time.Duration, cond func() bool, msg strin
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// debugLogger is silent unless VIBESTREAM_TEST_LOG is set: then the app's errors go to stderr
+// (how a test's 500 or "internal error" is traced to its cause).
+func debugLogger() *slog.Logger {
+	if os.Getenv("VIBESTREAM_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelError}))
+	}
+	return observability.DiscardLogger()
 }

@@ -266,10 +266,7 @@ func (s *Store) modifyThrottle(ctx context.Context, key string, now time.Time, f
 	var out domain.Throttle
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
-		if err := q.EnsureThrottle(ctx, userdb.EnsureThrottleParams{Key: key, WindowStartedAt: now}); err != nil {
-			return err
-		}
-		r, err := q.GetThrottleForUpdate(ctx, key)
+		r, err := q.LockThrottle(ctx, userdb.LockThrottleParams{Key: key, WindowStartedAt: now})
 		if err != nil {
 			return err
 		}

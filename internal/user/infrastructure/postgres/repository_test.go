@@ -281,6 +281,29 @@ func TestThrottleCountsConcurrentAttempts(t *testing.T) {
 	assert.Equal(t, 1, st.Failures, "a released attempt no longer counts")
 }
 
+// A successful sign-in resets (deletes) its key while another request for the same key is
+// attempting: the attempt must still find its row (found by parallel Subsonic requests, which
+// answered "no rows in result set").
+func TestThrottleAttemptsRaceResets(t *testing.T) {
+	t.Parallel()
+	s, _ := newStore(t)
+	ctx := context.Background()
+	p := domain.ThrottlePolicy{MaxFailures: 1000, Window: time.Hour, Lockout: time.Minute}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				_, _, err := s.Attempt(ctx, "user:race", p, now)
+				assert.NoError(t, err)
+				assert.NoError(t, s.Reset(ctx, "user:race"))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
 func challenge(t *testing.T, user uuid.UUID, chain domain.Chain, addr, nonce string) *domain.Challenge {
 	t.Helper()
 	c, err := domain.NewChallenge(domain.ChallengeParams{UserID: user, Chain: chain, Address: addr, Domain: "d.example",

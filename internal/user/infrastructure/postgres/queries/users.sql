@@ -41,12 +41,12 @@ SELECT family_id FROM users.refresh_tokens WHERE token_hash = $1;
 -- name: DeleteExpiredRefreshTokens :execrows
 DELETE FROM users.refresh_tokens WHERE expires_at < $1;
 
--- name: EnsureThrottle :exec
+-- name: LockThrottle :one
+-- Creates the key's row or locks the existing one, in one statement: a concurrent Reset
+-- (DELETE) between an insert and a separate SELECT ... FOR UPDATE would leave no row to read.
 INSERT INTO users.login_throttle (key, failures, window_started_at) VALUES ($1, 0, $2)
-ON CONFLICT (key) DO NOTHING;
-
--- name: GetThrottleForUpdate :one
-SELECT * FROM users.login_throttle WHERE key = $1 FOR UPDATE;
+ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+RETURNING *;
 
 -- name: SaveThrottle :exec
 UPDATE users.login_throttle SET failures = $2, window_started_at = $3, blocked_until = $4 WHERE key = $1;

@@ -130,21 +130,6 @@ func (q *Queries) DeleteWallet(ctx context.Context, arg DeleteWalletParams) (str
 	return address, err
 }
 
-const ensureThrottle = `-- name: EnsureThrottle :exec
-INSERT INTO users.login_throttle (key, failures, window_started_at) VALUES ($1, 0, $2)
-ON CONFLICT (key) DO NOTHING
-`
-
-type EnsureThrottleParams struct {
-	Key             string
-	WindowStartedAt time.Time
-}
-
-func (q *Queries) EnsureThrottle(ctx context.Context, arg EnsureThrottleParams) error {
-	_, err := q.db.Exec(ctx, ensureThrottle, arg.Key, arg.WindowStartedAt)
-	return err
-}
-
 const getAccount = `-- name: GetAccount :one
 SELECT id, email, username, password_hash, display_name, bio, avatar_url, birthdate, roles, created_at, updated_at FROM users.accounts WHERE id = $1
 `
@@ -284,22 +269,6 @@ func (q *Queries) GetRefreshTokenForUpdate(ctx context.Context, tokenHash []byte
 		&i.ExpiresAt,
 		&i.UsedAt,
 		&i.RevokedAt,
-	)
-	return i, err
-}
-
-const getThrottleForUpdate = `-- name: GetThrottleForUpdate :one
-SELECT key, failures, window_started_at, blocked_until FROM users.login_throttle WHERE key = $1 FOR UPDATE
-`
-
-func (q *Queries) GetThrottleForUpdate(ctx context.Context, key string) (UsersLoginThrottle, error) {
-	row := q.db.QueryRow(ctx, getThrottleForUpdate, key)
-	var i UsersLoginThrottle
-	err := row.Scan(
-		&i.Key,
-		&i.Failures,
-		&i.WindowStartedAt,
-		&i.BlockedUntil,
 	)
 	return i, err
 }
@@ -476,6 +445,31 @@ func (q *Queries) ListWallets(ctx context.Context, userID uuid.UUID) ([]ListWall
 		return nil, err
 	}
 	return items, nil
+}
+
+const lockThrottle = `-- name: LockThrottle :one
+INSERT INTO users.login_throttle (key, failures, window_started_at) VALUES ($1, 0, $2)
+ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+RETURNING key, failures, window_started_at, blocked_until
+`
+
+type LockThrottleParams struct {
+	Key             string
+	WindowStartedAt time.Time
+}
+
+// Creates the key's row or locks the existing one, in one statement: a concurrent Reset
+// (DELETE) between an insert and a separate SELECT ... FOR UPDATE would leave no row to read.
+func (q *Queries) LockThrottle(ctx context.Context, arg LockThrottleParams) (UsersLoginThrottle, error) {
+	row := q.db.QueryRow(ctx, lockThrottle, arg.Key, arg.WindowStartedAt)
+	var i UsersLoginThrottle
+	err := row.Scan(
+		&i.Key,
+		&i.Failures,
+		&i.WindowStartedAt,
+		&i.BlockedUntil,
+	)
+	return i, err
 }
 
 const markChallengeUsed = `-- name: MarkChallengeUsed :exec
