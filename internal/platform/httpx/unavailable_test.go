@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -49,4 +50,14 @@ func TestDatabaseOutagesAnswer503NotA500(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A malformed body is the client's fault even though echo's bind error unwraps to the JSON
+// decoder's io.ErrUnexpectedEOF (found by the OpenAPI fuzzer: it had become a 503).
+func TestBindErrorsStay400(t *testing.T) {
+	t.Parallel()
+	rec := httptest.NewRecorder()
+	c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/x", nil), rec)
+	httpx.ErrorHandler(echo.NewHTTPError(http.StatusBadRequest, "bad json").SetInternal(io.ErrUnexpectedEOF), c)
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
 }
