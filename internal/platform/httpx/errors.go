@@ -2,7 +2,6 @@ package httpx
 
 import (
 	"errors"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -81,11 +80,8 @@ func toDomainError(err error) *errs.Error {
 	if e, ok := errs.As(err); ok && (e.Kind() != errs.Internal || !storeUnreachable(err)) {
 		return e
 	}
-	if storeUnreachable(err) {
-		return ErrDatabaseUnavailable
-	}
 	var he *echo.HTTPError
-	if errors.As(err, &he) {
+	if errors.As(err, &he) { // before storeUnreachable: a bind error unwraps to the JSON decoder's io errors
 		switch he.Code {
 		case http.StatusNotFound:
 			return ErrRouteNotFound
@@ -105,6 +101,9 @@ func toDomainError(err error) *errs.Error {
 			return errs.ErrBadRequest
 		}
 	}
+	if storeUnreachable(err) {
+		return ErrDatabaseUnavailable
+	}
 	return errs.ErrInternal
 }
 
@@ -115,23 +114,17 @@ var ErrDatabaseUnavailable = errs.New(errs.Unavailable, "http.database_unavailab
 
 // storeUnreachable reports a failure to reach the database (or any peer over the network)
 // rather than a fault of the request: refused or reset connections, a server shutting down
-// or starting (SQLSTATE 57P01-57P03), a connection exception (class 08), a connection that
-// ended mid-answer.
+// or starting (SQLSTATE 57P01-57P03), a connection exception (class 08).
 func storeUnreachable(err error) bool {
 	var ce *pgconn.ConnectError
 	var oe *net.OpError
 	var pe *pgconn.PgError
-	var conn interface{ SafeToRetry() bool } // pgconn's connection-level errors
 	switch {
 	case errors.As(err, &ce), errors.As(err, &oe):
 		return true
 	case errors.As(err, &pe):
 		return strings.HasPrefix(pe.Code, "57P") || strings.HasPrefix(pe.Code, "08")
 	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
-		return true
-	case errors.As(err, &conn) && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)):
-		// The database connection ended mid-answer. A bare unexpected EOF is the request's own
-		// fault (a truncated JSON body) and stays a 400.
 		return true
 	}
 	return pgconn.SafeToRetry(err)
