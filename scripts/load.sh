@@ -57,6 +57,9 @@ wait_ready() {
 A_DIR="$LOAD_DIR/a"
 A_PORT=$(free_port)
 A_URL="http://127.0.0.1:$A_PORT"
+# Shared by every instance (README, "Scaling past one machine"): the public URL (the token
+# issuer), the stream-link secret, the JWT key, the media and the ZK keys.
+common_env+=(PUBLIC_URL="$A_URL" STREAM_URL_SECRET="load-run-stream-link-secret-$(date +%s%N)")
 env "${common_env[@]}" DATA_DIR="$A_DIR" HTTP_ADDR="127.0.0.1:$A_PORT" INSTANCE_ID=a "$BIN" serve >"$LOAD_DIR/a.log" 2>&1 &
 pids+=($!)
 wait_ready "$A_URL"
@@ -74,7 +77,8 @@ if [ "$INSTANCES" = 2 ]; then
   B_PORT=$(free_port)
   B_URL="http://127.0.0.1:$B_PORT"
   env "${common_env[@]}" DATA_DIR="$B_DIR" DATABASE_URL="$DB_URL" HTTP_ADDR="127.0.0.1:$B_PORT" INSTANCE_ID=b \
-    ETH_RPC_URL="$eth" SOLANA_RPC_URL="$sol" ZK_KEYS_DIR="$A_DIR/zk" "$BIN" serve >"$LOAD_DIR/b.log" 2>&1 &
+    ETH_RPC_URL="$eth" SOLANA_RPC_URL="$sol" ZK_KEYS_DIR="$A_DIR/zk" \
+    JWT_PRIVATE_KEY_FILE="$A_DIR/keys/jwt-ed25519.pem" MEDIA_DIR="$A_DIR/media" "$BIN" serve >"$LOAD_DIR/b.log" 2>&1 &
   pids+=($!)
   wait_ready "$B_URL"
   URLS="$A_URL,$B_URL"
