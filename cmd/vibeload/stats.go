@@ -59,6 +59,9 @@ func (h *histogram) quantile(q float64) float64 {
 	if rank < 1 {
 		rank = 1
 	}
+	if rank >= n {
+		return float64(h.max.Load()) / 1000
+	}
 	var seen uint64
 	for i := range h.buckets {
 		seen += h.buckets[i].Load()
