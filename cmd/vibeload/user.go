@@ -240,10 +240,11 @@ func (u *user) fund(ctx context.Context) {
 // grant retries for a while: the user's accounts are opened by an event right after the
 // registration, so the first grant may come before them. Only the final outcome is counted.
 func (u *user) grant(ctx context.Context, asset string, amount float64) {
-	key := fmt.Sprintf("vibeload-grant:%s:%s:%d", u.id, asset, time.Now().UnixNano())
 	start := time.Now()
 	var err error
 	for time.Since(start) < time.Minute {
+		// A new key per attempt: the API answers a retried key with its first answer (the 404).
+		key := fmt.Sprintf("vibeload-grant:%s:%s:%d", u.id, asset, time.Now().UnixNano())
 		_, err = u.r.c.do(ctx, call{method: http.MethodPost, url: u.api + "/api/v1/admin/grants", token: u.r.admin, idem: key, forwarded: u.ip,
 			body: map[string]any{"user_id": u.id, "asset": asset, "amount": strconv.FormatFloat(amount, 'f', 6, 64), "reason": "vibeload funding"},
 			want: []int{http.StatusCreated}})
