@@ -82,6 +82,8 @@ type user struct {
 	email    string
 	id       string
 	token    string
+	refresh  string
+	expires  time.Time
 	ip       string
 	rng      *rand.Rand
 	last     []songInfo
@@ -146,6 +148,7 @@ func (u *user) live(ctx context.Context) {
 	go u.websocket(wsCtx)
 	mix := u.r.cfg.mix
 	for u.think(ctx, u.r.cfg.think) {
+		u.refreshIfDue(ctx)
 		switch mix.pick(u.rng.Float64()) {
 		case "browse":
 			u.browse(ctx)
@@ -169,7 +172,9 @@ type tokens struct {
 	User struct {
 		ID string `json:"id"`
 	} `json:"user"`
-	AccessToken string `json:"access_token"`
+	AccessToken  string `json:"access_token"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresIn    int    `json:"expires_in"`
 }
 
 // login registers the user, or logs in when the seeded pool already has it.
@@ -195,8 +200,27 @@ func (u *user) login(ctx context.Context) bool {
 		}
 		t.User.ID = me.ID
 	}
-	u.id, u.token = t.User.ID, t.AccessToken
+	u.id = t.User.ID
+	u.setTokens(t)
 	return u.id != "" && u.token != ""
+}
+
+func (u *user) setTokens(t tokens) {
+	u.token, u.refresh = t.AccessToken, t.RefreshToken
+	u.expires = time.Now().Add(time.Duration(t.ExpiresIn) * time.Second)
+}
+
+// refreshIfDue rotates the tokens a minute before the access token expires, as a client does
+// (runs longer than ACCESS_TOKEN_TTL); the open WebSocket is not affected.
+func (u *user) refreshIfDue(ctx context.Context) {
+	if u.refresh == "" || u.expires.IsZero() || time.Until(u.expires) > time.Minute {
+		return
+	}
+	var t tokens
+	if _, err := u.call(ctx, "refresh", call{method: http.MethodPost, url: "/api/v1/auth/refresh", token: "-",
+		body: map[string]any{"refresh_token": u.refresh}, out: &t}); err == nil && t.AccessToken != "" {
+		u.setTokens(t)
+	}
 }
 
 type balances struct {
