@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 SQLC := $(GO) tool -modfile=tools/go.mod sqlc
 
 .PHONY: all build web run test test-race fuzz bench lint generate contracts deps system-deps tools clean \
-	image image-all-in-one container-base container-test
+	image image-all-in-one container-base container-test load
 
 all: build
 
@@ -58,6 +58,11 @@ contracts: tools
 		abigen --v2 --abi contracts/build/VibeToken.abi --bin contracts/build/VibeToken.bin \
 			--pkg vibetoken --type VibeToken --out internal/payment/infrastructure/ethereum/vibetoken/vibetoken.go; \
 	else echo "abigen not on PATH: bindings not regenerated (see contracts/README.md)"; fi
+
+## load: the default load scenario (scripts/load.sh; docs/PERFORMANCE.md): a fresh local setup,
+## seeded with artists and real songs, USERS simulated users for DURATION, then ledger verify
+load: system-deps tools
+	./scripts/load.sh
 
 ## image: the production container image (podman; base images made locally) -> localhost/vibestream:latest
 image:

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -194,6 +195,7 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	var params []river.InsertManyParams
+	var notices []string
 	for _, e := range envs {
 		if e.ID == uuid.Nil || e.Type == "" {
 			return errors.New("events: envelope without id or type")
@@ -206,9 +208,13 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 		if userIDs == nil {
 			userIDs = []uuid.UUID{}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO platform.events (id, occurred_at, type, source, payload, metadata, user_ids)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.OccurredAt, e.Type, e.Source, []byte(e.Payload), meta, userIDs); err != nil {
+		var seq int64
+		if err := tx.QueryRow(ctx, `INSERT INTO platform.events (id, occurred_at, type, source, payload, metadata, user_ids)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`, e.ID, e.OccurredAt, e.Type, e.Source, []byte(e.Payload), meta, userIDs).Scan(&seq); err != nil {
 			return fmt.Errorf("write outbox: %w", err)
+		}
+		if len(e.UserIDs) > 0 {
+			notices = append(notices, noticeFor(e, seq))
 		}
 		for _, s := range b.byType[e.Type] {
 			params = append(params, river.InsertManyParams{
@@ -224,16 +230,54 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 	if err := b.runner.InsertTx(ctx, tx, params...); err != nil {
 		return fmt.Errorf("schedule event delivery: %w", err)
 	}
-	for _, e := range envs {
-		if len(e.UserIDs) == 0 {
-			continue
-		}
+	for _, n := range notices {
 		// NOTIFY is delivered on commit only, to every instance: live updates follow the outbox.
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, notifyChannel, e.ID.String()); err != nil {
+		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, notifyChannel, n); err != nil {
 			return fmt.Errorf("notify event: %w", err)
 		}
 	}
 	return nil
+}
+
+// maxNotice keeps a notification under Postgres' 8000-byte payload limit.
+const maxNotice = 7900
+
+// notice is a committed user event as announced to every instance: the whole envelope, so that
+// listeners need not read it back (one query per event on one connection was the live
+// updates' bottleneck under load), or only its id when it is too large for a notification.
+type notice struct {
+	ID         uuid.UUID       `json:"id"`
+	Seq        int64           `json:"seq"`
+	OccurredAt time.Time       `json:"occurred_at"`
+	Type       string          `json:"type"`
+	Source     string          `json:"source"`
+	Payload    json.RawMessage `json:"payload"`
+	Metadata   Metadata        `json:"metadata"`
+	UserIDs    []uuid.UUID     `json:"user_ids"`
+}
+
+func noticeFor(e Envelope, seq int64) string {
+	// The outbox keeps microseconds: announce the instant it stores.
+	raw, err := json.Marshal(notice{ID: e.ID, Seq: seq, OccurredAt: e.OccurredAt.Truncate(time.Microsecond), Type: e.Type, Source: e.Source,
+		Payload: e.Payload, Metadata: e.Metadata, UserIDs: e.UserIDs})
+	if err != nil || len(raw) > maxNotice {
+		return e.ID.String()
+	}
+	return string(raw)
+}
+
+// parseNotice reads a notification: the envelope itself, or ok=false with the id to load.
+func parseNotice(payload string) (e Envelope, id uuid.UUID, ok bool, err error) {
+	if !strings.HasPrefix(payload, "{") {
+		id, err = uuid.Parse(payload)
+		return Envelope{}, id, false, err
+	}
+	var n notice
+	if err := json.Unmarshal([]byte(payload), &n); err != nil {
+		return Envelope{}, uuid.Nil, false, err
+	}
+	return Envelope{ID: n.ID, Seq: n.Seq, OccurredAt: n.OccurredAt, Type: n.Type, Source: n.Source, Payload: n.Payload,
+		Metadata: n.Metadata, UserIDs: n.UserIDs}, n.ID, true, nil
 }
 
 // Load reads one event from the outbox.

@@ -3,7 +3,9 @@ package events_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -284,4 +286,57 @@ func TestObserversHearCommittedUserEventsAndSinceReplays(t *testing.T) {
 	}
 	_, err = bus.Since(context.Background(), user, uuid.New(), 10)
 	assert.ErrorIs(t, err, events.ErrUnknownEvent)
+}
+
+// A notified event reaches observers exactly as the outbox stores it (sequence number, instant,
+// payload, metadata, users), whether the notification carried the whole envelope or, for an
+// event too large for a notification, only its id.
+func TestObserversGetTheStoredEnvelopeSmallOrLarge(t *testing.T) {
+	pool := pgtest.NewDB(t)
+	_, bus := instance(t, pool, "one", func(*events.Bus) {})
+	got := make(chan events.Envelope, 16)
+	bus.Observe(func(e events.Envelope) { got <- e })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { bus.Listen(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	user := uuid.New()
+	waitFor(t, 10*time.Second, func() bool {
+		publish(t, pool, bus, events.ForUsers(user))
+		select {
+		case <-got:
+			return true
+		case <-time.After(50 * time.Millisecond):
+			return false
+		}
+	}, "listener ready")
+	for _, size := range []int{10, 20_000} {
+		t.Run(fmt.Sprintf("payload of %d bytes", size), func(t *testing.T) {
+			e, err := events.New(ctx, thingCreated, "test", thing{Name: strings.Repeat("x", size)}, events.ForUsers(user, uuid.New()))
+			require.NoError(t, err)
+			require.NoError(t, postgres.InTx(ctx, pool, func(tx pgx.Tx) error { return bus.Publish(ctx, tx, e) }))
+			stored, err := bus.Load(ctx, e.ID)
+			require.NoError(t, err)
+			var o events.Envelope
+			deadline := time.After(5 * time.Second)
+			for o.ID != e.ID { // the readiness probes' stragglers may come first
+				select {
+				case o = <-got:
+				case <-deadline:
+					t.Fatal("observer did not hear the committed event")
+				}
+			}
+			{
+				assert.Equal(t, stored.ID, o.ID)
+				assert.Equal(t, stored.Seq, o.Seq)
+				assert.True(t, stored.OccurredAt.Equal(o.OccurredAt), "%s vs %s", stored.OccurredAt, o.OccurredAt)
+				assert.Equal(t, stored.Type, o.Type)
+				assert.Equal(t, stored.Source, o.Source)
+				assert.JSONEq(t, string(stored.Payload), string(o.Payload))
+				assert.Equal(t, stored.Metadata, o.Metadata)
+				assert.ElementsMatch(t, stored.UserIDs, o.UserIDs)
+			}
+		})
+	}
 }

@@ -3,8 +3,6 @@ package events
 import (
 	"context"
 	"time"
-
-	"github.com/google/uuid"
 )
 
 const notifyChannel = "platform_events"
@@ -39,14 +37,15 @@ func (b *Bus) listenOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		id, err := uuid.Parse(n.Payload)
+		e, id, whole, err := parseNotice(n.Payload)
 		if err != nil {
 			continue
 		}
-		e, err := b.Load(ctx, id)
-		if err != nil {
-			b.logger.Warn("load notified event", "event_id", id, "error", err)
-			continue
+		if !whole {
+			if e, err = b.Load(ctx, id); err != nil {
+				b.logger.Warn("load notified event", "event_id", id, "error", err)
+				continue
+			}
 		}
 		b.mu.RLock()
 		observers := b.observers
