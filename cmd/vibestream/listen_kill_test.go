@@ -29,7 +29,7 @@ type proc struct {
 	base string
 }
 
-func startBinary(t *testing.T, bin, dbURL, dataDir string) *proc {
+func startBinary(t *testing.T, bin, dbURL, dataDir string, extraEnv ...string) *proc {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -39,6 +39,7 @@ func startBinary(t *testing.T, bin, dbURL, dataDir string) *proc {
 	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "DATA_DIR="+dataDir, "HTTP_ADDR="+addr, "CHAINS_ENABLED=false",
 		"LISTEN_SESSION_GRACE=8s", "LISTEN_EXPIRY_INTERVAL=200ms", "PASSWORD_ARGON2_MEMORY_KIB=8192", "PASSWORD_ARGON2_TIME=1",
 		"LOG_LEVEL=warn", "PUBLIC_URL=http://127.0.0.1:3000")
+	cmd.Env = append(cmd.Env, extraEnv...)
 	cmd.Stderr, cmd.Stdout = io.Discard, io.Discard
 	require.NoError(t, cmd.Start())
 	p := &proc{cmd: cmd, base: "http://" + addr}

@@ -94,3 +94,68 @@ func TestConcurrentTradingConservesSharesAndCash(t *testing.T) {
 		AND status IN ('open', 'partially_filled')`, song)), held)
 	paymenttest.RequireLedgerConsistent(t, v.pool)
 }
+
+// TestOrderBatchIsolatesRefusedOrders: good and bad orders of one song arrive at once and are
+// sequenced into shared transactions; sells of shares the seller does not have and buys above
+// the holder cap are refused alone (with their codes), every good order lands, trades and
+// cash add up, and the ledger stays consistent.
+func TestOrderBatchIsolatesRefusedOrders(t *testing.T) {
+	t.Parallel()
+	v := newEnv(t)
+	artist := v.user("0")
+	song := v.song(artist, "Rush")
+	off := v.offering(artist, song, 5000, "1", map[string]any{"max_shares_per_holder": 1500})
+	seller, buyer := v.user("2000"), v.user("5000")
+	require.Equal(t, http.StatusCreated, v.buy(off, seller, 1000).Code)
+	require.Equal(t, http.StatusCreated, v.buy(off, buyer, 1400).Code)
+	broke := make([]uuid.UUID, 10)
+	for i := range broke {
+		broke[i] = v.user("100")
+	}
+	type want struct {
+		code int
+		err  string
+	}
+	type call struct {
+		user        uuid.UUID
+		side        string
+		shares      int64
+		price, tif  string
+		want        want
+		description string
+	}
+	var calls []call
+	for i := 0; i < 10; i++ {
+		calls = append(calls, call{seller, "sell", 10, "2", "GTC", want{http.StatusCreated, ""}, "seller's sell"})
+		calls = append(calls, call{broke[i], "sell", 10, "2", "GTC", want{http.StatusConflict, "ownership.insufficient_shares"}, "sell without shares"})
+	}
+	for i := 0; i < 3; i++ {
+		calls = append(calls, call{buyer, "buy", 200, "1", "GTC", want{http.StatusConflict, "ownership.holder_cap_exceeded"}, "buy above the cap"})
+	}
+	outs := make([]resp, len(calls))
+	var wg sync.WaitGroup
+	for i, c := range calls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outs[i] = v.order(c.user, song, c.side, c.shares, c.price, c.tif)
+		}()
+	}
+	wg.Wait()
+	for i, c := range calls {
+		assert.Equal(t, c.want.code, outs[i].Code, "%d %s: %s", i, c.description, outs[i].Raw)
+		assert.Equal(t, c.want.err, outs[i].errCode(), "%d %s", i, c.description)
+	}
+	sh, locked := v.holding(song, seller)
+	assert.Equal(t, int64(1000), sh)
+	assert.Equal(t, int64(100), locked, "the ten good sells locked their shares, nothing else did")
+	// a buyer within the cap takes them all in one go
+	r := v.order(buyer, song, "buy", 100, "2", "IOC")
+	require.Equal(t, http.StatusCreated, r.Code, r.Raw)
+	assert.Equal(t, "filled", r.Body["status"])
+	assert.Equal(t, 10000, v.count(`SELECT sum(shares)::int FROM ownership.holdings WHERE song_id = $1`, song))
+	assert.Equal(t, 0, v.count(`SELECT count(*) FROM ownership.orders WHERE song_id = $1 AND status = 'pending'`, song), "refused buys left no pending row")
+	assert.Equal(t, 0, v.count(`SELECT count(*) FROM ownership.trades WHERE settled_at IS NULL`))
+	assert.Equal(t, "3398.000000", v.wallet(buyer), "5000 - 1400 - 100 x 2 x 1.01 (fee); nothing held for the refused buys")
+	paymenttest.RequireLedgerConsistent(t, v.pool)
+}
