@@ -102,8 +102,8 @@ func TestOwnershipTradingSurvivesKill9(t *testing.T) {
 			return err == nil
 		}, "the trader's accounts to open")
 		_, err := ledger.Transfer(ctx, paycontracts.TransferRequest{IdempotencyKey: "kill-test-fund:" + traders[i].String(),
-			From: paycontracts.System(paycontracts.KindTreasury, money.USD),
-			To:   []paycontracts.Credit{{To: paycontracts.Wallet(traders[i], money.USD), Amount: money.MustNew(money.USD, 100_000_000_000)}},
+			From:    paycontracts.System(paycontracts.KindTreasury, money.USD),
+			To:      []paycontracts.Credit{{To: paycontracts.Wallet(traders[i], money.USD), Amount: money.MustNew(money.USD, 100_000_000_000)}},
 			Details: paycontracts.Details{Reason: "test_grant"}})
 		require.NoError(t, err)
 		req, _ := http.NewRequest(http.MethodPost, a.base+"/api/v1/ownership/offerings/"+off.ID+"/purchases", strings.NewReader(`{"shares":1000}`))
