@@ -189,11 +189,20 @@ func riverPriority(p string) int {
 }
 
 // Publish stores envs in the outbox and schedules one delivery per subscriber, all inside tx.
+// The outbox rows and the NOTIFYs of one call go to Postgres as one pipelined batch (one
+// round trip whatever the number of events), and the deliveries as one insert: a command
+// that records many events (a batch of orders or tickets) pays for them once.
 func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 	b.sealed.Store(true)
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	var params []river.InsertManyParams
+	if len(envs) == 0 {
+		return nil
+	}
+	var (
+		params []river.InsertManyParams
+		batch  pgx.Batch
+	)
 	for _, e := range envs {
 		if e.ID == uuid.Nil || e.Type == "" {
 			return errors.New("events: envelope without id or type")
@@ -206,10 +215,8 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 		if userIDs == nil {
 			userIDs = []uuid.UUID{}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO platform.events (id, occurred_at, type, source, payload, metadata, user_ids)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.OccurredAt, e.Type, e.Source, []byte(e.Payload), meta, userIDs); err != nil {
-			return fmt.Errorf("write outbox: %w", err)
-		}
+		batch.Queue(`INSERT INTO platform.events (id, occurred_at, type, source, payload, metadata, user_ids)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.OccurredAt, e.Type, e.Source, []byte(e.Payload), meta, userIDs)
 		for _, s := range b.byType[e.Type] {
 			params = append(params, river.InsertManyParams{
 				Args: deliverArgs{EventID: e.ID, Subscriber: s.name},
@@ -221,17 +228,18 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 			})
 		}
 	}
-	if err := b.runner.InsertTx(ctx, tx, params...); err != nil {
-		return fmt.Errorf("schedule event delivery: %w", err)
-	}
 	for _, e := range envs {
 		if len(e.UserIDs) == 0 {
 			continue
 		}
 		// NOTIFY is delivered on commit only, to every instance: live updates follow the outbox.
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, notifyChannel, e.ID.String()); err != nil {
-			return fmt.Errorf("notify event: %w", err)
-		}
+		batch.Queue(`SELECT pg_notify($1, $2)`, notifyChannel, e.ID.String())
+	}
+	if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
+		return fmt.Errorf("write outbox: %w", err)
+	}
+	if err := b.runner.InsertTx(ctx, tx, params...); err != nil {
+		return fmt.Errorf("schedule event delivery: %w", err)
 	}
 	return nil
 }
