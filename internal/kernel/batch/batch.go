@@ -50,7 +50,9 @@ func New[K comparable, T, R any](max int, run Func[K, T, R]) *Group[K, T, R] {
 // Do queues item under key and waits for its result. The first request of an idle key runs
 // the batches of that key in a goroutine of its own until the queue is empty; the batch gets
 // the first request's context values without its cancellation (other requests' items ride
-// in it). A caller whose context ends stops waiting, but its item may still be run.
+// in it). Do waits for the result even when ctx ends: the item may be committed by then, and
+// a caller told "cancelled" would retry it (a client's retry with the same Idempotency-Key
+// would run it twice). Batches are bounded, so the wait is too.
 func (g *Group[K, T, R]) Do(ctx context.Context, key K, item T) (R, error) {
 	w := waiter[T, R]{item: item, done: make(chan outcome[R], 1)}
 	g.mu.Lock()
@@ -64,16 +66,11 @@ func (g *Group[K, T, R]) Do(ctx context.Context, key K, item T) (R, error) {
 	if !running {
 		go g.drain(context.WithoutCancel(ctx), key, q)
 	}
-	select {
-	case o := <-w.done:
-		if !o.ok {
-			return o.r, ErrNoResult
-		}
-		return o.r, nil
-	case <-ctx.Done():
-		var zero R
-		return zero, ctx.Err()
+	o := <-w.done
+	if !o.ok {
+		return o.r, ErrNoResult
 	}
+	return o.r, nil
 }
 
 // Queued is how many items of key wait for the next batch (not counting the running one).
@@ -102,8 +99,9 @@ func (g *Group[K, T, R]) drain(ctx context.Context, key K, q *queue[T, R]) {
 	}
 }
 
-// runOne runs a batch; a panic is re-raised after every waiter of the batch has been told
-// ErrNoResult so none waits forever.
+// runOne runs a batch. A panic in it (a bug) is contained like a panicking HTTP handler's:
+// every waiter of that batch gets ErrNoResult and the key's later batches still run, instead
+// of the process dying with every other request in flight.
 func (g *Group[K, T, R]) runOne(ctx context.Context, key K, ws []waiter[T, R]) {
 	items := make([]T, len(ws))
 	for i, w := range ws {
@@ -111,6 +109,9 @@ func (g *Group[K, T, R]) runOne(ctx context.Context, key K, ws []waiter[T, R]) {
 	}
 	var rs []R
 	defer func() {
+		if p := recover(); p != nil {
+			rs = nil
+		}
 		for i, w := range ws {
 			var o outcome[R]
 			if i < len(rs) {

@@ -80,3 +80,44 @@ func TestGroupShortResultIsAnError(t *testing.T) {
 	_, err := g.Do(context.Background(), 1, 1)
 	assert.True(t, errors.Is(err, batch.ErrNoResult))
 }
+
+func TestGroupSurvivesAPanickingBatch(t *testing.T) {
+	t.Parallel()
+	g := batch.New(0, func(_ context.Context, _ int, items []int) []int {
+		if items[0] == 0 {
+			panic("bug")
+		}
+		return items
+	})
+	_, err := g.Do(context.Background(), 1, 0)
+	assert.ErrorIs(t, err, batch.ErrNoResult)
+	r, err := g.Do(context.Background(), 1, 5)
+	require.NoError(t, err, "the key's later batches still run")
+	assert.Equal(t, 5, r)
+}
+
+// A caller whose context is cancelled while its item waits still gets the item's result: the
+// batch ran it, and reporting "cancelled" would invite a second run.
+func TestGroupAnswersACancelledCallerWithItsResult(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	var ran atomic.Int64
+	g := batch.New(0, func(ctx context.Context, _ int, items []int) []int {
+		<-release
+		assert.NoError(t, ctx.Err(), "the batch is not cancelled with its first caller")
+		ran.Add(int64(len(items)))
+		return items
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() {
+		r, err := g.Do(ctx, 1, 42)
+		assert.NoError(t, err)
+		done <- r
+	}()
+	require.Eventually(t, func() bool { return g.Queued(1) == 0 }, 5*time.Second, time.Millisecond)
+	cancel()
+	close(release)
+	assert.Equal(t, 42, <-done)
+	assert.Equal(t, int64(1), ran.Load())
+}
