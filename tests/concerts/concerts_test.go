@@ -8,6 +8,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -185,8 +186,11 @@ type ticketRig struct {
 	pay     *payment.Module
 	store   *slowReserve
 	tickets *application.Tickets
-	c       *domain.Concert
-	artist  uuid.UUID
+	// other is a second handler on the same database, with batches of its own, as a second
+	// instance has
+	other  *application.Tickets
+	c      *domain.Concert
+	artist uuid.UUID
 }
 
 func newTicketRig(t *testing.T, capacity int) *ticketRig {
@@ -209,12 +213,14 @@ func newTicketRig(t *testing.T, capacity int) *ticketRig {
 	require.NoError(t, err)
 	tickets, err := application.NewTickets(d)
 	require.NoError(t, err)
+	other, err := application.NewTickets(d)
+	require.NoError(t, err)
 	artist := uuid.New()
 	require.NoError(t, pay.Ledger().OpenUserAccounts(ctx, artist))
 	c, err := concerts.Create(ctx, artist, domain.ConcertTerms{Title: "Batch Test", StartsAt: time.Now().Add(time.Hour), DurationMinutes: 60,
 		Capacity: capacity, TicketPrice: usd("4"), VenueURL: "https://vr.example.com/r"})
 	require.NoError(t, err)
-	return &ticketRig{ctx: ctx, pay: pay, store: store, tickets: tickets, c: c, artist: artist}
+	return &ticketRig{ctx: ctx, pay: pay, store: store, tickets: tickets, other: other, c: c, artist: artist}
 }
 
 func (r *ticketRig) buyer(t *testing.T, funds string) uuid.UUID {
@@ -235,15 +241,20 @@ func (r *ticketRig) balance(t *testing.T, ref paymentcontracts.AccountRef) int64
 	return b.Units()
 }
 
-// buyAll runs every buyer's purchase at once and returns each one's outcome.
-func (r *ticketRig) buyAll(buyers []uuid.UUID) []error {
+// buyAll runs every buyer's purchase at once and returns each one's outcome; with two, the
+// buyers are split between the two handlers.
+func (r *ticketRig) buyAll(buyers []uuid.UUID, two ...bool) []error {
 	out := make([]error, len(buyers))
 	var wg sync.WaitGroup
 	for i, b := range buyers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, out[i] = r.tickets.Buy(r.ctx, application.BuyTicket{BuyerID: b, ConcertID: r.c.ID()})
+			h := r.tickets
+			if len(two) > 0 && two[0] && i%2 == 1 {
+				h = r.other
+			}
+			_, out[i] = h.Buy(r.ctx, application.BuyTicket{BuyerID: b, ConcertID: r.c.ID()})
 		}()
 	}
 	wg.Wait()
@@ -291,15 +302,26 @@ func TestTicketBatchIsolatesEachBuyersFailure(t *testing.T) {
 }
 
 // A batch that reaches the capacity in its middle sells exactly the seats left: the buyers
-// after that point are refused as sold out, the ones before it are not affected.
+// after that point are refused as sold out, the ones before it are not affected; and two
+// instances' batches (two handlers on one database) share the seats exactly, because each
+// batch runs under the concert's row lock.
 func TestTicketBatchNeverOversells(t *testing.T) {
 	t.Parallel()
+	for _, two := range []bool{false, true} {
+		t.Run(fmt.Sprintf("two_instances=%v", two), func(t *testing.T) {
+			t.Parallel()
+			ticketBatchNeverOversells(t, two)
+		})
+	}
+}
+
+func ticketBatchNeverOversells(t *testing.T, two bool) {
 	r := newTicketRig(t, 7)
 	var buyers []uuid.UUID
 	for i := 0; i < 40; i++ {
 		buyers = append(buyers, r.buyer(t, "10"))
 	}
-	outs := r.buyAll(buyers)
+	outs := r.buyAll(buyers, two)
 	var ok, soldOut int
 	charged := 0
 	for i, err := range outs {

@@ -15,6 +15,7 @@ import (
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	paycontracts "github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/paymenttest"
+	"github.com/vibestream/vibestream/internal/platform/pgtest"
 )
 
 // TestConcurrentTradingConservesSharesAndCash: traders place random orders at once on one
@@ -158,4 +159,70 @@ func TestOrderBatchIsolatesRefusedOrders(t *testing.T) {
 	assert.Equal(t, 0, v.count(`SELECT count(*) FROM ownership.trades WHERE settled_at IS NULL`))
 	assert.Equal(t, "3398.000000", v.wallet(buyer), "5000 - 1400 - 100 x 2 x 1.01 (fee); nothing held for the refused buys")
 	paymenttest.RequireLedgerConsistent(t, v.pool)
+}
+
+// TestTwoInstancesTradeOneBookExactly: two instances (two modules, each with its own order
+// batches) on one database trade one song at once. Each instance's batches run under the
+// song register's row lock, so Postgres serialises them: the book is never crossed, the song
+// keeps 10,000 shares, locks match open sells, every trade settles once and cash is conserved.
+func TestTwoInstancesTradeOneBookExactly(t *testing.T) {
+	t.Parallel()
+	url := pgtest.NewURL(t)
+	a, b := newEnv(t, envOpts{url: url}), newEnv(t, envOpts{url: url})
+	artist := a.user("0")
+	song := a.song(artist, "Shared")
+	b.cat.mu.Lock()
+	b.cat.songs[song] = a.cat.songs[song]
+	b.cat.mu.Unlock()
+	off := a.offering(artist, song, 6000, "1", nil)
+	traders := make([]uuid.UUID, 6)
+	for i := range traders {
+		traders[i] = a.user("5000")
+		require.Equal(t, http.StatusCreated, a.buy(off, traders[i], 1000).Code)
+	}
+	usdOf := func(ref paycontracts.AccountRef) int64 {
+		bal, err := a.ledger.Balance(context.Background(), ref)
+		require.NoError(t, err)
+		return bal.Units()
+	}
+	total := func() int64 {
+		n := usdOf(paycontracts.Wallet(artist, money.USD)) + usdOf(paycontracts.System(paycontracts.KindPlatformFees, money.USD))
+		for _, u := range traders {
+			n += usdOf(paycontracts.Wallet(u, money.USD)) + usdOf(paycontracts.UserAccount(u, money.USD, paycontracts.KindHeld))
+		}
+		return n
+	}
+	before := total()
+	var wg sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v := []*env{a, b}[w%2]
+			rng := rand.New(rand.NewPCG(uint64(w), 11))
+			for i := 0; i < 20; i++ {
+				r := v.order(traders[rng.IntN(len(traders))], song, []string{"buy", "sell"}[rng.IntN(2)], int64(1+rng.IntN(30)),
+					fmt.Sprintf("0.%02d", 90+rng.IntN(20)), []string{"GTC", "IOC"}[rng.IntN(2)])
+				if r.Code >= 500 {
+					t.Errorf("server error: %s", r.Raw)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.Greater(t, a.count(`SELECT count(*) FROM ownership.trades WHERE song_id = $1`, song), 0)
+	assert.Equal(t, 10000, a.count(`SELECT sum(shares)::int FROM ownership.holdings WHERE song_id = $1`, song))
+	assert.Equal(t, a.count(`SELECT COALESCE(sum(shares - filled), 0)::int FROM ownership.orders WHERE song_id = $1 AND side = 'sell'
+		AND status IN ('open', 'partially_filled')`, song), a.count(`SELECT sum(locked)::int FROM ownership.holdings WHERE song_id = $1`, song))
+	assert.Zero(t, a.count(`SELECT count(*) FROM ownership.orders b JOIN ownership.orders s ON s.song_id = b.song_id
+		WHERE b.song_id = $1 AND b.side = 'buy' AND s.side = 'sell' AND b.status IN ('open', 'partially_filled')
+		AND s.status IN ('open', 'partially_filled') AND b.price >= s.price`, song), "the book is never crossed")
+	// settlements interrupted by the other instance's overlap are the sweeper's: run it on both
+	for _, v := range []*env{a, b} {
+		_, err := v.mod.Sweep(context.Background())
+		require.NoError(t, err)
+	}
+	assert.Zero(t, a.count(`SELECT count(*) FROM ownership.trades WHERE settled_at IS NULL`))
+	assert.Equal(t, before, total(), "cash is conserved")
+	paymenttest.RequireLedgerConsistent(t, a.pool)
 }
