@@ -258,8 +258,6 @@ type Concerts interface {
 	GetConcert(ctx context.Context, id uuid.UUID) (*Concert, error)
 	ListConcerts(ctx context.Context, f ConcertFilter) ([]*Concert, error)
 	UpdateConcert(ctx context.Context, id uuid.UUID, fn func(*Concert) error) (*Concert, error)
-	// ReserveTicket locks the concert, runs reserve and inserts the pending ticket.
-	ReserveTicket(ctx context.Context, t Ticket, reserve func(*Concert) error) error
 	// ReserveTickets locks the concert once, runs reserve for each ticket in order and inserts
 	// the pending tickets it allowed, all in one transaction; refused[i] is ticket i's refusal.
 	ReserveTickets(ctx context.Context, concertID uuid.UUID, ts []Ticket, reserve func(*Concert, Ticket) error, now time.Time) (refused []error, err error)

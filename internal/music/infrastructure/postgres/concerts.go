@@ -124,26 +124,6 @@ func (s *ConcertStore) UpdateConcert(ctx context.Context, id uuid.UUID, fn func(
 	return out, err
 }
 
-// ReserveTicket implements domain.Concerts.
-func (s *ConcertStore) ReserveTicket(ctx context.Context, t domain.Ticket, reserve func(*domain.Concert) error) error {
-	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		q := s.q.WithTx(tx)
-		r, err := q.GetConcertForUpdate(ctx, t.ConcertID)
-		if err != nil {
-			return concertMissing(err)
-		}
-		c := toConcert(r)
-		if err := reserve(c); err != nil {
-			return err
-		}
-		if err := s.saveConcert(ctx, q, c); err != nil {
-			return err
-		}
-		return q.InsertTicket(ctx, musicdb.InsertTicketParams{ID: t.ID, ConcertID: t.ConcertID, HolderID: t.HolderID, Price: t.Price.Units(),
-			Fee: t.Fee.Units(), Status: string(domain.TicketPending), CreatedAt: t.CreatedAt})
-	})
-}
-
 // ReserveTickets implements domain.Concerts: one transaction for a batch of buyers of one
 // concert (its row locked once, the seats counted once, the pending tickets inserted by one
 // statement). The row lock is what keeps the capacity exact across instances; the batch only
