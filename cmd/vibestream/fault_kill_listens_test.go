@@ -48,7 +48,7 @@ func TestFaultKill9DuringListensNothingLostNothingTwice(t *testing.T) {
 	// JOB_TIMEOUT + 1 min); short here so the test need not wait minutes
 	extra := []string{"LISTEN_MIN_DURATION=1s", "LISTEN_SESSION_GRACE=4s", "LISTEN_EXPIRY_INTERVAL=200ms", "LISTEN_START_STALLED_AFTER=2s",
 		"JOB_TIMEOUT=15s", "JOB_RESCUE_AFTER=20s"}
-	a := startBinaryEnv(t, bin, dbURL, dataDir, extra...)
+	a := startBinary(t, bin, dbURL, dataDir, extra...)
 
 	a.register(t, "kladmin", "listener")
 	grantRole := exec.Command(bin, "users", "grant-role", "kladmin@example.com", "admin")
@@ -133,7 +133,7 @@ func TestFaultKill9DuringListensNothingLostNothingTwice(t *testing.T) {
 	_ = a.cmd.Wait()
 	wg.Wait()
 
-	b := startBinaryEnv(t, bin, dbURL, dataDir, extra...)
+	b := startBinary(t, bin, dbURL, dataDir, extra...)
 	// the last third completes against the new process; the killed completions are retried
 	// by their clients (an answer that never came), which must not pay twice
 	for _, l := range ls[n/3:] {

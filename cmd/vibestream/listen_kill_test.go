@@ -29,13 +29,9 @@ type proc struct {
 	base string
 }
 
-func startBinary(t *testing.T, bin, dbURL, dataDir string) *proc {
-	t.Helper()
-	return startBinaryEnv(t, bin, dbURL, dataDir)
-}
-
-// startBinaryEnv is startBinary with extra KEY=value settings (later ones win).
-func startBinaryEnv(t *testing.T, bin, dbURL, dataDir string, extra ...string) *proc {
+// startBinary runs `vibestream serve` with the test settings plus extra KEY=value settings
+// (later ones win).
+func startBinary(t *testing.T, bin, dbURL, dataDir string, extra ...string) *proc {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/vibestream/vibestream/internal/kernel/batch"
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/music/domain"
 	paymentcontracts "github.com/vibestream/vibestream/internal/payment/contracts"
@@ -30,14 +31,63 @@ type TicketView struct {
 // (buyer's USD wallet -> the artist's earnings less the platform fee, one entry keyed on the
 // ticket), then the ticket confirmed with its pass. A refused payment gives the seat back; a
 // crash after the reservation leaves a pending ticket the recovery job finishes.
-type Tickets struct{ d ConcertDeps }
+//
+// A hot concert's buyers are served in batches (group commit): the requests that arrive while
+// one batch holds the concert's row wait and go through it together in the next transaction,
+// each with its own outcome (a sold-out refusal or a refused payment is that buyer's alone).
+// Each buyer's payment stays a ledger transfer of its own, run concurrently with the others.
+// Several instances stay exact because the batch runs under the concert's row lock in Postgres:
+// a batch only shares a trip through that lock, it does not replace it.
+type Tickets struct {
+	d       ConcertDeps
+	reserve *batch.Group[uuid.UUID, domain.Ticket, error]
+	confirm *batch.Group[uuid.UUID, domain.TicketPayment, confirmed]
+}
+
+type confirmed struct {
+	t   domain.Ticket
+	err error
+}
+
+// ticketBatch bounds a batch (one statement inserts or confirms that many tickets).
+const ticketBatch = 512
 
 // NewTickets builds the handler.
 func NewTickets(d ConcertDeps) (*Tickets, error) {
 	if err := d.check(); err != nil {
 		return nil, err
 	}
-	return &Tickets{d: d}, nil
+	h := &Tickets{d: d}
+	h.reserve = batch.New(ticketBatch, h.reserveBatch)
+	h.confirm = batch.New(ticketBatch, h.confirmBatch)
+	return h, nil
+}
+
+func (h *Tickets) reserveBatch(ctx context.Context, concertID uuid.UUID, ts []domain.Ticket) []error {
+	now := h.d.Now()
+	refused, err := h.d.Concerts.ReserveTickets(ctx, concertID, ts, func(c *domain.Concert, t domain.Ticket) error {
+		return c.Reserve(t.HolderID, now)
+	}, now)
+	if err != nil {
+		refused = make([]error, len(ts))
+		for i := range refused {
+			refused[i] = err
+		}
+	}
+	return refused
+}
+
+func (h *Tickets) confirmBatch(ctx context.Context, concertID uuid.UUID, paid []domain.TicketPayment) []confirmed {
+	out := make([]confirmed, len(paid))
+	ts, err := h.d.Concerts.ConfirmTickets(ctx, concertID, paid, h.d.Now())
+	for i := range out {
+		if err != nil {
+			out[i].err = err
+		} else {
+			out[i].t = ts[i]
+		}
+	}
+	return out
 }
 
 // Buy handles BuyTicket.
@@ -67,14 +117,19 @@ func (h *Tickets) Buy(ctx context.Context, cmd BuyTicket) (TicketView, error) {
 	}
 	t := domain.Ticket{ID: h.d.NewID(), ConcertID: c.ID(), HolderID: cmd.BuyerID, Price: c.Terms().TicketPrice, Fee: fee,
 		Status: domain.TicketPending, CreatedAt: now}
-	if err := h.d.Concerts.ReserveTicket(ctx, t, func(c *domain.Concert) error { return c.Reserve(cmd.BuyerID, now) }); err != nil {
+	refused, err := h.reserve.Do(ctx, c.ID(), t)
+	if err == nil {
+		err = refused
+	}
+	if err != nil {
 		return TicketView{}, err
 	}
-	return h.pay(ctx, c, t)
+	return h.pay(ctx, c, t, true)
 }
 
-// pay moves the price and confirms the ticket (also the recovery job's path: same key).
-func (h *Tickets) pay(ctx context.Context, c *domain.Concert, t domain.Ticket) (TicketView, error) {
+// pay moves the price and confirms the ticket (also the recovery job's path: same key);
+// batched confirms the ticket with the others of its concert paid at the same time.
+func (h *Tickets) pay(ctx context.Context, c *domain.Concert, t domain.Ticket, batched bool) (TicketView, error) {
 	entry := uuid.Nil
 	if t.Price.IsPositive() {
 		r, err := h.d.Ledger.Transfer(ctx, purchase(c, t))
@@ -95,9 +150,20 @@ func (h *Tickets) pay(ctx context.Context, c *domain.Concert, t domain.Ticket) (
 		}
 		entry = r.EntryID
 	}
-	done, err := h.d.Concerts.ConfirmTicket(ctx, t.ID, entry, h.d.Now())
-	if err != nil {
-		return TicketView{}, err
+	var done domain.Ticket
+	if batched {
+		r, err := h.confirm.Do(ctx, c.ID(), domain.TicketPayment{TicketID: t.ID, EntryID: entry})
+		if err == nil {
+			done, err = r.t, r.err
+		}
+		if err != nil {
+			return TicketView{}, err
+		}
+	} else {
+		var err error
+		if done, err = h.d.Concerts.ConfirmTicket(ctx, t.ID, entry, h.d.Now()); err != nil {
+			return TicketView{}, err
+		}
 	}
 	pass, err := h.pass(c, done)
 	if err != nil {

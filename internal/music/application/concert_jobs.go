@@ -32,7 +32,7 @@ func (h *Tickets) RunConcertJobs(ctx context.Context, batch int) (ConcertJobResu
 			errsSeen = append(errsSeen, err)
 			continue
 		}
-		if _, err := h.pay(ctx, c, t); err != nil && !errors.Is(err, domain.ErrTicketFundsShort) {
+		if _, err := h.pay(ctx, c, t, false); err != nil && !errors.Is(err, domain.ErrTicketFundsShort) {
 			errsSeen = append(errsSeen, err)
 			continue
 		}
@@ -62,7 +62,7 @@ func (h *Tickets) refund(ctx context.Context, t domain.Ticket) error {
 		if err != nil {
 			return err
 		}
-		v, err := h.pay(ctx, c, t)
+		v, err := h.pay(ctx, c, t, false)
 		if errors.Is(err, domain.ErrTicketFundsShort) {
 			return nil
 		}

@@ -246,6 +246,11 @@ type TicketSold struct {
 	At                                time.Time
 }
 
+// TicketPayment is a pending ticket with the journal entry that paid it (uuid.Nil: free).
+type TicketPayment struct {
+	TicketID, EntryID uuid.UUID
+}
+
 // Concerts is the concerts and tickets repository. Every method that changes seats runs under
 // the concert's row lock.
 type Concerts interface {
@@ -253,8 +258,12 @@ type Concerts interface {
 	GetConcert(ctx context.Context, id uuid.UUID) (*Concert, error)
 	ListConcerts(ctx context.Context, f ConcertFilter) ([]*Concert, error)
 	UpdateConcert(ctx context.Context, id uuid.UUID, fn func(*Concert) error) (*Concert, error)
-	// ReserveTicket locks the concert, runs reserve and inserts the pending ticket.
-	ReserveTicket(ctx context.Context, t Ticket, reserve func(*Concert) error) error
+	// ReserveTickets locks the concert once, runs reserve for each ticket in order and inserts
+	// the pending tickets it allowed, all in one transaction; refused[i] is ticket i's refusal.
+	ReserveTickets(ctx context.Context, concertID uuid.UUID, ts []Ticket, reserve func(*Concert, Ticket) error, now time.Time) (refused []error, err error)
+	// ConfirmTickets is ConfirmTicket for a batch of one concert's paid tickets in one
+	// transaction; the tickets come back in the order of paid.
+	ConfirmTickets(ctx context.Context, concertID uuid.UUID, paid []TicketPayment, now time.Time) ([]Ticket, error)
 	// ConfirmTicket makes a pending ticket valid and records TicketSold; a valid one is left.
 	ConfirmTicket(ctx context.Context, id, entryID uuid.UUID, now time.Time) (Ticket, error)
 	// VoidTicket makes a pending ticket void and gives its seat back.

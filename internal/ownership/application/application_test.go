@@ -42,6 +42,14 @@ func (f *markets) With(ctx context.Context, id uuid.UUID, fn func(context.Contex
 	return fn(ctx, &market{f: f, s: s})
 }
 
+func (f *markets) WithEach(ctx context.Context, id uuid.UUID, fns []func(context.Context, domain.Market) error) ([]error, error) {
+	out := make([]error, len(fns))
+	for i, fn := range fns {
+		out[i] = f.With(ctx, id, fn)
+	}
+	return out, nil
+}
+
 type market struct {
 	domain.Market // unused methods panic
 	f             *markets

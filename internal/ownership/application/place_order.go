@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/vibestream/vibestream/internal/kernel/batch"
 	"github.com/vibestream/vibestream/internal/ownership/domain"
 	paycontracts "github.com/vibestream/vibestream/internal/payment/contracts"
 )
@@ -15,7 +16,16 @@ import (
 // sweeper finishes or undoes); a sell locks the shares. Matching, trades and share moves
 // commit in one transaction under the song's lock; the cash of each trade then settles from
 // the buyer's hold, exactly once, by the trade's id.
+//
+// The orders of one song are sequenced in batches (group commit): the orders that arrive while
+// a batch holds the song's lock wait and run together in the next transaction, one after
+// the other in arrival order, each in its own savepoint (a refused order is undone alone) and
+// each answered after the commit. Holds are taken before, outside the lock, and settlements
+// run after, concurrently. Several instances stay correct because every batch runs under the
+// song register's row lock in Postgres (the same lock every other market command takes): the
+// database serialises the batches of all instances, the batch only shares the trip.
 type PlaceOrder struct {
+	seq     *batch.Group[uuid.UUID, marketCmd, error]
 	markets domain.Markets
 	settle  domain.Settlements
 	reader  Reader
@@ -46,8 +56,36 @@ func NewPlaceOrder(markets domain.Markets, settle domain.Settlements, reader Rea
 	if metrics == nil {
 		metrics = noMetrics{}
 	}
-	return &PlaceOrder{markets: markets, settle: settle, reader: reader, ledger: ledger, settler: settler, metrics: metrics,
-		cfg: cfg, now: now, newID: newID}, nil
+	h := &PlaceOrder{markets: markets, settle: settle, reader: reader, ledger: ledger, settler: settler, metrics: metrics,
+		cfg: cfg, now: now, newID: newID}
+	h.seq = batch.New(orderBatch, h.runBatch)
+	return h, nil
+}
+
+// marketCmd is one order's work under its song's lock.
+type marketCmd = func(ctx context.Context, m domain.Market) error
+
+// orderBatch bounds how many orders share one transaction.
+const orderBatch = 128
+
+func (h *PlaceOrder) runBatch(ctx context.Context, songID uuid.UUID, cmds []marketCmd) []error {
+	failed, err := h.markets.WithEach(ctx, songID, cmds)
+	if err != nil {
+		failed = make([]error, len(cmds))
+		for i := range failed {
+			failed[i] = err
+		}
+	}
+	return failed
+}
+
+// with runs fn under the song's lock in the next batch of that song.
+func (h *PlaceOrder) with(ctx context.Context, songID uuid.UUID, fn marketCmd) error {
+	failed, err := h.seq.Do(ctx, songID, fn)
+	if err != nil {
+		return err
+	}
+	return failed
 }
 
 // Handle validates, holds or locks, matches and settles.
@@ -84,7 +122,7 @@ func (h *PlaceOrder) Handle(ctx context.Context, cmd PlaceOrderCommand) (OrderVi
 			return OrderView{}, err
 		}
 	} else {
-		err = h.markets.With(ctx, cmd.SongID, func(ctx context.Context, m domain.Market) error {
+		err = h.with(ctx, cmd.SongID, func(ctx context.Context, m domain.Market) error {
 			hs := &holdings{m: m, by: map[uuid.UUID]*domain.Holding{}}
 			seller, err := hs.get(ctx, cmd.Owner)
 			if err != nil {
@@ -131,7 +169,7 @@ func (h *PlaceOrder) Activate(ctx context.Context, o *domain.Order) (matched, er
 		return matched{}, err
 	}
 	var res matched
-	err = h.markets.With(ctx, o.SongID(), func(ctx context.Context, m domain.Market) error {
+	err = h.with(ctx, o.SongID(), func(ctx context.Context, m domain.Market) error {
 		cur, err := m.Order(ctx, o.ID())
 		if err != nil {
 			return err

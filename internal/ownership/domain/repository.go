@@ -74,6 +74,10 @@ type Markets interface {
 	// With locks the song's register, runs fn and saves the register and the events in the
 	// same transaction; ErrSongNotOffered when the song has no offering.
 	With(ctx context.Context, songID uuid.UUID, fn func(ctx context.Context, m Market) error) error
+	// WithEach is With for a batch of independent commands of one song in one transaction:
+	// each fn that fails is undone alone (its error at its index), the others commit together.
+	// err is for the whole batch (the lock, the commit), when nothing committed.
+	WithEach(ctx context.Context, songID uuid.UUID, fns []func(ctx context.Context, m Market) error) (failed []error, err error)
 }
 
 // Settlements is the durable to-do list of money the ledger still has to move.

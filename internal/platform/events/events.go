@@ -190,13 +190,23 @@ func riverPriority(p string) int {
 }
 
 // Publish stores envs in the outbox and schedules one delivery per subscriber, all inside tx.
+// The outbox rows of one call go to Postgres as one pipelined batch, their NOTIFYs (which
+// carry the stored seq) as a second, and the deliveries as one insert: three round trips
+// whatever the number of events, so a command that records many events (a batch of orders
+// or tickets) pays for them once.
 func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 	b.sealed.Store(true)
+	if len(envs) == 0 {
+		return nil
+	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
-	var params []river.InsertManyParams
-	var notices []string
-	for _, e := range envs {
+	var (
+		params []river.InsertManyParams
+		rows   pgx.Batch
+	)
+	seqs := make([]int64, len(envs))
+	for i, e := range envs {
 		if e.ID == uuid.Nil || e.Type == "" {
 			return errors.New("events: envelope without id or type")
 		}
@@ -208,14 +218,9 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 		if userIDs == nil {
 			userIDs = []uuid.UUID{}
 		}
-		var seq int64
-		if err := tx.QueryRow(ctx, `INSERT INTO platform.events (id, occurred_at, type, source, payload, metadata, user_ids)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`, e.ID, e.OccurredAt, e.Type, e.Source, []byte(e.Payload), meta, userIDs).Scan(&seq); err != nil {
-			return fmt.Errorf("write outbox: %w", err)
-		}
-		if len(e.UserIDs) > 0 {
-			notices = append(notices, noticeFor(e, seq))
-		}
+		rows.Queue(`INSERT INTO platform.events (id, occurred_at, type, source, payload, metadata, user_ids)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`, e.ID, e.OccurredAt, e.Type, e.Source, []byte(e.Payload), meta, userIDs).
+			QueryRow(func(r pgx.Row) error { return r.Scan(&seqs[i]) })
 		for _, s := range b.byType[e.Type] {
 			params = append(params, river.InsertManyParams{
 				Args: deliverArgs{EventID: e.ID, Subscriber: s.name},
@@ -227,14 +232,23 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 			})
 		}
 	}
-	if err := b.runner.InsertTx(ctx, tx, params...); err != nil {
-		return fmt.Errorf("schedule event delivery: %w", err)
+	if err := tx.SendBatch(ctx, &rows).Close(); err != nil {
+		return fmt.Errorf("write outbox: %w", err)
 	}
-	for _, n := range notices {
-		// NOTIFY is delivered on commit only, to every instance: live updates follow the outbox.
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, notifyChannel, n); err != nil {
+	var notices pgx.Batch
+	for i, e := range envs {
+		if len(e.UserIDs) > 0 {
+			// NOTIFY is delivered on commit only, to every instance: live updates follow the outbox.
+			notices.Queue(`SELECT pg_notify($1, $2)`, notifyChannel, noticeFor(e, seqs[i]))
+		}
+	}
+	if notices.Len() > 0 {
+		if err := tx.SendBatch(ctx, &notices).Close(); err != nil {
 			return fmt.Errorf("notify event: %w", err)
 		}
+	}
+	if err := b.runner.InsertTx(ctx, tx, params...); err != nil {
+		return fmt.Errorf("schedule event delivery: %w", err)
 	}
 	return nil
 }

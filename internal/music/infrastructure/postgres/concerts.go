@@ -124,24 +124,97 @@ func (s *ConcertStore) UpdateConcert(ctx context.Context, id uuid.UUID, fn func(
 	return out, err
 }
 
-// ReserveTicket implements domain.Concerts.
-func (s *ConcertStore) ReserveTicket(ctx context.Context, t domain.Ticket, reserve func(*domain.Concert) error) error {
-	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+// ReserveTickets implements domain.Concerts: one transaction for a batch of buyers of one
+// concert (its row locked once, the seats counted once, the pending tickets inserted by one
+// statement). The row lock is what keeps the capacity exact across instances; the batch only
+// makes fewer, longer trips through it.
+func (s *ConcertStore) ReserveTickets(ctx context.Context, concertID uuid.UUID, ts []domain.Ticket, reserve func(*domain.Concert, domain.Ticket) error, now time.Time) ([]error, error) {
+	var refused []error
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		refused = make([]error, len(ts))
 		q := s.q.WithTx(tx)
-		r, err := q.GetConcertForUpdate(ctx, t.ConcertID)
+		r, err := q.GetConcertForUpdate(ctx, concertID)
 		if err != nil {
 			return concertMissing(err)
 		}
 		c := toConcert(r)
-		if err := reserve(c); err != nil {
-			return err
+		p := musicdb.InsertPendingTicketsParams{ConcertID: concertID, Now: now}
+		for i, t := range ts {
+			if t.ConcertID != concertID {
+				return fmt.Errorf("ticket %s is not for concert %s", t.ID, concertID)
+			}
+			if refused[i] = reserve(c, t); refused[i] != nil {
+				continue
+			}
+			p.Ids, p.HolderIds = append(p.Ids, t.ID), append(p.HolderIds, t.HolderID)
+			p.Prices, p.Fees = append(p.Prices, t.Price.Units()), append(p.Fees, t.Fee.Units())
+		}
+		if len(p.Ids) == 0 {
+			return nil
 		}
 		if err := s.saveConcert(ctx, q, c); err != nil {
 			return err
 		}
-		return q.InsertTicket(ctx, musicdb.InsertTicketParams{ID: t.ID, ConcertID: t.ConcertID, HolderID: t.HolderID, Price: t.Price.Units(),
-			Fee: t.Fee.Units(), Status: string(domain.TicketPending), CreatedAt: t.CreatedAt})
+		return q.InsertPendingTickets(ctx, p)
 	})
+	return refused, err
+}
+
+// ConfirmTickets implements domain.Concerts: a batch of paid tickets made valid by one
+// statement, their TicketSold events in the same transaction.
+func (s *ConcertStore) ConfirmTickets(ctx context.Context, concertID uuid.UUID, paid []domain.TicketPayment, now time.Time) ([]domain.Ticket, error) {
+	var out []domain.Ticket
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		q := s.q.WithTx(tx)
+		ids, entries := make([]uuid.UUID, len(paid)), make([]uuid.UUID, len(paid))
+		for i, p := range paid {
+			ids[i], entries[i] = p.TicketID, p.EntryID
+		}
+		rows, err := q.ConfirmPendingTickets(ctx, musicdb.ConfirmPendingTicketsParams{Ids: ids, EntryIds: entries, Now: now})
+		if err != nil {
+			return fmt.Errorf("confirm tickets: %w", err)
+		}
+		by := make(map[uuid.UUID]domain.Ticket, len(paid))
+		confirmed := rows
+		if len(rows) < len(paid) { // some were confirmed (or voided) before: report them as they are
+			others, err := q.GetTickets(ctx, ids)
+			if err != nil {
+				return err
+			}
+			for _, r := range others {
+				by[r.ID] = toTicket(r)
+			}
+		}
+		for _, r := range rows {
+			by[r.ID] = toTicket(r)
+		}
+		out = make([]domain.Ticket, len(paid))
+		for i, p := range paid {
+			t, ok := by[p.TicketID]
+			if !ok || t.ConcertID != concertID {
+				return domain.ErrTicketNotFound
+			}
+			out[i] = t
+		}
+		if len(confirmed) == 0 {
+			return nil
+		}
+		c, err := q.GetConcert(ctx, concertID)
+		if err != nil {
+			return err
+		}
+		envs := make([]events.Envelope, 0, len(confirmed))
+		for _, r := range confirmed {
+			env, err := events.New(ctx, contracts.TicketSoldV1, contracts.Source, contracts.TicketSold{ConcertID: c.ID, TicketID: r.ID,
+				TicketsSold: int(c.Sold), TicketsLeft: int(c.Capacity - c.Sold), At: now}, events.ForUsers(c.ArtistUserID), events.At(now))
+			if err != nil {
+				return err
+			}
+			envs = append(envs, env)
+		}
+		return s.bus.Publish(ctx, tx, envs...)
+	})
+	return out, err
 }
 
 // ConfirmTicket implements domain.Concerts.

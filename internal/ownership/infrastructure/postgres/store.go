@@ -112,6 +112,78 @@ func (s *Store) With(ctx context.Context, songID uuid.UUID, fn func(context.Cont
 	})
 }
 
+// WithEach implements domain.Markets: the song's register is locked once for a batch of
+// commands; each runs inside a savepoint, so a command that fails is rolled back alone (the
+// register's in-memory state and its recorded events too) and the others commit together
+// with one register update and one outbox write. The batch's BookChanged events are
+// coalesced into the last one (watchers re-read the book; one notice per commit is enough).
+func (s *Store) WithEach(ctx context.Context, songID uuid.UUID, fns []func(context.Context, domain.Market) error) ([]error, error) {
+	var out []error
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		out = make([]error, len(fns))
+		q := s.q.WithTx(tx)
+		row, err := q.LockSong(ctx, songID)
+		if pg.IsNoRows(err) {
+			return domain.ErrSongNotOffered
+		}
+		if err != nil {
+			return fmt.Errorf("lock song register: %w", err)
+		}
+		song, err := toSong(row)
+		if err != nil {
+			return err
+		}
+		m := &market{q: q, song: song, now: s.now}
+		ok := 0
+		for i, fn := range fns {
+			before, recorded := *m.song, len(m.events)
+			if _, err := tx.Exec(ctx, "SAVEPOINT each"); err != nil {
+				return fmt.Errorf("savepoint: %w", err)
+			}
+			if out[i] = fn(ctx, m); out[i] == nil {
+				ok++
+				continue
+			}
+			if _, err := tx.Exec(ctx, "ROLLBACK TO SAVEPOINT each"); err != nil {
+				return fmt.Errorf("rollback to savepoint: %w", err)
+			}
+			*m.song, m.events = before, m.events[:recorded]
+		}
+		if ok == 0 {
+			return nil // nothing to commit; the transaction's end releases the lock
+		}
+		a := m.song.Accumulator()
+		if err := q.UpdateSong(ctx, ownershipdb.UpdateSongParams{SongID: songID, AccPerShare: a.PerShare.String(),
+			AccCarry: strconv.FormatUint(a.Carry, 10), RoyaltyEntered: a.Entered, RoyaltyClaimed: m.song.RoyaltiesClaimed(),
+			LastPrice: m.song.LastPrice(), OrderSeq: m.song.Seq()}); err != nil {
+			return fmt.Errorf("save song register: %w", err)
+		}
+		return s.publish(ctx, q, tx, coalesceBookChanges(m.events))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// coalesceBookChanges keeps only the last BookChanged of each song.
+func coalesceBookChanges(recorded []any) []any {
+	last := map[uuid.UUID]int{}
+	for i, r := range recorded {
+		if e, ok := r.(domain.BookChanged); ok {
+			last[e.SongID] = i
+		}
+	}
+	out := recorded[:0:0]
+	for i, r := range recorded {
+		if e, ok := r.(domain.BookChanged); ok && last[e.SongID] != i {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
 type market struct {
 	q      *ownershipdb.Queries
 	song   *domain.Song

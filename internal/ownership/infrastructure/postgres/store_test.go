@@ -113,3 +113,58 @@ func TestOfferingCannotBeOversoldByTheDatabase(t *testing.T) {
 	})
 	require.ErrorIs(t, err, domain.ErrOfferingSoldOut)
 }
+
+// A batch of market commands shares one transaction, but each is undone alone: the failing
+// one's writes, its register changes and its events are rolled back (even after a statement
+// error that aborted it), and the commands before and after it commit.
+func TestWithEachUndoesAFailedCommandAlone(t *testing.T) {
+	t.Parallel()
+	s, song, artist := newStore(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	accrue := func(amount int64) func(context.Context, domain.Market) error {
+		return func(ctx context.Context, m domain.Market) error {
+			fresh, err := m.AccrueOnce(ctx, uuid.New(), amount, t0)
+			if err != nil || !fresh {
+				return err
+			}
+			m.Song().NextSeq()
+			return m.Song().Accrue(amount)
+		}
+	}
+	fails := func(ctx context.Context, m domain.Market) error {
+		if err := accrue(7)(ctx, m); err != nil {
+			return err
+		}
+		m.Song().Traded(999)
+		h, err := m.Holding(ctx, artist)
+		require.NoError(t, err)
+		h.Unlock(1000)
+		require.NoError(t, m.SaveHolding(ctx, h))
+		return boom
+	}
+	brokenSQL := func(ctx context.Context, m domain.Market) error {
+		// a statement that fails inside the database aborts the transaction up to the savepoint
+		return m.AddTrade(ctx, domain.Trade{ID: uuid.New(), SongID: song, BuyOrderID: uuid.New(), SellOrderID: uuid.New(), At: t0})
+	}
+	out, err := s.WithEach(ctx, song, []func(context.Context, domain.Market) error{accrue(100), fails, brokenSQL, accrue(200)})
+	require.NoError(t, err)
+	require.Len(t, out, 4)
+	assert.NoError(t, out[0])
+	assert.ErrorIs(t, out[1], boom)
+	assert.Error(t, out[2], "the foreign keys refuse a trade of unknown orders")
+	assert.NoError(t, out[3])
+	reg, err := s.Song(ctx, song)
+	require.NoError(t, err)
+	assert.Equal(t, int64(300), reg.Accumulator().Entered, "the two good commands committed, the failed one's accrual did not")
+	assert.Equal(t, int64(2), reg.Seq(), "the failed command's sequence step is undone")
+	assert.Equal(t, int64(1), reg.LastPrice(), "the failed command's price is undone")
+	hs, err := s.HoldingsOf(ctx, artist)
+	require.NoError(t, err)
+	require.Len(t, hs, 1)
+	assert.Equal(t, int64(1000), hs[0].Locked(), "the failed command's holding write is rolled back")
+
+	out, err = s.WithEach(ctx, uuid.New(), []func(context.Context, domain.Market) error{accrue(1)})
+	assert.ErrorIs(t, err, domain.ErrSongNotOffered, "a batch on a song without an offering fails as a whole")
+	assert.Nil(t, out)
+}

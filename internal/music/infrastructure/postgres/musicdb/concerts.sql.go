@@ -45,6 +45,55 @@ func (q *Queries) ConcertAttendance(ctx context.Context, concertID uuid.UUID) (C
 	return i, err
 }
 
+const confirmPendingTickets = `-- name: ConfirmPendingTickets :many
+UPDATE music.tickets t SET status = 'valid', entry_id = NULLIF(u.entry_id, '00000000-0000-0000-0000-000000000000'::uuid),
+    updated_at = $1::timestamptz
+FROM (SELECT unnest($2::uuid[]) AS id, unnest($3::uuid[]) AS entry_id) u
+WHERE t.id = u.id AND t.status = 'pending'
+RETURNING t.id, t.concert_id, t.holder_id, t.price, t.fee, t.status, t.entry_id, t.refund_entry_id, t.checked_in, t.first_checkin_at, t.created_at, t.updated_at
+`
+
+type ConfirmPendingTicketsParams struct {
+	Now      time.Time
+	Ids      []uuid.UUID
+	EntryIds []uuid.UUID
+}
+
+// Makes a batch of pending tickets valid with their journal entries (the nil uuid: a free
+// ticket, no entry); tickets no longer pending are left as they are and not returned.
+func (q *Queries) ConfirmPendingTickets(ctx context.Context, arg ConfirmPendingTicketsParams) ([]MusicTicket, error) {
+	rows, err := q.db.Query(ctx, confirmPendingTickets, arg.Now, arg.Ids, arg.EntryIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []MusicTicket
+	for rows.Next() {
+		var i MusicTicket
+		if err := rows.Scan(
+			&i.ID,
+			&i.ConcertID,
+			&i.HolderID,
+			&i.Price,
+			&i.Fee,
+			&i.Status,
+			&i.EntryID,
+			&i.RefundEntryID,
+			&i.CheckedIn,
+			&i.FirstCheckinAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const getConcert = `-- name: GetConcert :one
 SELECT id, artist_id, artist_user_id, title, starts_at, duration_minutes, capacity, sold, ticket_price, min_age, venue_url, status, created_at, cancelled_at FROM music.concerts WHERE id = $1
 `
@@ -145,6 +194,43 @@ func (q *Queries) GetTicketForUpdate(ctx context.Context, id uuid.UUID) (MusicTi
 	return i, err
 }
 
+const getTickets = `-- name: GetTickets :many
+SELECT id, concert_id, holder_id, price, fee, status, entry_id, refund_entry_id, checked_in, first_checkin_at, created_at, updated_at FROM music.tickets WHERE id = ANY($1::uuid[])
+`
+
+func (q *Queries) GetTickets(ctx context.Context, ids []uuid.UUID) ([]MusicTicket, error) {
+	rows, err := q.db.Query(ctx, getTickets, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []MusicTicket
+	for rows.Next() {
+		var i MusicTicket
+		if err := rows.Scan(
+			&i.ID,
+			&i.ConcertID,
+			&i.HolderID,
+			&i.Price,
+			&i.Fee,
+			&i.Status,
+			&i.EntryID,
+			&i.RefundEntryID,
+			&i.CheckedIn,
+			&i.FirstCheckinAt,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const insertConcert = `-- name: InsertConcert :exec
 INSERT INTO music.concerts (id, artist_id, artist_user_id, title, starts_at, duration_minutes, capacity, ticket_price,
     min_age, venue_url, status, created_at)
@@ -180,6 +266,35 @@ func (q *Queries) InsertConcert(ctx context.Context, arg InsertConcertParams) er
 		arg.VenueUrl,
 		arg.Status,
 		arg.CreatedAt,
+	)
+	return err
+}
+
+const insertPendingTickets = `-- name: InsertPendingTickets :exec
+INSERT INTO music.tickets (id, concert_id, holder_id, price, fee, status, created_at, updated_at)
+SELECT unnest($1::uuid[]), $2::uuid, unnest($3::uuid[]),
+    unnest($4::bigint[]), unnest($5::bigint[]), 'pending', $6::timestamptz,
+    $6::timestamptz
+`
+
+type InsertPendingTicketsParams struct {
+	Ids       []uuid.UUID
+	ConcertID uuid.UUID
+	HolderIds []uuid.UUID
+	Prices    []int64
+	Fees      []int64
+	Now       time.Time
+}
+
+// One statement for a batch of reserved seats of one concert.
+func (q *Queries) InsertPendingTickets(ctx context.Context, arg InsertPendingTicketsParams) error {
+	_, err := q.db.Exec(ctx, insertPendingTickets,
+		arg.Ids,
+		arg.ConcertID,
+		arg.HolderIds,
+		arg.Prices,
+		arg.Fees,
+		arg.Now,
 	)
 	return err
 }

@@ -58,3 +58,22 @@ FROM music.tickets WHERE concert_id = $1;
 
 -- name: TicketsOfHolder :many
 SELECT * FROM music.tickets WHERE holder_id = $1 AND status <> 'void' ORDER BY created_at DESC, id DESC LIMIT $2;
+
+-- name: InsertPendingTickets :exec
+-- One statement for a batch of reserved seats of one concert.
+INSERT INTO music.tickets (id, concert_id, holder_id, price, fee, status, created_at, updated_at)
+SELECT unnest(sqlc.arg(ids)::uuid[]), sqlc.arg(concert_id)::uuid, unnest(sqlc.arg(holder_ids)::uuid[]),
+    unnest(sqlc.arg(prices)::bigint[]), unnest(sqlc.arg(fees)::bigint[]), 'pending', sqlc.arg(now)::timestamptz,
+    sqlc.arg(now)::timestamptz;
+
+-- name: ConfirmPendingTickets :many
+-- Makes a batch of pending tickets valid with their journal entries (the nil uuid: a free
+-- ticket, no entry); tickets no longer pending are left as they are and not returned.
+UPDATE music.tickets t SET status = 'valid', entry_id = NULLIF(u.entry_id, '00000000-0000-0000-0000-000000000000'::uuid),
+    updated_at = sqlc.arg(now)::timestamptz
+FROM (SELECT unnest(sqlc.arg(ids)::uuid[]) AS id, unnest(sqlc.arg(entry_ids)::uuid[]) AS entry_id) u
+WHERE t.id = u.id AND t.status = 'pending'
+RETURNING t.*;
+
+-- name: GetTickets :many
+SELECT * FROM music.tickets WHERE id = ANY(sqlc.arg(ids)::uuid[]);
