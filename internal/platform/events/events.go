@@ -173,6 +173,19 @@ func (b *Bus) Subscribers() []string {
 type deliverArgs struct {
 	EventID    uuid.UUID `json:"event_id"`
 	Subscriber string    `json:"subscriber"`
+	// Event carries the envelope itself, so a delivery needs no read of the outbox (jobs
+	// scheduled by older versions have none and read it).
+	Event *carried `json:"event,omitempty"`
+}
+
+// carried is an envelope inside a delivery job.
+type carried struct {
+	OccurredAt time.Time       `json:"occurred_at"`
+	Type       string          `json:"type"`
+	Source     string          `json:"source"`
+	Payload    json.RawMessage `json:"payload"`
+	Metadata   Metadata        `json:"metadata"`
+	UserIDs    []uuid.UUID     `json:"user_ids,omitempty"`
 }
 
 func (deliverArgs) Kind() string { return "event_delivery" }
@@ -189,11 +202,17 @@ func riverPriority(p string) int {
 }
 
 // Publish stores envs in the outbox and schedules one delivery per subscriber, all inside tx.
+// The outbox rows and notifications go in one pipelined round trip, the delivery jobs in one
+// more, however many events there are.
 func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 	b.sealed.Store(true)
+	if len(envs) == 0 {
+		return nil
+	}
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	var params []river.InsertManyParams
+	batch := &pgx.Batch{}
 	for _, e := range envs {
 		if e.ID == uuid.Nil || e.Type == "" {
 			return errors.New("events: envelope without id or type")
@@ -206,13 +225,12 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 		if userIDs == nil {
 			userIDs = []uuid.UUID{}
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO platform.events (id, occurred_at, type, source, payload, metadata, user_ids)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.OccurredAt, e.Type, e.Source, []byte(e.Payload), meta, userIDs); err != nil {
-			return fmt.Errorf("write outbox: %w", err)
-		}
+		batch.Queue(`INSERT INTO platform.events (id, occurred_at, type, source, payload, metadata, user_ids)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.ID, e.OccurredAt, e.Type, e.Source, []byte(e.Payload), meta, userIDs)
+		c := &carried{OccurredAt: e.OccurredAt.UTC().Truncate(time.Microsecond), Type: e.Type, Source: e.Source, Payload: e.Payload, Metadata: e.Metadata, UserIDs: e.UserIDs}
 		for _, s := range b.byType[e.Type] {
 			params = append(params, river.InsertManyParams{
-				Args: deliverArgs{EventID: e.ID, Subscriber: s.name},
+				Args: deliverArgs{EventID: e.ID, Subscriber: s.name, Event: c},
 				InsertOpts: &river.InsertOpts{
 					Queue:       jobs.QueueEvents,
 					MaxAttempts: MaxDeliveryAttempts,
@@ -221,17 +239,18 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 			})
 		}
 	}
-	if err := b.runner.InsertTx(ctx, tx, params...); err != nil {
-		return fmt.Errorf("schedule event delivery: %w", err)
-	}
 	for _, e := range envs {
 		if len(e.UserIDs) == 0 {
 			continue
 		}
 		// NOTIFY is delivered on commit only, to every instance: live updates follow the outbox.
-		if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, notifyChannel, e.ID.String()); err != nil {
-			return fmt.Errorf("notify event: %w", err)
-		}
+		batch.Queue(`SELECT pg_notify($1, $2)`, notifyChannel, e.ID.String())
+	}
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return fmt.Errorf("write outbox: %w", err)
+	}
+	if err := b.runner.InsertTx(ctx, tx, params...); err != nil {
+		return fmt.Errorf("schedule event delivery: %w", err)
 	}
 	return nil
 }
@@ -299,9 +318,15 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 		w.bus.logger.WarnContext(ctx, "event for unknown subscriber dropped", "subscriber", job.Args.Subscriber, "event_id", job.Args.EventID)
 		return nil
 	}
-	e, err := w.bus.Load(ctx, job.Args.EventID)
-	if err != nil {
-		return err
+	var e Envelope
+	if c := job.Args.Event; c != nil {
+		e = Envelope{ID: job.Args.EventID, OccurredAt: c.OccurredAt, Type: c.Type, Source: c.Source, Payload: c.Payload,
+			Metadata: c.Metadata, UserIDs: c.UserIDs}
+	} else {
+		var err error
+		if e, err = w.bus.Load(ctx, job.Args.EventID); err != nil {
+			return err
+		}
 	}
 	e.Metadata.RetryCount = job.Attempt - 1
 	ctx = observability.WithRequestID(ctx, e.Metadata.RequestID)

@@ -55,6 +55,16 @@ type Deps struct {
 	MinSeconds int
 	Logger     *slog.Logger
 	Now        func() time.Time
+	// Foreground, when set, is the payment work proofs yield to: a proof starts only once it
+	// has been idle for YieldQuiet (default 50 ms), or after YieldMax (default 10 s) at the
+	// latest, so proofs are delayed by payments, never the other way round, and never starved.
+	Foreground *jobs.Foreground
+	YieldQuiet time.Duration
+	YieldMax   time.Duration
+	// CPUShare (0 < share <= 1, default 1) bounds the share of wall time the prover works:
+	// after a proof that took d it rests d*(1-share)/share. A proof spreads over every core,
+	// so 0.5 leaves the cores to the rest of the application at least half of the time.
+	CPUShare float64
 }
 
 // Proofs proves qualified listens in the background, stores the proofs and checks listen
@@ -95,6 +105,15 @@ func New(ctx context.Context, d Deps) (*Proofs, error) {
 	}
 	if d.Now == nil {
 		d.Now = func() time.Time { return time.Now().UTC() }
+	}
+	if d.YieldQuiet <= 0 {
+		d.YieldQuiet = 50 * time.Millisecond
+	}
+	if d.YieldMax <= 0 {
+		d.YieldMax = 10 * time.Second
+	}
+	if d.CPUShare <= 0 || d.CPUShare > 1 {
+		d.CPUShare = 1
 	}
 	for _, t := range []string{CatalogTree, UsersTree} {
 		if err := d.Trees.Ensure(ctx, t, Depth); err != nil {
@@ -190,7 +209,19 @@ type proveWorker struct {
 func (w *proveWorker) Timeout(*river.Job[ProveArgs]) time.Duration { return time.Minute }
 
 func (w *proveWorker) Work(ctx context.Context, job *river.Job[ProveArgs]) error {
-	return w.p.Prove(ctx, job.Args.SessionID)
+	d := w.p.d
+	if err := d.Foreground.WaitIdle(ctx, d.YieldQuiet, d.YieldMax); err != nil {
+		return err
+	}
+	start := time.Now()
+	err := w.p.Prove(ctx, job.Args.SessionID)
+	if rest := time.Duration(float64(time.Since(start)) * (1 - d.CPUShare) / d.CPUShare); rest > 0 && err == nil {
+		select {
+		case <-ctx.Done():
+		case <-time.After(min(rest, 10*time.Second)):
+		}
+	}
+	return err
 }
 
 type pending struct {
