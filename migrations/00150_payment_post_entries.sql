@@ -87,8 +87,8 @@ BEGIN
                 SELECT b.account_id AS a, sum(b.balance)::bigint AS bal FROM payment.balances b
                 WHERE b.account_id IN (SELECT DISTINCT a FROM moves) GROUP BY b.account_id),
             after AS (
-                SELECT mv.k, mv.a, nb.bal - coalesce(sum(mv.m) OVER (PARTITION BY mv.a ORDER BY mv.k DESC
-                                                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS bal
+                SELECT mv.k, mv.a, (nb.bal - coalesce(sum(mv.m) OVER (PARTITION BY mv.a ORDER BY mv.k DESC
+                                                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))::bigint AS bal
                 FROM moves mv JOIN now_bal nb ON nb.a = mv.a)
             SELECT e.i, 'ok'::text, p_ids[e.i], p_created_at[e.i], p_hold_ids[e.i],
                    (SELECT array_agg(af.a ORDER BY af.a) FROM after af WHERE af.k = e.i),

@@ -104,7 +104,12 @@ func startServer(fast bool) (*postgres.LocalServer, string, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	s, err := postgres.StartLocal(ctx, filepath.Join(dir, "data"), postgres.LocalOptions{Fast: fast, InitFrom: initFrom})
+	opts := postgres.LocalOptions{Fast: fast, InitFrom: initFrom}
+	if os.Getenv("PGTEST_STAT_STATEMENTS") != "" {
+		// profiling: per-statement figures in pg_stat_statements (CREATE EXTENSION in the test)
+		opts.Settings = map[string]string{"shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "all"}
+	}
+	s, err := postgres.StartLocal(ctx, filepath.Join(dir, "data"), opts)
 	if err != nil {
 		return nil, "", err
 	}

@@ -122,6 +122,7 @@ func New(ctx context.Context, d Deps) (*Proofs, error) {
 	}
 	p := &Proofs{d: d}
 	river.AddWorker(d.Runner.Workers(), &proveWorker{p: p})
+	river.AddWorker(d.Runner.Workers(), &identityWorker{p: p})
 	if d.Bus != nil {
 		d.Bus.Subscribe("listenreward.listen_proofs", contracts.ListenQualifiedV1, p.onQualified)
 		d.Bus.Subscribe("listenreward.zk_identities", usercontracts.UserRegisteredV1, p.onRegistered)
@@ -130,14 +131,34 @@ func New(ctx context.Context, d Deps) (*Proofs, error) {
 }
 
 // onRegistered gives every new account its identity and puts its commitment in the users tree
-// at once, so the anonymity set of a listen proof is every registered user, not only those who
-// listened before.
+// soon, so the anonymity set of a listen proof is every registered user, not only those who
+// listened before. The tree append waits on the tree's one lock, so it runs as a job of the
+// proofs queue rather than here: an event worker blocked on the tree would delay the event
+// deliveries that pay listens.
 func (p *Proofs) onRegistered(ctx context.Context, e events.Envelope) error {
 	var u usercontracts.UserRegistered
 	if err := e.Decode(&u); err != nil {
 		return err
 	}
-	return p.EnsureIdentity(ctx, u.UserID)
+	return p.d.Runner.Insert(ctx, river.InsertManyParams{Args: IdentityArgs{UserID: u.UserID}, InsertOpts: &river.InsertOpts{
+		Queue: jobs.QueueProofs, MaxAttempts: 10}})
+}
+
+// IdentityArgs is the job that gives one account its identity (EnsureIdentity).
+type IdentityArgs struct {
+	UserID uuid.UUID `json:"user_id"`
+}
+
+// Kind implements river.JobArgs.
+func (IdentityArgs) Kind() string { return "listenreward.zk_identity" }
+
+type identityWorker struct {
+	river.WorkerDefaults[IdentityArgs]
+	p *Proofs
+}
+
+func (w *identityWorker) Work(ctx context.Context, job *river.Job[IdentityArgs]) error {
+	return w.p.EnsureIdentity(ctx, job.Args.UserID)
 }
 
 // EnsureIdentity creates a user's identity secret (once) and appends its commitment to the

@@ -146,6 +146,7 @@ func TestGroupCommitGivesEachCallerItsOwnOutcome(t *testing.T) {
 	assert.Positive(t, st.Batches, "concurrent callers shared transactions")
 	assert.Greater(t, st.Entries, st.Batches, "a batch holds more than one entry on average")
 	assert.Positive(t, st.Rejected, "refused spends were refused inside batches")
+	assert.Zero(t, st.Fallbacks, "no batch fell back to single postings")
 	paymenttest.RequireLedgerConsistent(t, pool)
 }
 
@@ -154,7 +155,7 @@ func TestGroupCommitGivesEachCallerItsOwnOutcome(t *testing.T) {
 func TestGroupCommitHolds(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewDB(t)
-	l, _ := newGroupLedger(t, pool)
+	l, store := newGroupLedger(t, pool, paymentpg.WithBalanceEvents(&recordingBus{}))
 	ctx := context.Background()
 	u := fund(t, l, usd(t, "1"))
 	var wg sync.WaitGroup
@@ -187,6 +188,7 @@ func TestGroupCommitHolds(t *testing.T) {
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM payment.holds WHERE owner_id = $1`, u).Scan(&n))
 	assert.Equal(t, 10, n)
 	assert.Equal(t, "0.000000", balance(t, l, contracts.Wallet(u, money.USD)))
+	assert.Zero(t, store.GroupCommitStats().Fallbacks, "no batch fell back to single postings")
 	paymenttest.RequireLedgerConsistent(t, pool)
 }
 
@@ -196,7 +198,7 @@ func TestGroupCommitWritesBalanceEvents(t *testing.T) {
 	t.Parallel()
 	pool := pgtest.NewDB(t)
 	bus := &recordingBus{}
-	l, _ := newGroupLedger(t, pool, paymentpg.WithBalanceEvents(bus))
+	l, store := newGroupLedger(t, pool, paymentpg.WithBalanceEvents(bus))
 	ctx := context.Background()
 	a := fund(t, l, usd(t, "10"))
 	b := fund(t, l, usd(t, "0"))
@@ -227,6 +229,9 @@ func TestGroupCommitWritesBalanceEvents(t *testing.T) {
 	for i := 1; i <= 10; i++ {
 		assert.True(t, seen[fmt.Sprintf("%d.000000", i)], "balance %d seen", i)
 	}
+	st := store.GroupCommitStats()
+	assert.Positive(t, st.Batches, "the transfers were batched")
+	assert.Zero(t, st.Fallbacks, "no batch fell back to single postings")
 	paymenttest.RequireLedgerConsistent(t, pool)
 }
 
