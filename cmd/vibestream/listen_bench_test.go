@@ -42,7 +42,9 @@ func envInt(name string, def int) int {
 //
 //	LISTEN_BENCH=1 go test -count=1 -run TestListenThroughputBenchmark -v ./cmd/vibestream
 //
-// LISTEN_BENCH_LISTENERS (default 300), LISTEN_BENCH_LISTENS per listener (5), LISTEN_BENCH_SONGS (3).
+// LISTEN_BENCH_LISTENERS (default 300), LISTEN_BENCH_LISTENS per listener (5), LISTEN_BENCH_SONGS (3);
+// LISTEN_BENCH_GROUP_COMMIT=0 turns ledger group commit off; PGTEST_STAT_STATEMENTS=1 logs the
+// statements that took the most time.
 func TestListenThroughputBenchmark(t *testing.T) {
 	if os.Getenv("LISTEN_BENCH") == "" {
 		t.Skip("set LISTEN_BENCH=1 to run the listen throughput benchmark")
@@ -56,6 +58,8 @@ func TestListenThroughputBenchmark(t *testing.T) {
 		// every simulated listener shares the loopback address
 		c.Listen.Policy.MaxPerIPSongHour = 1_000_000
 		c.User.Argon2MemoryKiB, c.User.Argon2Time = 8*1024, 1
+		// LISTEN_BENCH_GROUP_COMMIT=0 measures without ledger group commit, for comparison
+		c.Payment.LedgerGroupCommit = os.Getenv("LISTEN_BENCH_GROUP_COMMIT") != "0"
 	})
 	longTone(t)
 	var songList []songResp
