@@ -218,6 +218,10 @@ func (p *Proofs) Record(ctx context.Context, session, listener, song uuid.UUID, 
 // ProveListen implements contracts.ListenProver: it enqueues the proof of a qualified session
 // and returns at once (the payment never waits for a proof).
 func (p *Proofs) ProveListen(ctx context.Context, sessionID uuid.UUID) error {
+	if p.d.Bus != nil {
+		// the qualified listen's subscriber enqueued the proof with its record (Record)
+		return nil
+	}
 	return p.d.Runner.Insert(ctx, proveJob(sessionID))
 }
 
@@ -231,11 +235,16 @@ func (w *proveWorker) Timeout(*river.Job[ProveArgs]) time.Duration { return time
 
 func (w *proveWorker) Work(ctx context.Context, job *river.Job[ProveArgs]) error {
 	d := w.p.d
+	var status string
+	err := d.Pool.QueryRow(ctx, `SELECT status FROM listenreward.listen_proofs WHERE session_id = $1`, job.Args.SessionID).Scan(&status)
+	if err == nil && status != "pending" {
+		return nil // proved (or failed) already: nothing to yield for
+	}
 	if err := d.Foreground.WaitIdle(ctx, d.YieldQuiet, d.YieldMax); err != nil {
 		return err
 	}
 	start := time.Now()
-	err := w.p.Prove(ctx, job.Args.SessionID)
+	err = w.p.Prove(ctx, job.Args.SessionID)
 	if rest := time.Duration(float64(time.Since(start)) * (1 - d.CPUShare) / d.CPUShare); rest > 0 && err == nil {
 		select {
 		case <-ctx.Done():
