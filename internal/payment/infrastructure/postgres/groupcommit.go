@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -245,6 +246,9 @@ func (s *LedgerStore) postBatch(ctx context.Context, reqs []*gcReq) ([]gcResult,
 		holds     []*gcReq
 		withHolds bool
 	)
+	// One balance row per sharded account for the whole batch: the batch then holds one row of
+	// the hot account (not one per entry), so batches in flight rarely wait for each other.
+	shardOf := map[uuid.UUID]int16{}
 	for i, r := range reqs {
 		e := r.e
 		ids[i], keys[i], fps[i], kinds[i], reasons[i] = e.ID(), e.Key(), e.Fingerprint(), string(e.Kind()), e.Reason()
@@ -262,7 +266,7 @@ func (s *LedgerStore) postBatch(ctx context.Context, reqs []*gcReq) ([]gcResult,
 			holdIDs[i] = &h
 		}
 		ps := e.Postings()
-		sh := pickShards(ps)
+		sh := batchShards(ps, shardOf)
 		first[i], count[i] = int32(len(accounts)+1), int32(len(ps)) //nolint:gosec // bounded by MaxBatch
 		for k, p := range ps {
 			accounts = append(accounts, p.Account.ID)
@@ -378,6 +382,22 @@ func (s *LedgerStore) postBatch(ctx context.Context, reqs []*gcReq) ([]gcResult,
 		}
 	}
 	return results, nil
+}
+
+func batchShards(ps []domain.Posting, shardOf map[uuid.UUID]int16) []int16 {
+	out := make([]int16, len(ps))
+	for i, p := range ps {
+		if p.Account.Shards <= 1 {
+			continue
+		}
+		sh, ok := shardOf[p.Account.ID]
+		if !ok {
+			sh = int16(rand.IntN(p.Account.Shards)) //nolint:gosec // load spreading, not security
+			shardOf[p.Account.ID] = sh
+		}
+		out[i] = sh
+	}
+	return out
 }
 
 func typedHoldArgs(cols [][]any) []any {
