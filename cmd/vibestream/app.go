@@ -41,11 +41,13 @@ type app struct {
 	pool     *pgxpool.Pool
 	registry *prometheus.Registry
 	runner   *jobs.Runner
-	bus      *events.Bus
-	health   *httpx.Health
-	echo     *echo.Echo
-	api      *echo.Group
-	live     *live.Hub
+	// foreground is the payment work of listens that CPU-heavy proofs yield to
+	foreground *jobs.Foreground
+	bus        *events.Bus
+	health     *httpx.Health
+	echo       *echo.Echo
+	api        *echo.Group
+	live       *live.Hub
 
 	users   *user.Module
 	payment *payment.Module
@@ -108,6 +110,7 @@ func newApp(cfg Config, pool *pgxpool.Pool, logger *slog.Logger, jobOpts jobs.Op
 		jobOpts.Concurrency = c
 	}
 	a.runner = jobs.NewRunner(pool, jobOpts)
+	a.foreground = &jobs.Foreground{}
 	a.bus = events.NewBus(pool, a.runner, logger)
 	a.background = append(a.background, a.bus.Listen)
 	a.echo = httpx.New(httpx.Options{Logger: logger, Registerer: a.registry, BodyLimit: cfg.BodyLimit,

@@ -23,6 +23,12 @@ type ZKConfig struct {
 	// VerifierAddress is the deployed listen verifier (ZK_VERIFIER_ADDRESS); on the local chain
 	// it is deployed at first start.
 	VerifierAddress string
+	// ProofCPUPercent (ZK_PROOF_CPU_PERCENT, default 50) bounds the share of wall time the
+	// listen prover works (a proof spreads over every core): it rests after each proof so the
+	// payments sharing the cores always get them. ProofYieldMax (ZK_PROOF_YIELD_MAX, default
+	// 10s) is the longest a proof waits for the listen payments to go quiet before it starts.
+	ProofCPUPercent int
+	ProofYieldMax   time.Duration
 }
 
 func loadZKConfig(e *env, c *Config) ZKConfig {
@@ -33,6 +39,8 @@ func loadZKConfig(e *env, c *Config) ZKConfig {
 		RootHistory:     e.integer("ZK_ROOT_HISTORY", 1000, 1, 1_000_000),
 		Provers:         e.integer("ZK_PROVERS", 1, 1, 64),
 		VerifierAddress: e.str("ZK_VERIFIER_ADDRESS", ""),
+		ProofCPUPercent: e.integer("ZK_PROOF_CPU_PERCENT", 50, 1, 100),
+		ProofYieldMax:   e.duration("ZK_PROOF_YIELD_MAX", 10*time.Second),
 	}
 	if z.AttestationTTL < 10*time.Second || z.AttestationTTL > 24*time.Hour {
 		e.fail("ZK_ATTESTATION_TTL", "must be between 10s and 24h, got %s", z.AttestationTTL)

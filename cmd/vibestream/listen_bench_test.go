@@ -42,7 +42,9 @@ func envInt(name string, def int) int {
 //
 //	LISTEN_BENCH=1 go test -count=1 -run TestListenThroughputBenchmark -v ./cmd/vibestream
 //
-// LISTEN_BENCH_LISTENERS (default 300), LISTEN_BENCH_LISTENS per listener (5), LISTEN_BENCH_SONGS (3).
+// LISTEN_BENCH_LISTENERS (default 300), LISTEN_BENCH_LISTENS per listener (5), LISTEN_BENCH_SONGS (3);
+// LISTEN_BENCH_GROUP_COMMIT=0 turns ledger group commit off; PGTEST_STAT_STATEMENTS=1 logs the
+// statements that took the most time.
 func TestListenThroughputBenchmark(t *testing.T) {
 	if os.Getenv("LISTEN_BENCH") == "" {
 		t.Skip("set LISTEN_BENCH=1 to run the listen throughput benchmark")
@@ -56,6 +58,8 @@ func TestListenThroughputBenchmark(t *testing.T) {
 		// every simulated listener shares the loopback address
 		c.Listen.Policy.MaxPerIPSongHour = 1_000_000
 		c.User.Argon2MemoryKiB, c.User.Argon2Time = 8*1024, 1
+		// LISTEN_BENCH_GROUP_COMMIT=0 measures without ledger group commit, for comparison
+		c.Payment.LedgerGroupCommit = os.Getenv("LISTEN_BENCH_GROUP_COMMIT") != "0"
 	})
 	longTone(t)
 	var songList []songResp
@@ -88,7 +92,16 @@ func TestListenThroughputBenchmark(t *testing.T) {
 		starts, streams []time.Duration
 		completes       []time.Duration
 	)
+	ctx := context.Background()
+	statStatements := os.Getenv("PGTEST_STAT_STATEMENTS") != ""
+	if statStatements {
+		_, err := ta.app.pool.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_stat_statements`)
+		require.NoError(t, err)
+		_, err = ta.app.pool.Exec(ctx, `SELECT pg_stat_statements_reset()`)
+		require.NoError(t, err)
+	}
 	begin := time.Now()
+	cpu0 := pgtest.TreeCPU()
 	for i := range ls {
 		wg.Add(1)
 		go func() {
@@ -124,13 +137,13 @@ func TestListenThroughputBenchmark(t *testing.T) {
 	wg.Wait()
 	played := time.Since(begin)
 	total := len(qualifiedT)
-	ctx := context.Background()
 	eventually(t, 5*time.Minute, func() bool {
 		var n int
 		require.NoError(t, ta.app.pool.QueryRow(ctx, `SELECT count(*) FROM listenreward.rewards WHERE status <> 'pending'`).Scan(&n))
 		return n == total
 	}, "every listen paid and rewarded")
 	elapsed := time.Since(begin)
+	cpu := pgtest.TreeCPU() - cpu0
 
 	rows, err := ta.app.pool.Query(ctx, `SELECT session_id, paid_at FROM payment.stream_payments`)
 	require.NoError(t, err)
@@ -164,6 +177,29 @@ func TestListenThroughputBenchmark(t *testing.T) {
 		sort.Slice(x.d, func(a, b int) bool { return x.d[a] < x.d[b] })
 		t.Logf("%s: p50 %s p99 %s", x.name, x.d[len(x.d)/2].Round(time.Millisecond), x.d[min(len(x.d)-1, len(x.d)*99/100)].Round(time.Millisecond))
 	}
+	var proved int
+	_ = ta.app.pool.QueryRow(ctx, `SELECT count(*) FROM listenreward.listen_proofs WHERE status = 'proved'`).Scan(&proved)
+	// CPU of the process and its Postgres per listen (everything: HTTP, streaming, flow, proofs
+	// made meanwhile): what a quiet machine divides its cores by
+	t.Logf("cpu: %s for %d listens = %s per listen (listen proofs made meanwhile: %d)", cpu.Round(time.Millisecond), total,
+		(cpu / time.Duration(max(total, 1))).Round(time.Microsecond), proved)
 	t.Logf("load average: %s", load)
+	if statStatements {
+		rows, err := ta.app.pool.Query(ctx, `SELECT calls, round(total_exec_time)::bigint, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+			FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+			ORDER BY total_exec_time DESC LIMIT 30`)
+		require.NoError(t, err)
+		var calls, totalCalls int64
+		for rows.Next() {
+			var ms int64
+			var q string
+			require.NoError(t, rows.Scan(&calls, &ms, &q))
+			t.Logf("pg: %7d calls %6d ms  %s", calls, ms, q)
+		}
+		rows.Close()
+		require.NoError(t, ta.app.pool.QueryRow(ctx, `SELECT sum(calls)::bigint FROM pg_stat_statements
+			WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND toplevel`).Scan(&totalCalls))
+		t.Logf("pg: %d top-level statements = %.1f per listen", totalCalls, float64(totalCalls)/float64(max(total, 1)))
+	}
 	ledgerOK(t, ta)
 }

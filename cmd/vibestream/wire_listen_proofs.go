@@ -17,7 +17,8 @@ import (
 func (a *app) wireListenProofs() error {
 	trees := pgtree.New(a.pool, a.cfg.ZK.RootHistory)
 	proofs, err := listenreward.NewListenProofs(context.Background(), listenreward.ListenProofsDeps{Pool: a.pool, Runner: a.runner, Bus: a.bus, System: a.zk.listen,
-		Trees: trees, Catalog: a.music.Catalog(), Published: a.music.PublishedSongs(), Policy: a.cfg.Listen.Policy, Logger: a.logger.With("context", "listenreward")})
+		Trees: trees, Catalog: a.music.Catalog(), Published: a.music.PublishedSongs(), Policy: a.cfg.Listen.Policy, Logger: a.logger.With("context", "listenreward"),
+		Foreground: a.foreground, YieldMax: a.cfg.ZK.ProofYieldMax, CPUShare: float64(a.cfg.ZK.ProofCPUPercent) / 100})
 	if err != nil {
 		return err
 	}

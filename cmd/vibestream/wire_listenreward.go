@@ -26,7 +26,7 @@ func (a *app) wireListenReward() error {
 		return err
 	}
 	m.Routes(a.api)
-	orchestrator.ListenFlow(a.bus, a.payment.StreamPayments(), a.payment.Ledger(), m.Listens(), m.Rewards(), a.listenProofs)
+	orchestrator.ListenFlow(a.bus, a.payment.StreamPayments(), a.payment.Ledger(), m.Listens(), m.Rewards(), a.listenProofs, a.foreground)
 	a.listen = m
 	return nil
 }

@@ -28,7 +28,12 @@ func (a *app) wirePayment() error {
 			return err
 		}
 	}
+	var gc *payment.GroupCommit
+	if pc.LedgerGroupCommit {
+		gc = &payment.GroupCommit{MaxBatch: pc.LedgerGroupCommitMax}
+	}
 	m, err := payment.New(payment.Deps{
+		GroupCommit:    gc,
 		Pool:           a.pool,
 		Bus:            a.bus,
 		Runner:         a.runner,

@@ -84,6 +84,7 @@ func New(d Deps) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
+	store.SetIPLimit(d.Config.Policy.MaxPerIPSongHour)
 	c := d.Config
 	if c.ExpireEvery <= 0 {
 		c.ExpireEvery = 30 * time.Second

@@ -24,17 +24,39 @@ type Releaser interface {
 	Release(ctx context.Context, req paymentcontracts.ReleaseRequest) (paymentcontracts.Receipt, error)
 }
 
+// Foreground is told while a step of the flow runs (platform/jobs.Foreground), so that
+// CPU-heavy background work (the prover) yields to the flow.
+type Foreground interface {
+	Begin() (end func())
+}
+
+type noForeground struct{}
+
+func (noForeground) Begin() func() { return func() {} }
+
 // ListenFlow wires the qualified-listen workflow: listenreward.listen_qualified.v1 -> payment
 // settles the hold as one split entry (payment.stream_paid.v1, written in that transaction);
 // listenreward.listen_rejected.v1 -> the hold is released; payment.stream_paid.v1 -> the
 // listen is recorded paid, its reward issued, and the prover told. Every step is keyed on the
 // session, so a redelivery after a crash between any two steps repeats nothing.
+//
+// fg, when set, is told while a step runs, so CPU-heavy background work (the prover) yields to
+// the flow.
 func ListenFlow(bus Subscriber, payments paymentcontracts.StreamPayments, ledger Releaser,
-	listens listencontracts.Listens, rewards listencontracts.Rewards, prover listencontracts.ListenProver) {
+	listens listencontracts.Listens, rewards listencontracts.Rewards, prover listencontracts.ListenProver, fg Foreground) {
 	if prover == nil {
 		prover = listencontracts.NoProver{}
 	}
-	bus.Subscribe(PayListenSubscriber, listencontracts.ListenQualifiedV1, func(ctx context.Context, e events.Envelope) error {
+	if fg == nil {
+		fg = noForeground{}
+	}
+	sub := func(name, typ string, h events.Handler) {
+		bus.Subscribe(name, typ, func(ctx context.Context, e events.Envelope) error {
+			defer fg.Begin()()
+			return h(ctx, e)
+		})
+	}
+	sub(PayListenSubscriber, listencontracts.ListenQualifiedV1, func(ctx context.Context, e events.Envelope) error {
 		var p listencontracts.ListenQualified
 		if err := e.Decode(&p); err != nil {
 			return err
@@ -56,7 +78,7 @@ func ListenFlow(bus Subscriber, payments paymentcontracts.StreamPayments, ledger
 		}
 		return nil
 	})
-	bus.Subscribe(ReleaseListenSubscriber, listencontracts.ListenRejectedV1, func(ctx context.Context, e events.Envelope) error {
+	sub(ReleaseListenSubscriber, listencontracts.ListenRejectedV1, func(ctx context.Context, e events.Envelope) error {
 		var p listencontracts.ListenRejected
 		if err := e.Decode(&p); err != nil {
 			return err
@@ -71,7 +93,7 @@ func ListenFlow(bus Subscriber, payments paymentcontracts.StreamPayments, ledger
 		}
 		return nil
 	})
-	bus.Subscribe(RewardListenSubscriber, paymentcontracts.StreamPaidV1, func(ctx context.Context, e events.Envelope) error {
+	sub(RewardListenSubscriber, paymentcontracts.StreamPaidV1, func(ctx context.Context, e events.Envelope) error {
 		var p paymentcontracts.StreamPaid
 		if err := e.Decode(&p); err != nil {
 			return err

@@ -69,7 +69,13 @@ type Deps struct {
 	// them), configured by Chains.
 	Users  usercontracts.Directory
 	Chains ChainsConfig
+	// GroupCommit, when set, gathers concurrent ledger postings (transfers, holds) into one
+	// transaction each (paymentpg.GroupCommit).
+	GroupCommit *GroupCommit
 }
+
+// GroupCommit configures group commit of ledger postings.
+type GroupCommit = paymentpg.GroupCommit
 
 // Module is the wired payment context.
 type Module struct {
@@ -110,6 +116,9 @@ func New(d Deps) (*Module, error) {
 	var ledgerOpts []paymentpg.LedgerOption
 	if d.Bus != nil {
 		ledgerOpts = append(ledgerOpts, paymentpg.WithBalanceEvents(d.Bus))
+	}
+	if d.GroupCommit != nil {
+		ledgerOpts = append(ledgerOpts, paymentpg.WithGroupCommit(*d.GroupCommit))
 	}
 	ledgerStore := paymentpg.NewLedgerStore(d.Pool, ledgerOpts...)
 	ledger, err := application.NewLedger(ledgerStore, d.Now, d.NewID)

@@ -174,6 +174,19 @@ func (b *Bus) Subscribers() []string {
 type deliverArgs struct {
 	EventID    uuid.UUID `json:"event_id"`
 	Subscriber string    `json:"subscriber"`
+	// Event carries the envelope itself, so a delivery needs no read of the outbox (jobs
+	// scheduled by older versions have none and read it).
+	Event *carried `json:"event,omitempty"`
+}
+
+// carried is an envelope inside a delivery job.
+type carried struct {
+	OccurredAt time.Time       `json:"occurred_at"`
+	Type       string          `json:"type"`
+	Source     string          `json:"source"`
+	Payload    json.RawMessage `json:"payload"`
+	Metadata   Metadata        `json:"metadata"`
+	UserIDs    []uuid.UUID     `json:"user_ids,omitempty"`
 }
 
 func (deliverArgs) Kind() string { return "event_delivery" }
@@ -193,7 +206,8 @@ func riverPriority(p string) int {
 // The outbox rows of one call go to Postgres as one pipelined batch, their NOTIFYs (which
 // carry the stored seq) as a second, and the deliveries as one insert: three round trips
 // whatever the number of events, so a command that records many events (a batch of orders
-// or tickets) pays for them once.
+// or tickets) pays for them once. Each delivery job carries its envelope, so delivering it
+// reads nothing back.
 func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 	b.sealed.Store(true)
 	if len(envs) == 0 {
@@ -221,9 +235,10 @@ func (b *Bus) Publish(ctx context.Context, tx pgx.Tx, envs ...Envelope) error {
 		rows.Queue(`INSERT INTO platform.events (id, occurred_at, type, source, payload, metadata, user_ids)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING seq`, e.ID, e.OccurredAt, e.Type, e.Source, []byte(e.Payload), meta, userIDs).
 			QueryRow(func(r pgx.Row) error { return r.Scan(&seqs[i]) })
+		c := &carried{OccurredAt: e.OccurredAt.UTC().Truncate(time.Microsecond), Type: e.Type, Source: e.Source, Payload: e.Payload, Metadata: e.Metadata, UserIDs: e.UserIDs}
 		for _, s := range b.byType[e.Type] {
 			params = append(params, river.InsertManyParams{
-				Args: deliverArgs{EventID: e.ID, Subscriber: s.name},
+				Args: deliverArgs{EventID: e.ID, Subscriber: s.name, Event: c},
 				InsertOpts: &river.InsertOpts{
 					Queue:       jobs.QueueEvents,
 					MaxAttempts: MaxDeliveryAttempts,
@@ -357,9 +372,15 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[deliverArgs]) e
 		w.bus.logger.WarnContext(ctx, "event for unknown subscriber dropped", "subscriber", job.Args.Subscriber, "event_id", job.Args.EventID)
 		return nil
 	}
-	e, err := w.bus.Load(ctx, job.Args.EventID)
-	if err != nil {
-		return err
+	var e Envelope
+	if c := job.Args.Event; c != nil {
+		e = Envelope{ID: job.Args.EventID, OccurredAt: c.OccurredAt, Type: c.Type, Source: c.Source, Payload: c.Payload,
+			Metadata: c.Metadata, UserIDs: c.UserIDs}
+	} else {
+		var err error
+		if e, err = w.bus.Load(ctx, job.Args.EventID); err != nil {
+			return err
+		}
 	}
 	e.Metadata.RetryCount = job.Attempt - 1
 	ctx = observability.WithRequestID(ctx, e.Metadata.RequestID)

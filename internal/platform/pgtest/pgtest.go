@@ -34,6 +34,12 @@ var (
 	tmplOnce sync.Once
 	tmplErr  error
 	counter  atomic.Int64
+
+	// the durable server (fsync on), started only by a test that asks for it
+	durable        *postgres.LocalServer
+	durableDir     string
+	durableTmpl    sync.Once
+	durableTmplErr error
 )
 
 // Run starts nothing eagerly; it runs the tests and then stops the server and removes its files
@@ -46,6 +52,10 @@ func Run(m *testing.M) int {
 		server.Stop()
 		_ = os.RemoveAll(baseDir)
 	}
+	if durable != nil {
+		durable.Stop()
+		_ = os.RemoveAll(durableDir)
+	}
 	return code
 }
 
@@ -55,26 +65,55 @@ func start() (*postgres.LocalServer, error) {
 	if server != nil {
 		return server, nil
 	}
-	dir, err := os.MkdirTemp("", "vibestream-pgtest-")
-	if err != nil {
-		return nil, err
-	}
-	// The server may run as the postgres user, who must be able to traverse this directory.
-	if err := os.Chmod(dir, 0o755); err != nil {
-		return nil, err
-	}
-	initFrom, err := cachedInitDB()
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	s, err := postgres.StartLocal(ctx, filepath.Join(dir, "data"), postgres.LocalOptions{Fast: true, InitFrom: initFrom})
+	s, dir, err := startServer(true)
 	if err != nil {
 		return nil, err
 	}
 	server, baseDir = s, dir
 	return s, nil
+}
+
+// startDurable starts (once per test binary) a second server with the production durability
+// settings (fsync and synchronous_commit on), for benchmarks and tests of durable commits.
+func startDurable() (*postgres.LocalServer, error) {
+	mu.Lock()
+	defer mu.Unlock()
+	if durable != nil {
+		return durable, nil
+	}
+	s, dir, err := startServer(false)
+	if err != nil {
+		return nil, err
+	}
+	durable, durableDir = s, dir
+	return s, nil
+}
+
+func startServer(fast bool) (*postgres.LocalServer, string, error) {
+	dir, err := os.MkdirTemp("", "vibestream-pgtest-")
+	if err != nil {
+		return nil, "", err
+	}
+	// The server may run as the postgres user, who must be able to traverse this directory.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, "", err
+	}
+	initFrom, err := cachedInitDB()
+	if err != nil {
+		return nil, "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	opts := postgres.LocalOptions{Fast: fast, InitFrom: initFrom}
+	if os.Getenv("PGTEST_STAT_STATEMENTS") != "" {
+		// profiling: per-statement figures in pg_stat_statements (CREATE EXTENSION in the test)
+		opts.Settings = map[string]string{"shared_preload_libraries": "pg_stat_statements", "pg_stat_statements.track": "all"}
+	}
+	s, err := postgres.StartLocal(ctx, filepath.Join(dir, "data"), opts)
+	if err != nil {
+		return nil, "", err
+	}
+	return s, dir, nil
 }
 
 // cachedInitDB runs initdb once per machine into a shared directory, guarded by a file lock, so
@@ -114,21 +153,26 @@ func cachedInitDB() (string, error) {
 }
 
 func prepareTemplate(s *postgres.LocalServer) error {
-	tmplOnce.Do(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		if tmplErr = s.EnsureDatabase(ctx, templateDB); tmplErr != nil {
-			return
-		}
-		pool, err := postgres.Connect(ctx, s.URL(templateDB), 4)
-		if err != nil {
-			tmplErr = err
-			return
-		}
-		defer pool.Close()
-		tmplErr = postgres.Migrate(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	})
-	return tmplErr
+	once, errp := &tmplOnce, &tmplErr
+	if s == durable {
+		once, errp = &durableTmpl, &durableTmplErr
+	}
+	once.Do(func() { *errp = migrateTemplate(s) })
+	return *errp
+}
+
+func migrateTemplate(s *postgres.LocalServer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := s.EnsureDatabase(ctx, templateDB); err != nil {
+		return err
+	}
+	pool, err := postgres.Connect(ctx, s.URL(templateDB), 4)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return postgres.Migrate(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
 // NewURL creates a fresh, fully migrated database for this test and returns its URL.
@@ -138,6 +182,33 @@ func NewURL(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("pgtest: start postgres: %v", err)
 	}
+	return newDatabase(t, s)
+}
+
+// NewDurableURL is NewURL on a server with fsync and synchronous_commit on, as production runs
+// (the default test server trades durability for speed). For measuring durable commits.
+func NewDurableURL(t testing.TB) string {
+	t.Helper()
+	s, err := startDurable()
+	if err != nil {
+		t.Fatalf("pgtest: start durable postgres: %v", err)
+	}
+	return newDatabase(t, s)
+}
+
+// NewDurableDB is NewDB on the durable server (see NewDurableURL).
+func NewDurableDB(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	pool, err := postgres.Connect(context.Background(), NewDurableURL(t), 40)
+	if err != nil {
+		t.Fatalf("pgtest: connect: %v", err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func newDatabase(t testing.TB, s *postgres.LocalServer) string {
+	t.Helper()
 	if err := prepareTemplate(s); err != nil {
 		t.Fatalf("pgtest: migrate template: %v", err)
 	}

@@ -45,6 +45,8 @@ type LocalOptions struct {
 	// InitFrom, when set, is an already-initialised data directory copied instead of running
 	// initdb (tests cache one to save ~2 s per test binary).
 	InitFrom string
+	// Settings are extra server settings (name -> value), e.g. shared_preload_libraries.
+	Settings map[string]string
 }
 
 const localPort = 5432
@@ -129,6 +131,9 @@ func StartLocal(ctx context.Context, dataDir string, opts LocalOptions) (*LocalS
 		"-c", "logging_collector=off"}
 	if opts.Fast {
 		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	for k, v := range opts.Settings {
+		args = append(args, "-c", k+"="+v)
 	}
 	logPath := filepath.Join(dataDir, "server.log")
 	lf, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)

@@ -149,3 +149,31 @@ func TestHistoryCountsPaidListensAndEarnings(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, rows, "outside the period")
 }
+
+// The per-IP count the limits see is the same whether the address lock is taken (near the
+// limit) or skipped (far below it, SetIPLimit): listens of other listeners behind the same
+// address are counted either way.
+func TestHistoryCountsListensPerIPWithOrWithoutTheAddressLock(t *testing.T) {
+	t.Parallel()
+	for _, limit := range []int{30, 1_000_000} {
+		store, _ := newStore(t)
+		store.SetIPLimit(limit)
+		ctx := context.Background()
+		song := domain.Song{ID: uuid.New(), ArtistUserID: uuid.New(), DurationMS: 100_000, Price: money.MustNew(money.USD, 4_000)}
+		p := domain.DefaultPolicy()
+		var seen []int
+		for range 3 {
+			s := newSession(t, uuid.New(), song) // another listener, the same address
+			require.NoError(t, store.Begin(ctx, s, endAll))
+			require.NoError(t, store.Update(ctx, s.ID(), func(x *domain.Session) error {
+				return x.Activate(uuid.New(), false, domain.Stream{URL: "/s", BytesPerSecond: 1000}, now)
+			}))
+			require.NoError(t, store.Decide(ctx, s.ID(), now.Add(time.Minute), func(x *domain.Session, h domain.History) error {
+				seen = append(seen, h.IPSongHour)
+				return x.Decide(40, domain.EndedByCompletion, domain.Observation{Served: domain.Served{Bytes: 40_000, HighestOffset: 40_000},
+					Playable: true, FeeBPS: 0, History: h}, p, now.Add(time.Minute))
+			}))
+		}
+		assert.Equal(t, []int{0, 1, 2}, seen, "limit %d", limit)
+	}
+}

@@ -60,6 +60,16 @@ type Deps struct {
 	Policy domain.Policy
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Foreground, when set, is the payment work proofs yield to: a proof starts only once it
+	// has been idle for YieldQuiet (default 50 ms), or after YieldMax (default 10 s) at the
+	// latest, so proofs are delayed by payments, never the other way round, and never starved.
+	Foreground *jobs.Foreground
+	YieldQuiet time.Duration
+	YieldMax   time.Duration
+	// CPUShare (0 < share <= 1, default 1) bounds the share of wall time the prover works:
+	// after a proof that took d it rests d*(1-share)/share. A proof spreads over every core,
+	// so 0.5 leaves the cores to the rest of the application at least half of the time.
+	CPUShare float64
 }
 
 // Proofs proves qualified listens in the background, stores the proofs and checks listen
@@ -102,6 +112,15 @@ func New(ctx context.Context, d Deps) (*Proofs, error) {
 	if d.Now == nil {
 		d.Now = func() time.Time { return time.Now().UTC() }
 	}
+	if d.YieldQuiet <= 0 {
+		d.YieldQuiet = 50 * time.Millisecond
+	}
+	if d.YieldMax <= 0 {
+		d.YieldMax = 10 * time.Second
+	}
+	if d.CPUShare <= 0 || d.CPUShare > 1 {
+		d.CPUShare = 1
+	}
 	for _, t := range []string{CatalogTree, UsersTree} {
 		if err := d.Trees.Ensure(ctx, t, Depth); err != nil {
 			return nil, err
@@ -114,6 +133,7 @@ func New(ctx context.Context, d Deps) (*Proofs, error) {
 	}
 	river.AddWorker(d.Runner.Workers(), &proveWorker{p: p})
 	river.AddWorker(d.Runner.Workers(), &backfillWorker{p: p})
+	river.AddWorker(d.Runner.Workers(), &identityWorker{p: p})
 	if d.Bus != nil {
 		d.Bus.Subscribe("listenreward.catalog_tree", musiccontracts.SongPublishedV1, p.onPublished)
 		d.Bus.Subscribe("listenreward.listen_proofs", contracts.ListenQualifiedV1, p.onQualified)
@@ -123,14 +143,34 @@ func New(ctx context.Context, d Deps) (*Proofs, error) {
 }
 
 // onRegistered gives every new account its identity and puts its commitment in the users tree
-// at once, so the anonymity set of a listen proof is every registered user, not only those who
-// listened before.
+// soon, so the anonymity set of a listen proof is every registered user, not only those who
+// listened before. The tree append waits on the tree's one lock, so it runs as a job of the
+// proofs queue rather than here: an event worker blocked on the tree would delay the event
+// deliveries that pay listens.
 func (p *Proofs) onRegistered(ctx context.Context, e events.Envelope) error {
 	var u usercontracts.UserRegistered
 	if err := e.Decode(&u); err != nil {
 		return err
 	}
-	return p.EnsureIdentity(ctx, u.UserID)
+	return p.d.Runner.Insert(ctx, river.InsertManyParams{Args: IdentityArgs{UserID: u.UserID}, InsertOpts: &river.InsertOpts{
+		Queue: jobs.QueueProofs, MaxAttempts: 10}})
+}
+
+// IdentityArgs is the job that gives one account its identity (EnsureIdentity).
+type IdentityArgs struct {
+	UserID uuid.UUID `json:"user_id"`
+}
+
+// Kind implements river.JobArgs.
+func (IdentityArgs) Kind() string { return "listenreward.zk_identity" }
+
+type identityWorker struct {
+	river.WorkerDefaults[IdentityArgs]
+	p *Proofs
+}
+
+func (w *identityWorker) Work(ctx context.Context, job *river.Job[IdentityArgs]) error {
+	return w.p.EnsureIdentity(ctx, job.Args.UserID)
 }
 
 // EnsureIdentity creates a user's identity secret (once) and appends its commitment to the
@@ -190,6 +230,10 @@ func (p *Proofs) Record(ctx context.Context, session, listener, song uuid.UUID, 
 // ProveListen implements contracts.ListenProver: it enqueues the proof of a qualified session
 // and returns at once (the payment never waits for a proof).
 func (p *Proofs) ProveListen(ctx context.Context, sessionID uuid.UUID) error {
+	if p.d.Bus != nil {
+		// the qualified listen's subscriber enqueued the proof with its record (Record)
+		return nil
+	}
 	return p.d.Runner.Insert(ctx, proveJob(sessionID))
 }
 
@@ -202,7 +246,24 @@ type proveWorker struct {
 func (w *proveWorker) Timeout(*river.Job[ProveArgs]) time.Duration { return time.Minute }
 
 func (w *proveWorker) Work(ctx context.Context, job *river.Job[ProveArgs]) error {
-	return w.p.Prove(ctx, job.Args.SessionID)
+	d := w.p.d
+	var status string
+	err := d.Pool.QueryRow(ctx, `SELECT status FROM listenreward.listen_proofs WHERE session_id = $1`, job.Args.SessionID).Scan(&status)
+	if err == nil && status != "pending" {
+		return nil // proved (or failed) already: nothing to yield for
+	}
+	if err := d.Foreground.WaitIdle(ctx, d.YieldQuiet, d.YieldMax); err != nil {
+		return err
+	}
+	start := time.Now()
+	err = w.p.Prove(ctx, job.Args.SessionID)
+	if rest := time.Duration(float64(time.Since(start)) * (1 - d.CPUShare) / d.CPUShare); rest > 0 && err == nil {
+		select {
+		case <-ctx.Done():
+		case <-time.After(min(rest, 10*time.Second)):
+		}
+	}
+	return err
 }
 
 // Recorded implements application.ListenProofs.

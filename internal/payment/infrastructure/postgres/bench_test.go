@@ -3,7 +3,9 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"sort"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -21,7 +23,13 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/pgtest"
 )
 
-const benchWorkers = 16
+// benchWorkers is the number of concurrent callers (LEDGER_BENCH_WORKERS, default 16).
+var benchWorkers = func() int {
+	if n, err := strconv.Atoi(os.Getenv("LEDGER_BENCH_WORKERS")); err == nil && n > 0 {
+		return n
+	}
+	return 16
+}()
 
 // runTransfers spreads b.N transfers over benchWorkers goroutines; transfer(w, i) performs the
 // i-th transfer of worker w. It reports transfers/s and latency percentiles.
@@ -31,6 +39,7 @@ func runTransfers(b *testing.B, transfer func(w, i int) error) {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	b.ResetTimer()
+	cpu0 := pgtest.TreeCPU()
 	start := time.Now()
 	for w := range benchWorkers {
 		wg.Add(1)
@@ -52,6 +61,7 @@ func runTransfers(b *testing.B, transfer func(w, i int) error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := pgtest.TreeCPU() - cpu0
 	b.StopTimer()
 	var all []time.Duration
 	for _, l := range lat {
@@ -63,6 +73,8 @@ func runTransfers(b *testing.B, transfer func(w, i int) error) {
 	}
 	pct := func(p float64) float64 { return float64(all[int(float64(len(all)-1)*p)].Microseconds()) / 1000 }
 	b.ReportMetric(float64(len(all))/elapsed.Seconds(), "transfers/s")
+	// CPU of the benchmark and its Postgres per transfer: what a quiet machine would divide
+	b.ReportMetric(float64(cpu.Microseconds())/float64(len(all)), "cpu-us/transfer")
 	b.ReportMetric(pct(0.50), "p50-ms")
 	b.ReportMetric(pct(0.99), "p99-ms")
 }
@@ -150,4 +162,50 @@ func benchHot(b *testing.B, unsharded bool) {
 		return err
 	})
 	paymenttest.RequireLedgerConsistent(b, pool)
+}
+
+// Durable commits (fsync and synchronous_commit on, as the managed server runs), one transfer
+// per transaction against group commit (many transfers per transaction), for distinct accounts
+// and for the hot platform fee account:
+//
+//	go test -run '^$' -bench LedgerDurable -benchtime 20000x ./internal/payment/infrastructure/postgres/
+func BenchmarkLedgerDurable(b *testing.B) {
+	for _, mode := range []string{"single", "group"} {
+		for _, scenario := range []string{"distinct", "hotfee"} {
+			b.Run(mode+"/"+scenario, func(b *testing.B) {
+				pool := pgtest.NewDurableDB(b)
+				if os.Getenv("LEDGER_BENCH_FAST") != "" {
+					pool = pgtest.NewDB(b) // the fsync-off server, to separate CPU from flushes
+				}
+				var opts []paymentpg.LedgerOption
+				if mode == "group" {
+					committers, _ := strconv.Atoi(os.Getenv("LEDGER_BENCH_COMMITTERS"))
+					opts = append(opts, paymentpg.WithGroupCommit(paymentpg.GroupCommit{Committers: committers}))
+				}
+				store := paymentpg.NewLedgerStore(pool, opts...)
+				l, err := application.NewLedger(store, nil, nil)
+				require.NoError(b, err)
+				ctx := context.Background()
+				from, to := funded(b, l, benchWorkers), funded(b, l, benchWorkers)
+				amount, fee := money.MustNew(money.USD, 3_400), money.MustNew(money.USD, 600)
+				runTransfers(b, func(w, i int) error {
+					req := contracts.TransferRequest{IdempotencyKey: fmt.Sprintf("%s:%d", scenario, i), From: contracts.Wallet(from[w], money.USD),
+						To: []contracts.Credit{{To: contracts.Wallet(to[w], money.USD), Amount: amount}}}
+					if scenario == "hotfee" {
+						req.To = []contracts.Credit{
+							{To: contracts.UserAccount(to[w], money.USD, contracts.KindEarnings), Amount: amount},
+							{To: contracts.System(contracts.KindPlatformFees, money.USD), Amount: fee},
+						}
+						req.Details = contracts.Details{Reason: "stream_payment"}
+					}
+					_, err := l.Transfer(ctx, req)
+					return err
+				})
+				if st := store.GroupCommitStats(); st.Batches > 0 {
+					b.ReportMetric(float64(st.Entries)/float64(st.Batches), "entries/batch")
+				}
+				paymenttest.RequireLedgerConsistent(b, pool)
+			})
+		}
+	}
 }

@@ -46,6 +46,9 @@ type LedgerStore struct {
 	// bus, when set, receives payment.balance_changed.v1 for every user whose accounts a
 	// posting touches, in the posting's transaction.
 	bus events.Publisher
+
+	// gc, when set, group-commits Post and CreateHold (WithGroupCommit).
+	gc *committer
 }
 
 type accountKey struct {
@@ -116,6 +119,14 @@ func (s *LedgerStore) OpenAccounts(ctx context.Context, owner uuid.UUID, kinds [
 // Post applies e in one statement (its own transaction; with balance events, one transaction
 // holding the posting and its events).
 func (s *LedgerStore) Post(ctx context.Context, e *domain.Entry) (application.PostResult, error) {
+	if s.gc != nil {
+		return s.gc.submit(ctx, e, nil)
+	}
+	return s.postSingle(ctx, e)
+}
+
+// postSingle is Post without group commit.
+func (s *LedgerStore) postSingle(ctx context.Context, e *domain.Entry) (application.PostResult, error) {
 	for attempt := 0; ; attempt++ {
 		var r application.PostResult
 		var err error
@@ -142,6 +153,13 @@ func (s *LedgerStore) Retried() int64 { return s.retried.Load() }
 
 // CreateHold posts the hold entry and stores the hold in one transaction.
 func (s *LedgerStore) CreateHold(ctx context.Context, h *domain.Hold, e *domain.Entry) (application.PostResult, error) {
+	if s.gc != nil {
+		return s.gc.submit(ctx, e, h)
+	}
+	return s.createHoldSingle(ctx, h, e)
+}
+
+func (s *LedgerStore) createHoldSingle(ctx context.Context, h *domain.Hold, e *domain.Entry) (application.PostResult, error) {
 	var out application.PostResult
 	err := postgres.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		r, err := s.CreateHoldTx(ctx, tx, h, e)
@@ -196,6 +214,17 @@ func isUserAccount(a domain.Account) bool {
 // publishBalances writes one payment.balance_changed.v1 per (user, asset) the entry touches,
 // with each touched account's change and its balance after the posting (read in tx).
 func (s *LedgerStore) publishBalances(ctx context.Context, tx pgx.Tx, e *domain.Entry, r application.PostResult) error {
+	envs, err := s.balanceEvents(ctx, e, r, s.q.WithTx(tx).AccountBalance)
+	if err != nil {
+		return err
+	}
+	return s.bus.Publish(ctx, tx, envs...)
+}
+
+// balanceEvents builds the payment.balance_changed.v1 events of entry e, reading each touched
+// user account's balance after it through balanceOf.
+func (s *LedgerStore) balanceEvents(ctx context.Context, e *domain.Entry, r application.PostResult,
+	balanceOf func(context.Context, uuid.UUID) (int64, error)) ([]events.Envelope, error) {
 	type key struct {
 		owner uuid.UUID
 		asset money.Asset
@@ -226,32 +255,31 @@ func (s *LedgerStore) publishBalances(ctx context.Context, tx pgx.Tx, e *domain.
 		}
 		byOwner[k] = list
 	}
-	q := s.q.WithTx(tx)
 	envs := make([]events.Envelope, 0, len(order))
 	for _, k := range order {
 		ev := contracts.BalanceChanged{UserID: k.owner, Asset: string(k.asset), EntryID: r.EntryID, Reason: e.Reason(), At: r.CreatedAt}
 		for _, t := range byOwner[k] {
-			bal, err := q.AccountBalance(ctx, t.account.ID)
+			bal, err := balanceOf(ctx, t.account.ID)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			change, err := money.New(k.asset, t.change)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			balance, err := money.New(k.asset, bal)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			ev.Accounts = append(ev.Accounts, contracts.AccountBalance{Kind: contracts.AccountKind(t.account.Kind), Change: change.String(), Balance: balance.String()})
 		}
 		env, err := events.New(ctx, contracts.BalanceChangedV1, contracts.Source, ev, events.ForUsers(k.owner), events.At(r.CreatedAt))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		envs = append(envs, env)
 	}
-	return s.bus.Publish(ctx, tx, envs...)
+	return envs, nil
 }
 
 // UpdateHold locks the hold, replays a used key, or runs fn and stores its outcome.
@@ -346,35 +374,15 @@ const postEntrySQL = `SELECT entry_id, entry_created_at, replayed, same_request 
 // kept in several balance rows go to one row chosen at random, which is what keeps a hot system
 // account from serialising every transaction that touches it.
 func postEntry(ctx context.Context, db querier, e *domain.Entry) (application.PostResult, error) {
-	ps := e.Postings()
-	accounts := make([]uuid.UUID, len(ps))
-	shards := make([]int16, len(ps))
-	assets := make([]string, len(ps))
-	amounts := make([]int64, len(ps))
-	for i, p := range ps {
-		accounts[i], assets[i], amounts[i] = p.Account.ID, string(p.Amount.Asset()), p.Amount.Units()
-		if p.Account.Shards > 1 {
-			shards[i] = int16(rand.IntN(p.Account.Shards)) //nolint:gosec // load spreading, not security
-		}
-	}
-	meta := []byte("{}")
-	if len(e.Metadata()) > 0 {
-		var err error
-		if meta, err = json.Marshal(e.Metadata()); err != nil {
-			return application.PostResult{}, err
-		}
-	}
-	var holdID *uuid.UUID
-	if e.HoldID() != uuid.Nil {
-		h := e.HoldID()
-		holdID = &h
+	args, err := entryArgs(e, pickShards(e.Postings()))
+	if err != nil {
+		return application.PostResult{}, err
 	}
 	var (
 		r    application.PostResult
 		same bool
 	)
-	err := db.QueryRow(ctx, postEntrySQL, e.ID(), e.Key(), e.Fingerprint(), string(e.Kind()), e.Reason(), nullable(e.ExternalRef()),
-		meta, holdID, e.CreatedAt(), accounts, shards, assets, amounts).Scan(&r.EntryID, &r.CreatedAt, &r.Replayed, &same)
+	err = db.QueryRow(ctx, postEntrySQL, args...).Scan(&r.EntryID, &r.CreatedAt, &r.Replayed, &same)
 	if err != nil {
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) {
@@ -401,6 +409,43 @@ func postEntry(ctx context.Context, db querier, e *domain.Entry) (application.Po
 		}
 	}
 	return r, nil
+}
+
+// pickShards chooses the balance row of each posting: one at random for an account kept in
+// several rows, the only one otherwise.
+func pickShards(ps []domain.Posting) []int16 {
+	shards := make([]int16, len(ps))
+	for i, p := range ps {
+		if p.Account.Shards > 1 {
+			shards[i] = int16(rand.IntN(p.Account.Shards)) //nolint:gosec // load spreading, not security
+		}
+	}
+	return shards
+}
+
+// entryArgs are postEntrySQL's parameters for e with the given balance rows.
+func entryArgs(e *domain.Entry, shards []int16) ([]any, error) {
+	ps := e.Postings()
+	accounts := make([]uuid.UUID, len(ps))
+	assets := make([]string, len(ps))
+	amounts := make([]int64, len(ps))
+	for i, p := range ps {
+		accounts[i], assets[i], amounts[i] = p.Account.ID, string(p.Amount.Asset()), p.Amount.Units()
+	}
+	meta := []byte("{}")
+	if len(e.Metadata()) > 0 {
+		var err error
+		if meta, err = json.Marshal(e.Metadata()); err != nil {
+			return nil, err
+		}
+	}
+	var holdID *uuid.UUID
+	if e.HoldID() != uuid.Nil {
+		h := e.HoldID()
+		holdID = &h
+	}
+	return []any{e.ID(), e.Key(), e.Fingerprint(), string(e.Kind()), e.Reason(), nullable(e.ExternalRef()),
+		meta, holdID, e.CreatedAt(), accounts, shards, assets, amounts}, nil
 }
 
 // VerifyLedger runs Verify in one repeatable-read, read-only snapshot of the pool.
