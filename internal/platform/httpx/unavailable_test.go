@@ -35,7 +35,7 @@ func TestDatabaseOutagesAnswer503NotA500(t *testing.T) {
 		"internal wrapping a cut": {errs.ErrInternal.Wrap(&net.OpError{Op: "read", Err: syscall.EPIPE}), http.StatusServiceUnavailable},
 		"a unique violation":      {&pgconn.PgError{Code: "23505"}, http.StatusInternalServerError},
 		"a plain bug":             {errors.New("nil map"), http.StatusInternalServerError},
-		"a domain error":   {errs.ErrForbidden, http.StatusForbidden},
+		"a domain error":          {errs.ErrForbidden, http.StatusForbidden},
 	} {
 		t.Run(name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
