@@ -83,30 +83,46 @@ func offeringNotFound(err error) error {
 	return err
 }
 
+// lockMarket locks the song's register for the rest of the transaction and loads it.
+func (s *Store) lockMarket(ctx context.Context, q *ownershipdb.Queries, songID uuid.UUID) (*market, error) {
+	row, err := q.LockSong(ctx, songID)
+	if pg.IsNoRows(err) {
+		return nil, domain.ErrSongNotOffered
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock song register: %w", err)
+	}
+	song, err := toSong(row)
+	if err != nil {
+		return nil, err
+	}
+	return &market{q: q, song: song, now: s.now}, nil
+}
+
+// saveMarket writes the register's accumulator, price and order sequence back.
+func saveMarket(ctx context.Context, q *ownershipdb.Queries, m *market) error {
+	a := m.song.Accumulator()
+	if err := q.UpdateSong(ctx, ownershipdb.UpdateSongParams{SongID: m.song.ID(), AccPerShare: a.PerShare.String(),
+		AccCarry: strconv.FormatUint(a.Carry, 10), RoyaltyEntered: a.Entered, RoyaltyClaimed: m.song.RoyaltiesClaimed(),
+		LastPrice: m.song.LastPrice(), OrderSeq: m.song.Seq()}); err != nil {
+		return fmt.Errorf("save song register: %w", err)
+	}
+	return nil
+}
+
 // With implements domain.Markets.
 func (s *Store) With(ctx context.Context, songID uuid.UUID, fn func(context.Context, domain.Market) error) error {
 	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		q := s.q.WithTx(tx)
-		row, err := q.LockSong(ctx, songID)
-		if pg.IsNoRows(err) {
-			return domain.ErrSongNotOffered
-		}
-		if err != nil {
-			return fmt.Errorf("lock song register: %w", err)
-		}
-		song, err := toSong(row)
+		m, err := s.lockMarket(ctx, q, songID)
 		if err != nil {
 			return err
 		}
-		m := &market{q: q, song: song, now: s.now}
 		if err := fn(ctx, m); err != nil {
 			return err
 		}
-		a := m.song.Accumulator()
-		if err := q.UpdateSong(ctx, ownershipdb.UpdateSongParams{SongID: songID, AccPerShare: a.PerShare.String(),
-			AccCarry: strconv.FormatUint(a.Carry, 10), RoyaltyEntered: a.Entered, RoyaltyClaimed: m.song.RoyaltiesClaimed(),
-			LastPrice: m.song.LastPrice(), OrderSeq: m.song.Seq()}); err != nil {
-			return fmt.Errorf("save song register: %w", err)
+		if err := saveMarket(ctx, q, m); err != nil {
+			return err
 		}
 		return s.publish(ctx, q, tx, m.events)
 	})
@@ -122,18 +138,10 @@ func (s *Store) WithEach(ctx context.Context, songID uuid.UUID, fns []func(conte
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		out = make([]error, len(fns))
 		q := s.q.WithTx(tx)
-		row, err := q.LockSong(ctx, songID)
-		if pg.IsNoRows(err) {
-			return domain.ErrSongNotOffered
-		}
-		if err != nil {
-			return fmt.Errorf("lock song register: %w", err)
-		}
-		song, err := toSong(row)
+		m, err := s.lockMarket(ctx, q, songID)
 		if err != nil {
 			return err
 		}
-		m := &market{q: q, song: song, now: s.now}
 		ok := 0
 		for i, fn := range fns {
 			before, recorded := *m.song, len(m.events)
@@ -152,11 +160,8 @@ func (s *Store) WithEach(ctx context.Context, songID uuid.UUID, fns []func(conte
 		if ok == 0 {
 			return nil // nothing to commit; the transaction's end releases the lock
 		}
-		a := m.song.Accumulator()
-		if err := q.UpdateSong(ctx, ownershipdb.UpdateSongParams{SongID: songID, AccPerShare: a.PerShare.String(),
-			AccCarry: strconv.FormatUint(a.Carry, 10), RoyaltyEntered: a.Entered, RoyaltyClaimed: m.song.RoyaltiesClaimed(),
-			LastPrice: m.song.LastPrice(), OrderSeq: m.song.Seq()}); err != nil {
-			return fmt.Errorf("save song register: %w", err)
+		if err := saveMarket(ctx, q, m); err != nil {
+			return err
 		}
 		return s.publish(ctx, q, tx, coalesceBookChanges(m.events))
 	})
