@@ -99,7 +99,7 @@ func (m *Module) wireChains(d Deps, ledger *application.Ledger, ledgerStore *pay
 	// and books it in the ledger: settle or release), which sends through the executor (sign,
 	// store, broadcast, confirm), behind one circuit breaker per chain.
 	metrics := chains.NewMetrics(d.Registry)
-	h.breakers = map[string]*chains.Breaker{"ethereum": chains.NewBreaker(5, 10*time.Second), "solana": chains.NewBreaker(5, 10*time.Second)}
+	h.breakers = map[string]*chains.Breaker{"ethereum": chains.NewBreaker(5, 5*time.Second), "solana": chains.NewBreaker(5, 5*time.Second)}
 	lock := chains.PostgresTryLock(d.Pool)
 	h.exec = &chains.Executor{Store: store, Chains: h.chains, Metrics: metrics, EthSendLock: chains.PostgresSendLock(d.Pool), Lock: lock, Logger: d.Logger}
 	h.exec.Run = chaintx.NewLifecycle(store, ledger, h.exec, d.Now).Execute

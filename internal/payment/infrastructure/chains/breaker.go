@@ -7,7 +7,12 @@ import (
 
 // Breaker is a per-chain circuit breaker for transfer jobs: after Threshold consecutive RPC
 // failures it opens for Cooldown, during which jobs are snoozed instead of hammering a node
-// that is down; then one job probes (half-open) and a success closes it again.
+// that is down; then one caller probes (half-open) and a success closes it again.
+//
+// A probe is a lease, not a promise: a caller that was let through and then reports no outcome
+// (it found the transfer busy, its context ended, it was the resume loop) does not keep the
+// breaker half-open forever. Release hands the probe back at once; an unreported probe
+// expires after Cooldown and the next caller probes.
 type Breaker struct {
 	Threshold int
 	Cooldown  time.Duration
@@ -16,6 +21,7 @@ type Breaker struct {
 	failures int
 	openedAt time.Time
 	probing  bool
+	probedAt time.Time
 	now      func() time.Time
 }
 
@@ -31,14 +37,15 @@ func (b *Breaker) Allow() (bool, time.Duration) {
 	if b.failures < b.Threshold {
 		return true, 0
 	}
-	wait := b.Cooldown - b.now().Sub(b.openedAt)
+	now := b.now()
+	wait := b.Cooldown - now.Sub(b.openedAt)
 	if wait > 0 {
 		return false, wait
 	}
-	if b.probing {
-		return false, b.Cooldown / 4
+	if b.probing && now.Sub(b.probedAt) < b.Cooldown {
+		return false, min(b.Cooldown/4, b.Cooldown-now.Sub(b.probedAt))
 	}
-	b.probing = true
+	b.probing, b.probedAt = true, now
 	return true, 0
 }
 
@@ -57,6 +64,14 @@ func (b *Breaker) Failure() {
 	if b.failures >= b.Threshold {
 		b.openedAt, b.probing = b.now(), false
 	}
+}
+
+// Release ends a probe that produced no outcome (the next caller may probe at once); it does
+// nothing to a closed breaker.
+func (b *Breaker) Release() {
+	b.mu.Lock()
+	b.probing = false
+	b.mu.Unlock()
 }
 
 // State is closed, open or half-open.

@@ -32,8 +32,9 @@ func transferLockKey(id uuid.UUID) int64 {
 // whose worker died with its process (kill -9, a lost machine) is resumed within one period
 // instead of waiting for River's rescuer (an hour). The executor resumes from the stored signed
 // transactions, so resuming never sends twice. allow (may be nil) gates each chain (its circuit
-// breaker). It returns how many transfers it drove.
-func (e *Executor) Resume(ctx context.Context, olderThan time.Duration, allow func(chain string) bool) (int, error) {
+// breaker); the done it returns (may be nil) is told each let-through run's outcome. It returns
+// how many transfers it drove.
+func (e *Executor) Resume(ctx context.Context, olderThan time.Duration, allow func(chain string) (ok bool, done func(error))) (int, error) {
 	if e.Run == nil {
 		return 0, errors.New("chains: Resume needs Run (the lifecycle's Execute)")
 	}
@@ -53,14 +54,21 @@ func (e *Executor) Resume(ctx context.Context, olderThan time.Duration, allow fu
 		if err != nil {
 			return n, err
 		}
-		if allow != nil && !allow(t.Blockchain) {
-			continue
+		var done func(error)
+		if allow != nil {
+			var ok bool
+			if ok, done = allow(t.Blockchain); !ok {
+				continue
+			}
 		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			err := e.Run(ctx, id)
+			if done != nil {
+				done(err)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -2,6 +2,7 @@ package chains
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/crypto"
 	sol "github.com/gagliardetto/solana-go"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -122,4 +125,71 @@ func TestBreakerOpensAfterFailuresAndProbes(t *testing.T) {
 	require.True(t, ok)
 	b.Success()
 	assert.Equal(t, "closed", b.State())
+}
+
+// A caller let through as the probe that reports nothing (the transfer was busy, the resume
+// loop before it reported) must not keep the breaker half-open for good: that stalled every
+// withdrawal after an RPC outage until the process restarted.
+func TestBreakerProbeWithoutOutcomeIsReleasedOrExpires(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(0, 0)
+	b := NewBreaker(1, 4*time.Second)
+	b.now = func() time.Time { return now }
+	b.Failure()
+	now = now.Add(4 * time.Second)
+	ok, _ := b.Allow()
+	require.True(t, ok, "the probe")
+	b.Release()
+	ok, _ = b.Allow()
+	assert.True(t, ok, "a released probe lets the next caller probe at once")
+
+	ok, wait := b.Allow()
+	require.False(t, ok)
+	assert.Equal(t, time.Second, wait, "the others look again a quarter cooldown later")
+	now = now.Add(4 * time.Second)
+	ok, _ = b.Allow()
+	assert.True(t, ok, "an unreported probe expires after one cooldown")
+	b.Success()
+	assert.Equal(t, "closed", b.State())
+}
+
+func TestReportTellsTheBreakerOnlyWhatTheRunLearntAboutTheChain(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(0, 0)
+	b := NewBreaker(1, time.Second)
+	b.now = func() time.Time { return now }
+	ctx := context.Background()
+	b.Failure()
+	now = now.Add(time.Second)
+	for _, err := range []error{ErrBusy, chainstore.ErrNotFound} {
+		ok, _ := b.Allow()
+		require.True(t, ok)
+		report(b, ctx, err)
+		assert.Equal(t, "half-open", b.State(), "%v says nothing about the chain", err)
+	}
+	ok, _ := b.Allow()
+	require.True(t, ok, "and handed the probe back")
+	report(b, ctx, errors.New("estimate gas: EOF"))
+	assert.Equal(t, "open", b.State(), "an RPC error reopens")
+	now = now.Add(time.Second)
+	ok, _ = b.Allow()
+	require.True(t, ok)
+	report(b, ctx, nil)
+	assert.Equal(t, "closed", b.State())
+	report(nil, ctx, errors.New("no breaker: nothing to tell"))
+}
+
+// A transfer job retries on a short bounded backoff however many times the RPC failed: River's
+// client backoff (doubling up to minutes) left a transfer waiting long after a 60 s outage.
+func TestTransferJobRetriesWithinSecondsAfterAnyNumberOfErrors(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second, 5 * time.Second},
+		[]time.Duration{TransferRetryDelay(1), TransferRetryDelay(2), TransferRetryDelay(3), TransferRetryDelay(4), TransferRetryDelay(5)})
+	w := &TransferWorker{}
+	for _, n := range []int{0, 3, 12, 99} {
+		job := &river.Job[TransferArgs]{JobRow: &rivertype.JobRow{Errors: make([]rivertype.AttemptError, n)}}
+		at := time.Until(w.NextRetry(job))
+		assert.LessOrEqual(t, at, TransferRetryMax, "after %d errors", n)
+		assert.Greater(t, at, time.Duration(0), "after %d errors", n)
+	}
 }
