@@ -261,8 +261,10 @@ func (u *user) fund(ctx context.Context) {
 	}
 }
 
-// grant retries for a while: the user's accounts are opened by an event right after the
-// registration, so the first grant may come before them. Only the final outcome is counted.
+// grant retries for a while on payment.account_not_found: servers before the ledger opened a
+// confirmed user's accounts on first use answered it until the registration event was
+// delivered; a current server never does for a registered user. Only the final outcome is
+// counted.
 func (u *user) grant(ctx context.Context, asset string, amount float64) {
 	start := time.Now()
 	var err error

@@ -66,7 +66,8 @@ type Deps struct {
 	Now   func() time.Time
 	NewID func() uuid.UUID
 	// Users, when set, enables the chain half (withdrawals to linked wallets, deposits from
-	// them), configured by Chains.
+	// them), configured by Chains, and lets the ledger open a confirmed user's accounts on
+	// first use (application.WithUserDirectory) rather than wait for the registration event.
 	Users  usercontracts.Directory
 	Chains ChainsConfig
 	// GroupCommit, when set, gathers concurrent ledger postings (transfers, holds) into one
@@ -121,7 +122,11 @@ func New(d Deps) (*Module, error) {
 		ledgerOpts = append(ledgerOpts, paymentpg.WithGroupCommit(*d.GroupCommit))
 	}
 	ledgerStore := paymentpg.NewLedgerStore(d.Pool, ledgerOpts...)
-	ledger, err := application.NewLedger(ledgerStore, d.Now, d.NewID)
+	var ledgerAppOpts []application.LedgerOption
+	if d.Users != nil {
+		ledgerAppOpts = append(ledgerAppOpts, application.WithUserDirectory(d.Users))
+	}
+	ledger, err := application.NewLedger(ledgerStore, d.Now, d.NewID, ledgerAppOpts...)
 	if err != nil {
 		return nil, err
 	}

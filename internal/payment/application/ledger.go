@@ -10,6 +10,7 @@ import (
 	"github.com/vibestream/vibestream/internal/kernel/money"
 	"github.com/vibestream/vibestream/internal/payment/contracts"
 	"github.com/vibestream/vibestream/internal/payment/domain"
+	usercontracts "github.com/vibestream/vibestream/internal/user/contracts"
 )
 
 // Ledger implements contracts.Ledger on a LedgerStore.
@@ -17,12 +18,26 @@ type Ledger struct {
 	store LedgerStore
 	now   Clock
 	newID NewID
+
+	// users, when set, lets the ledger open a user's accounts on first use (account): the
+	// user.registered.v1 subscriber stays the eager path, but a posting must not wait for the
+	// events queue. Only users the directory confirms get accounts.
+	users usercontracts.Directory
+}
+
+// LedgerOption configures a Ledger.
+type LedgerOption func(*Ledger)
+
+// WithUserDirectory makes the ledger open a confirmed user's accounts on first use instead of
+// answering payment.account_not_found until the registration subscriber has run.
+func WithUserDirectory(users usercontracts.Directory) LedgerOption {
+	return func(l *Ledger) { l.users = users }
 }
 
 var _ contracts.Ledger = (*Ledger)(nil)
 
 // NewLedger builds the ledger service.
-func NewLedger(store LedgerStore, now Clock, newID NewID) (*Ledger, error) {
+func NewLedger(store LedgerStore, now Clock, newID NewID, opts ...LedgerOption) (*Ledger, error) {
 	if store == nil {
 		return nil, errors.New("payment: ledger store is required")
 	}
@@ -32,7 +47,11 @@ func NewLedger(store LedgerStore, now Clock, newID NewID) (*Ledger, error) {
 	if newID == nil {
 		newID = uuid.New
 	}
-	return &Ledger{store: store, now: now, newID: newID}, nil
+	l := &Ledger{store: store, now: now, newID: newID}
+	for _, o := range opts {
+		o(l)
+	}
+	return l, nil
 }
 
 // OpenUserAccounts opens a user's wallet, held and earnings accounts for every asset.
@@ -47,12 +66,39 @@ func (l *Ledger) OpenUserAccounts(ctx context.Context, owner uuid.UUID) error {
 	return l.store.OpenAccounts(ctx, owner, kinds)
 }
 
+func isUserKind(k contracts.AccountKind) bool {
+	for _, u := range contracts.UserKinds() {
+		if k == u {
+			return true
+		}
+	}
+	return false
+}
+
 func (l *Ledger) account(ctx context.Context, ref contracts.AccountRef) (domain.Account, error) {
 	if !ref.Kind.Valid() || !ref.Asset.Valid() {
 		return domain.Account{}, contracts.ErrInvalidRequest.WithMessage("unknown account kind or asset: " + ref.String())
 	}
 	if ref.Kind.IsSystem() != (ref.Owner == contracts.PlatformOwner) {
 		return domain.Account{}, contracts.ErrAccountNotFound.WithMessage("system accounts belong to the platform owner only: " + ref.String())
+	}
+	a, err := l.store.Account(ctx, ref.Owner, ref.Asset, string(ref.Kind))
+	if err == nil || l.users == nil || !isUserKind(ref.Kind) || !errors.Is(err, contracts.ErrAccountNotFound) {
+		return a, err
+	}
+	// Open on demand: a user who registered seconds ago may not have been seen by the
+	// user.registered.v1 subscriber yet. The user context must confirm the owner; the opening
+	// is idempotent (ON CONFLICT DO NOTHING on owner, asset, kind) and commits before the
+	// posting, which is safe because accounts are never deleted and an existing user's empty
+	// accounts are exactly what the subscriber opens anyway.
+	if _, uerr := l.users.User(ctx, ref.Owner); uerr != nil {
+		if errors.Is(uerr, usercontracts.ErrUserNotFound) {
+			return domain.Account{}, contracts.ErrAccountNotFound.WithMessage("no such user: " + ref.String())
+		}
+		return domain.Account{}, uerr
+	}
+	if err := l.OpenUserAccounts(ctx, ref.Owner); err != nil {
+		return domain.Account{}, err
 	}
 	return l.store.Account(ctx, ref.Owner, ref.Asset, string(ref.Kind))
 }
