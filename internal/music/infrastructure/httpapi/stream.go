@@ -202,6 +202,7 @@ func serveSimple(w *countingWriter, req *http.Request, content io.ReadSeeker, si
 	if code == http.StatusPartialContent {
 		hdr.Set("Content-Range", "bytes "+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(start+n-1, 10)+"/"+strconv.FormatInt(size, 10))
 	}
+	hdr.Set("Accept-Ranges", "bytes")
 	hdr.Set("Content-Length", strconv.FormatInt(n, 10))
 	w.WriteHeader(code)
 	if req.Method != http.MethodHead && n > 0 {
