@@ -139,6 +139,9 @@ func parseQuery(raw string) (map[string][]string, error) {
 }
 
 func unescapeQuery(s string) (string, error) {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+		return s, nil // nothing escaped (a signed stream link's parameters): no copy
+	}
 	s = strings.ReplaceAll(s, "+", " ")
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {

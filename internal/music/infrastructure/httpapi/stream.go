@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -67,7 +68,9 @@ func (h *Handler) stream(c echo.Context) error {
 		return err
 	}
 	w := &countingWriter{r: c.Response()}
-	http.ServeContent(w, req, "", obj.ModTime, obj.Reader)
+	if !serveSimple(w, req, obj.Reader, obj.Size, obj.ModTime) {
+		http.ServeContent(w, req, "", obj.ModTime, obj.Reader)
+	}
 	if w.failed != 0 {
 		hdr.Del(echo.HeaderContentType)
 		if w.failed == http.StatusRequestedRangeNotSatisfiable {
@@ -160,6 +163,88 @@ func rangeStart(cr string) int64 {
 	}
 	n, _ := strconv.ParseInt(cr[:i], 10, 64)
 	return n
+}
+
+// serveSimple answers what players send almost always (no Range, or one "bytes=N-" or
+// "bytes=N-M" range that starts inside the file, and no conditional header) exactly as
+// http.ServeContent would, without its size probing seeks, its multi-range and conditional
+// machinery and their allocations: one seek, then io.CopyN, which reaches sendfile through
+// the countingWriter. Anything else returns false, untouched, for ServeContent to answer.
+func serveSimple(w *countingWriter, req *http.Request, content io.ReadSeeker, size int64, modtime time.Time) bool {
+	h := req.Header
+	if len(h["If-Match"]) > 0 || len(h["If-None-Match"]) > 0 || len(h["If-Modified-Since"]) > 0 ||
+		len(h["If-Unmodified-Since"]) > 0 || len(h["If-Range"]) > 0 {
+		return false
+	}
+	code, start, n := http.StatusOK, int64(0), size
+	if rv := h["Range"]; len(rv) > 0 {
+		if len(rv) > 1 {
+			return false
+		}
+		first, last, ok := simpleRange(rv[0])
+		if !ok || first >= size {
+			return false
+		}
+		if last < 0 || last >= size {
+			last = size - 1
+		}
+		code, start, n = http.StatusPartialContent, first, last-first+1
+	}
+	if start > 0 {
+		if _, err := content.Seek(start, io.SeekStart); err != nil {
+			return false
+		}
+	}
+	hdr := w.Header()
+	if !modtime.IsZero() && !modtime.Equal(time.Unix(0, 0)) {
+		hdr.Set("Last-Modified", modtime.UTC().Format(http.TimeFormat))
+	}
+	if code == http.StatusPartialContent {
+		hdr.Set("Content-Range", "bytes "+strconv.FormatInt(start, 10)+"-"+strconv.FormatInt(start+n-1, 10)+"/"+strconv.FormatInt(size, 10))
+	}
+	hdr.Set("Accept-Ranges", "bytes")
+	hdr.Set("Content-Length", strconv.FormatInt(n, 10))
+	w.WriteHeader(code)
+	if req.Method != http.MethodHead && n > 0 {
+		_, _ = io.CopyN(w, content, n)
+	}
+	return true
+}
+
+// simpleRange reads "bytes=N-" (last -1) and "bytes=N-M" (N <= M), digits only; anything else
+// (suffixes, lists, spaces, other units) is not simple.
+func simpleRange(v string) (first, last int64, ok bool) {
+	spec, ok := strings.CutPrefix(v, "bytes=")
+	if !ok {
+		return 0, 0, false
+	}
+	i := strings.IndexByte(spec, '-')
+	if i <= 0 || i > 18 || len(spec)-i-1 > 18 {
+		return 0, 0, false
+	}
+	first, ok = digits(spec[:i])
+	if !ok {
+		return 0, 0, false
+	}
+	if i == len(spec)-1 {
+		return first, -1, true
+	}
+	last, ok = digits(spec[i+1:])
+	if !ok || last < first {
+		return 0, 0, false
+	}
+	return first, last, true
+}
+
+func digits(s string) (int64, bool) {
+	var n int64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(s[i]-'0')
+	}
+	return n, len(s) > 0
 }
 
 // MaxRanges bounds the ranges of one request; past it the Range header is ignored and the whole
