@@ -8,7 +8,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION)
 SQLC := $(GO) tool -modfile=tools/go.mod sqlc
 
 .PHONY: all build web run test test-race fuzz bench lint generate contracts deps system-deps tools clean \
-	image image-all-in-one container-base container-test load
+	image image-all-in-one container-base container-test load bench-deps
 
 all: build
 
@@ -36,6 +36,10 @@ test-race: deps
 ## fuzz: every Go fuzz target for FUZZTIME each (default 30s; `make test` runs their seed corpora)
 fuzz:
 	FUZZTIME=$(or $(FUZZTIME),30s) ./scripts/fuzz.sh
+
+## bench-deps: nginx, wrk and hey for the opt-in benchmarks (streaming against nginx, users/me)
+bench-deps:
+	./scripts/bench-deps.sh
 
 ## bench: the Go benchmarks recorded in docs/PERFORMANCE.md
 bench: deps

@@ -32,7 +32,7 @@ func TestMusicStreamingBenchmark(t *testing.T) {
 	}
 	for _, tool := range []string{"wrk", "hey", "nginx", "ffmpeg"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed", tool)
+			t.Skipf("%s is not installed (make bench-deps installs it)", tool)
 		}
 	}
 	dur := os.Getenv("MUSIC_STREAM_BENCH_DURATION")
