@@ -496,8 +496,12 @@ func TestParallelGuessesAreThrottled(t *testing.T) {
 	for _, s := range statuses {
 		count[s]++
 	}
-	// the five free attempts and one more that holds the key blocked while it is checked
-	assert.Equal(t, map[int]int{http.StatusUnauthorized: 6, http.StatusTooManyRequests: n - 6}, count)
+	// The five free attempts, and at most one more that holds the key blocked while it is
+	// checked: whether that sixth is counted before the fifth's failure blocks the key is up to
+	// the scheduler, so 5 and 6 are both right; more would be a guess slipping past the limit.
+	assert.Equal(t, n, count[http.StatusUnauthorized]+count[http.StatusTooManyRequests], "only 401s and 429s: %v", count)
+	assert.GreaterOrEqual(t, count[http.StatusUnauthorized], 5, "the free attempts are checked: %v", count)
+	assert.LessOrEqual(t, count[http.StatusUnauthorized], 6, "no guess slips past the limit: %v", count)
 	assert.Equal(t, http.StatusTooManyRequests, login(ta, email, testPassword).Status)
 }
 
