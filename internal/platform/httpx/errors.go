@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -130,15 +131,25 @@ func storeUnreachable(err error) bool {
 	return pgconn.SafeToRetry(err)
 }
 
+// StatusClientClosedRequest is what a request the client abandoned is recorded with.
+const StatusClientClosedRequest = 499
+
 // ErrorHandler is echo's central error handler: it logs server-side failures with their cause
 // and answers with the stable code and safe message only.
 func ErrorHandler(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	ctx := c.Request().Context()
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// The client went away mid-request: nobody reads the answer, and it is no server
+		// failure. 499 (nginx's "client closed request") keeps it out of the 5xx metrics.
+		logger(c).InfoContext(ctx, "request abandoned by the client", "error", err.Error(), "route", c.Path())
+		c.Response().WriteHeader(StatusClientClosedRequest)
+		return
+	}
 	de := toDomainError(err)
 	status := StatusOf(de.Kind())
-	ctx := c.Request().Context()
 	if status >= 500 && de.Kind() != errs.Unavailable {
 		logger(c).ErrorContext(ctx, "request failed", "error", err.Error(), "route", c.Path())
 	}

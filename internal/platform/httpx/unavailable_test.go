@@ -1,6 +1,7 @@
 package httpx_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -60,4 +61,22 @@ func TestBindErrorsStay400(t *testing.T) {
 	c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/x", nil), rec)
 	httpx.ErrorHandler(echo.NewHTTPError(http.StatusBadRequest, "bad json").SetInternal(io.ErrUnexpectedEOF), c)
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
+}
+
+// A request whose client went away (its context cancelled) is not a server failure: no 500 in
+// the logs and metrics (vibeload's cut requests were logged as 500s).
+func TestAbandonedRequestsAreNot500s(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	rec := httptest.NewRecorder()
+	c := echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/x", nil).WithContext(ctx), rec)
+	httpx.ErrorHandler(fmt.Errorf("begin: %w", context.Canceled), c)
+	assert.Equal(t, httpx.StatusClientClosedRequest, rec.Code)
+
+	// The same error while the request is still live (a cancelled inner operation) stays a 500.
+	rec = httptest.NewRecorder()
+	c = echo.New().NewContext(httptest.NewRequest(http.MethodGet, "/x", nil), rec)
+	httpx.ErrorHandler(fmt.Errorf("begin: %w", context.Canceled), c)
+	assert.Equal(t, http.StatusInternalServerError, rec.Code)
 }
