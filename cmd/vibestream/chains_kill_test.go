@@ -34,27 +34,57 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 )
 
-var (
-	binOnce sync.Once
-	binPath string
-	binErr  error
-	binOut  []byte
-)
+// builtBinary is a Go program built once per test run.
+type builtBinary struct {
+	once sync.Once
+	path string
+	err  error
+	out  []byte
+}
 
-// testBinary builds the vibestream binary once per test run.
-func testBinary(t *testing.T) string {
+// get builds pkg into a temporary file named name the first time and returns its path.
+func (b *builtBinary) get(t *testing.T, name, pkg string) string {
 	t.Helper()
-	binOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "vibestream-kill-")
+	b.once.Do(func() {
+		dir, err := os.MkdirTemp("", name+"-")
 		if err != nil {
-			binErr = err
+			b.err = err
 			return
 		}
-		binPath = filepath.Join(dir, "vibestream")
-		binOut, binErr = exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		b.path = filepath.Join(dir, name)
+		b.out, b.err = exec.Command("go", "build", "-o", b.path, pkg).CombinedOutput()
 	})
-	require.NoError(t, binErr, string(binOut))
-	return binPath
+	require.NoError(t, b.err, string(b.out))
+	return b.path
+}
+
+var vibestreamBin builtBinary
+
+// testBinary builds the vibestream binary once per test run.
+func testBinary(t *testing.T) string { return vibestreamBin.get(t, "vibestream", ".") }
+
+// startServer runs bin with vars on top of the environment; it is stopped (and its logs shown
+// when the test failed) at the test's end.
+func startServer(t *testing.T, bin, addr string, vars map[string]string) *server {
+	t.Helper()
+	env := os.Environ()
+	for k, v := range vars {
+		env = append(env, k+"="+v)
+	}
+	s := &server{t: t, bin: bin, env: env, addr: addr, logs: &strings.Builder{}, mu: &sync.Mutex{}}
+	s.start()
+	t.Cleanup(func() {
+		if s.cmd.ProcessState == nil {
+			_ = s.cmd.Process.Signal(syscall.SIGTERM)
+			_ = s.cmd.Wait()
+		}
+		if t.Failed() {
+			s.mu.Lock()
+			t.Logf("server logs:\n%s", s.logs.String())
+			s.mu.Unlock()
+		}
+	})
+	return s
 }
 
 // server is the real binary serving on a fixed address.
@@ -125,23 +155,7 @@ func TestKilledWithWithdrawalsInFlightTheyConfirmOnceAfterRestart(t *testing.T) 
 	dbURL := pgtest.NewURL(t)
 	dataDir := filepath.Join(t.TempDir(), "var")
 	vars := map[string]string{"DATA_DIR": dataDir, "DATABASE_URL": dbURL, "HTTP_ADDR": addr, "CHAINS_ENABLED": "true", "CHAIN_DEPOSIT_SCAN_INTERVAL": "1s"}
-	env := os.Environ()
-	for k, v := range vars {
-		env = append(env, k+"="+v)
-	}
-	s := &server{t: t, bin: bin, env: env, addr: addr, logs: &strings.Builder{}, mu: &sync.Mutex{}}
-	s.start()
-	t.Cleanup(func() {
-		if s.cmd.ProcessState == nil {
-			_ = s.cmd.Process.Signal(syscall.SIGTERM)
-			_ = s.cmd.Wait()
-		}
-		if t.Failed() {
-			s.mu.Lock()
-			t.Logf("server logs:\n%s", s.logs.String())
-			s.mu.Unlock()
-		}
-	})
+	s := startServer(t, bin, addr, vars)
 
 	// The test helpers, through a proxy to the binary (and its OpenAPI checks).
 	cfg, err := loadConfig(func(k string) string { return vars[k] })

@@ -11,9 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -215,23 +213,7 @@ func runRPCOutage(t *testing.T, dir, chain string, proxy *cutProxy, chainVars ma
 	for k, v := range chainVars {
 		vars[k] = v
 	}
-	env := os.Environ()
-	for k, v := range vars {
-		env = append(env, k+"="+v)
-	}
-	s := &server{t: t, bin: bin, env: env, addr: addr, logs: &strings.Builder{}, mu: &sync.Mutex{}}
-	s.start()
-	t.Cleanup(func() {
-		if s.cmd.ProcessState == nil {
-			_ = s.cmd.Process.Signal(syscall.SIGTERM)
-			_ = s.cmd.Wait()
-		}
-		if t.Failed() {
-			s.mu.Lock()
-			t.Logf("server logs:\n%s", s.logs.String())
-			s.mu.Unlock()
-		}
-	})
+	startServer(t, bin, addr, vars)
 	cfg, err := loadConfig(func(k string) string { return vars[k] })
 	require.NoError(t, err)
 	pool, err := postgres.Connect(ctx, dbURL, 4)

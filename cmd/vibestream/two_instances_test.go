@@ -31,28 +31,10 @@ import (
 	"github.com/vibestream/vibestream/internal/platform/postgres"
 )
 
-var (
-	loadBinOnce sync.Once
-	loadBinPath string
-	loadBinErr  error
-	loadBinOut  []byte
-)
+var vibeloadBin builtBinary
 
 // vibeloadBinary builds the load tool once per test run.
-func vibeloadBinary(t *testing.T) string {
-	t.Helper()
-	loadBinOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "vibeload-")
-		if err != nil {
-			loadBinErr = err
-			return
-		}
-		loadBinPath = filepath.Join(dir, "vibeload")
-		loadBinOut, loadBinErr = exec.Command("go", "build", "-o", loadBinPath, "../vibeload").CombinedOutput()
-	})
-	require.NoError(t, loadBinErr, string(loadBinOut))
-	return loadBinPath
-}
+func vibeloadBinary(t *testing.T) string { return vibeloadBin.get(t, "vibeload", "../vibeload") }
 
 func freeAddr(t *testing.T) string {
 	t.Helper()
