@@ -80,7 +80,7 @@ func startServer(t *testing.T, bin, addr string, vars map[string]string) *server
 		}
 		if t.Failed() {
 			s.mu.Lock()
-			t.Logf("server logs:\n%s", s.logs.String())
+			t.Logf("server %s logs:\n%s", addr, s.logs.String())
 			s.mu.Unlock()
 		}
 	})

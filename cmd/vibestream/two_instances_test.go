@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -47,24 +46,7 @@ func freeAddr(t *testing.T) string {
 // startInstance starts `vibestream serve` with vars on top of this environment.
 func startInstance(t *testing.T, vars map[string]string) *server {
 	t.Helper()
-	env := os.Environ()
-	for k, v := range vars {
-		env = append(env, k+"="+v)
-	}
-	s := &server{t: t, bin: testBinary(t), env: env, addr: vars["HTTP_ADDR"], logs: &strings.Builder{}, mu: &sync.Mutex{}}
-	s.start()
-	t.Cleanup(func() {
-		if s.cmd.ProcessState == nil {
-			_ = s.cmd.Process.Signal(syscall.SIGTERM)
-			_ = s.cmd.Wait()
-		}
-		if t.Failed() {
-			s.mu.Lock()
-			t.Logf("%s logs:\n%s", vars["INSTANCE_ID"], s.logs.String())
-			s.mu.Unlock()
-		}
-	})
-	return s
+	return startServer(t, testBinary(t), vars["HTTP_ADDR"], vars)
 }
 
 // Two `vibestream serve` processes on one Postgres (the second started with the first's
